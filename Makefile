@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Both are safe to run again.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# The first interpreter of 3.12 or newer: pyenv's choice (.python-version), then the usual names.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  && { command -v $$p; break; }; done)
+
+.PHONY: run test venv migrate seed lint format clean
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.12 or newer is needed and none was found on PATH."; \
+	  echo "Install it (e.g. 'pyenv install 3.12' or 'apt-get install python3.12 python3.12-venv'),"; \
+	  echo "or point to it: make run PYTHON=/path/to/python3.12"; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	DEBUG=true $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=true $(PY) manage.py seed_demo
+
+run: seed
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

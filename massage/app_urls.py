@@ -1,0 +1,35 @@
+from django.urls import path
+
+from massage import views
+
+app_name = "massage"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("today/", views.today, name="today"),
+    path("display/theme/", views.theme_set, name="theme-set"),
+    path("families/new/", views.family_create, name="family-create"),
+    path("families/<int:family_id>/", views.family_detail, name="family-detail"),
+    path("families/<int:family_id>/edit/", views.family_update, name="family-update"),
+    path("families/<int:family_id>/delete/", views.family_delete, name="family-delete"),
+    path("families/<int:family_id>/leave/", views.family_leave, name="family-leave"),
+    path("families/<int:family_id>/babies/new/", views.baby_create, name="baby-create"),
+    path("babies/<int:baby_id>/edit/", views.baby_update, name="baby-update"),
+    path("babies/<int:baby_id>/delete/", views.baby_delete, name="baby-delete"),
+    path(
+        "families/<int:family_id>/invitations/new/",
+        views.invitation_create,
+        name="invitation-create",
+    ),
+    path(
+        "families/<int:family_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path(
+        "families/<int:family_id>/members/<int:member_id>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MassageConfig(AppConfig):
+    name = "massage"
+    verbose_name = _("Families and routines")

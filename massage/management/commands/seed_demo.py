@@ -1,0 +1,50 @@
+"""Create the demo family for local development. Safe to run again: nothing is duplicated."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from massage.models import Baby, Family, Membership, User
+
+DEMO_PASSWORD = "gentle-hands-demo"
+DEMO_USERS = {
+    "parent@example.com": ("Sam", Membership.Role.PARENT, False),
+    "caregiver@example.com": ("Grandma Rose", Membership.Role.CAREGIVER, False),
+    "instructor@example.com": ("Ines (instructor)", None, True),
+}
+
+
+class Command(BaseCommand):
+    help = "Create (or keep) the demo family, its babies and the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        family, _ = Family.objects.get_or_create(name="The Demo Family")
+        for email, (name, role, is_instructor) in DEMO_USERS.items():
+            user, created = User.objects.get_or_create(
+                email=email, defaults={"display_name": name, "is_instructor": is_instructor}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            if role:
+                Membership.objects.get_or_create(user=user, family=family, defaults={"role": role})
+        today = timezone.localdate()
+        Baby.objects.get_or_create(
+            family=family, name="Maya", defaults={"birth_date": today - timedelta(weeks=10)}
+        )
+        Baby.objects.get_or_create(
+            family=family,
+            name="Leo",
+            defaults={
+                "birth_date": today - timedelta(weeks=20),
+                "due_date": today - timedelta(weeks=14),
+            },
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+        )
+        for email, (name, _role, _inst) in DEMO_USERS.items():
+            self.stdout.write(f"  {email:<24} {name}")

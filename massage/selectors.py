@@ -1,0 +1,77 @@
+"""Reads of family data, always scoped to the user asking.
+
+Views never query families, babies or invitations directly: they call these, which answer 404 for
+anything outside the user's own families, so a tampered id reveals nothing.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from massage.models import Baby, Family, Invitation, Membership
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("family")
+
+
+def membership_in(user, family_id) -> Membership:
+    """The user's membership of a family, or 404 when they are not in it."""
+    return get_object_or_404(memberships_of(user), family_id=family_id)
+
+
+def parent_membership_in(user, family_id) -> Membership:
+    """Like membership_in, but only parents may manage babies and caregivers."""
+    membership = membership_in(user, family_id)
+    if not membership.is_parent:
+        raise PermissionDenied(_("Only the family's parents can do this."))
+    return membership
+
+
+def babies_of(user) -> QuerySet[Baby]:
+    return Baby.objects.filter(family__memberships__user=user).select_related("family")
+
+
+def baby_of(user, baby_id) -> Baby:
+    return get_object_or_404(babies_of(user), pk=baby_id)
+
+
+def families_for_today(user) -> list[Family]:
+    """The user's families with their babies, in two queries whatever their number."""
+    return list(
+        Family.objects.filter(memberships__user=user)
+        .prefetch_related(Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk")))
+        .order_by("name", "pk")
+    )
+
+
+def family_page(membership: Membership) -> dict:
+    """Everything the family page shows, in a fixed number of queries."""
+    family = membership.family
+    return {
+        "family": family,
+        "membership": membership,
+        "babies": list(family.babies.all()),
+        "members": list(family.memberships.select_related("user").order_by("joined_at", "pk")),
+        "pending_invitations": [
+            invitation
+            for invitation in family.invitations.filter(
+                accepted_at__isnull=True, revoked_at__isnull=True
+            ).select_related("invited_by")
+            if invitation.is_pending
+        ]
+        if membership.is_parent
+        else [],
+    }
+
+
+def invitation_in(membership: Membership, invitation_id) -> Invitation:
+    if not membership.is_parent:
+        raise Http404
+    return get_object_or_404(membership.family.invitations, pk=invitation_id)
+
+
+def member_in(membership: Membership, member_id) -> Membership:
+    return get_object_or_404(membership.family.memberships.select_related("user"), pk=member_id)

@@ -1,0 +1,247 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from massage import selectors, services
+from massage.forms import BabyForm, FamilyForm, InvitationForm
+from massage.models import Baby
+
+# Form pages answer invalid input with this status so clients and tests can tell it apart.
+INVALID = 422
+
+
+def landing(request):
+    if request.user.is_authenticated:
+        return redirect("massage:today")
+    return render(request, "massage/landing.html")
+
+
+@login_required
+def today(request):
+    families = selectors.families_for_today(request.user)
+    return render(request, "massage/today.html", {"families": families})
+
+
+@login_required
+def family_create(request):
+    form = FamilyForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            family = services.family_create(user=request.user, name=form.cleaned_data["name"])
+            messages.success(
+                request, _("Welcome, %(family)s! Now add your baby.") % {"family": family.name}
+            )
+            return redirect("massage:baby-create", family_id=family.pk)
+        return render(request, "massage/family_form.html", {"form": form}, status=INVALID)
+    return render(request, "massage/family_form.html", {"form": form})
+
+
+@login_required
+def family_detail(request, family_id):
+    membership = selectors.membership_in(request.user, family_id)
+    return render(request, "massage/family_detail.html", selectors.family_page(membership))
+
+
+@login_required
+def family_update(request, family_id):
+    membership = selectors.parent_membership_in(request.user, family_id)
+    form = FamilyForm(request.POST or None, instance=membership.family)
+    context = {"form": form, "family": membership.family}
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Family name saved."))
+            return redirect("massage:family-detail", family_id=family_id)
+        return render(request, "massage/family_form.html", context, status=INVALID)
+    return render(request, "massage/family_form.html", context)
+
+
+@login_required
+def family_delete(request, family_id):
+    membership = selectors.parent_membership_in(request.user, family_id)
+    family = membership.family
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip() == family.name:
+            services.family_delete(membership=membership)
+            messages.success(request, _("The family and everything about its babies were deleted."))
+            return redirect("massage:today")
+        messages.error(request, _("Type the family's name exactly to confirm."))
+        return render(
+            request, "massage/family_confirm_delete.html", {"family": family}, status=INVALID
+        )
+    return render(request, "massage/family_confirm_delete.html", {"family": family})
+
+
+@login_required
+def baby_create(request, family_id):
+    membership = selectors.parent_membership_in(request.user, family_id)
+    form = BabyForm(request.POST or None, instance=Baby(family=membership.family))
+    context = {"form": form, "family": membership.family}
+    if request.method == "POST":
+        if form.is_valid():
+            baby = form.save()
+            messages.success(request, _("%(name)s is added.") % {"name": baby.name})
+            return redirect("massage:today")
+        return render(request, "massage/baby_form.html", context, status=INVALID)
+    return render(request, "massage/baby_form.html", context)
+
+
+@login_required
+def baby_update(request, baby_id):
+    baby = selectors.baby_of(request.user, baby_id)
+    selectors.parent_membership_in(request.user, baby.family_id)
+    form = BabyForm(request.POST or None, instance=baby)
+    context = {"form": form, "family": baby.family, "baby": baby}
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved."))
+            return redirect("massage:family-detail", family_id=baby.family_id)
+        return render(request, "massage/baby_form.html", context, status=INVALID)
+    return render(request, "massage/baby_form.html", context)
+
+
+@login_required
+def baby_delete(request, baby_id):
+    baby = selectors.baby_of(request.user, baby_id)
+    selectors.parent_membership_in(request.user, baby.family_id)
+    if request.method == "POST":
+        baby.delete()
+        messages.success(request, _("%(name)s was removed.") % {"name": baby.name})
+        return redirect("massage:family-detail", family_id=baby.family_id)
+    return render(request, "massage/baby_confirm_delete.html", {"baby": baby})
+
+
+@login_required
+def invitation_create(request, family_id):
+    membership = selectors.parent_membership_in(request.user, family_id)
+    form = InvitationForm(request.POST or None)
+    context = {"form": form, "family": membership.family}
+    if request.method == "POST":
+        if form.is_valid():
+            invitation, token = services.invitation_create(
+                family=membership.family,
+                invited_by=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                accept_url_for=lambda t: request.build_absolute_uri(
+                    reverse("massage:invitation-accept", args=[t])
+                ),
+            )
+            context |= {
+                "invitation": invitation,
+                "link": request.build_absolute_uri(
+                    reverse("massage:invitation-accept", args=[token])
+                ),
+            }
+            return render(request, "massage/invitation_created.html", context, status=201)
+        return render(request, "massage/invitation_form.html", context, status=INVALID)
+    return render(request, "massage/invitation_form.html", context)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, family_id, invitation_id):
+    membership = selectors.parent_membership_in(request.user, family_id)
+    invitation = selectors.invitation_in(membership, invitation_id)
+    services.invitation_revoke(invitation=invitation)
+    return _family_region(request, membership, "invitations", _("Invitation withdrawn."))
+
+
+def invitation_accept(request, token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationError as error:
+        return render(
+            request, "massage/invitation_invalid.html", {"reason": str(error)}, status=410
+        )
+    if not request.user.is_authenticated:
+        return render(request, "massage/invitation_welcome.html", {"invitation": invitation})
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(token=token, user=request.user)
+        except services.InvitationError as error:
+            return render(
+                request, "massage/invitation_invalid.html", {"reason": str(error)}, status=409
+            )
+        messages.success(
+            request, _("You have joined %(family)s.") % {"family": membership.family.name}
+        )
+        return redirect("massage:today")
+    return render(request, "massage/invitation_accept.html", {"invitation": invitation})
+
+
+@login_required
+@require_POST
+def member_remove(request, family_id, member_id):
+    membership = selectors.parent_membership_in(request.user, family_id)
+    member = selectors.member_in(membership, member_id)
+    try:
+        services.membership_remove(membership=member, by=membership)
+    except services.FamilyError as error:
+        messages.error(request, str(error))
+        return _family_region(request, membership, "members", status=409)
+    return _family_region(
+        request, membership, "members", _("%(name)s was removed.") % {"name": member.user}
+    )
+
+
+@login_required
+def family_leave(request, family_id):
+    membership = selectors.membership_in(request.user, family_id)
+    if request.method == "POST":
+        try:
+            services.membership_leave(membership=membership)
+        except services.FamilyError as error:
+            messages.error(request, str(error))
+            return render(
+                request, "massage/family_leave.html", {"family": membership.family}, status=409
+            )
+        messages.success(request, _("You left %(family)s.") % {"family": membership.family.name})
+        return redirect("massage:today")
+    return render(request, "massage/family_leave.html", {"family": membership.family})
+
+
+def _family_region(request, membership, region, message="", status=200):
+    """After a change on the family page: the changed region for htmx, else the whole page."""
+    if message:
+        messages.success(request, message)
+    if request.htmx:
+        return render(
+            request,
+            f"massage/family_detail.html#{region}",
+            selectors.family_page(membership),
+            status=status,
+        )
+    if status >= 400:
+        return render(
+            request, "massage/family_detail.html", selectors.family_page(membership), status=status
+        )
+    return redirect("massage:family-detail", family_id=membership.family_id)
+
+
+@require_POST
+def theme_set(request):
+    """Remember the chosen colour scheme in a cookie (works without JavaScript)."""
+    theme = request.POST.get("theme", "system")
+    if theme not in {"light", "dark", "system"}:
+        theme = "system"
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(
+        "theme",
+        theme,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response

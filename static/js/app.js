@@ -1,0 +1,35 @@
+// Small page helpers that only a browser can do. Every page works without this file.
+(function () {
+  "use strict";
+
+  // "Copy" buttons next to read-only fields (the invitation link).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!field) return;
+    var done = function () {
+      button.textContent = button.getAttribute("data-copied-label") || "Copied";
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {
+        field.select();
+      });
+    } else {
+      field.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  // Share the invitation link with the phone's own share sheet where there is one.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-share-url]");
+    if (!button || !navigator.share) return;
+    navigator.share({ title: button.getAttribute("data-share-title") || "", url: button.getAttribute("data-share-url") })
+      .catch(function () {});
+  });
+  document.querySelectorAll("[data-share-url]").forEach(function (button) {
+    if (navigator.share) button.hidden = false;
+  });
+})();

@@ -1,0 +1,39 @@
+import pytest
+
+from tests.factories import BabyFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def parent(db):
+    """A parent in a family with one baby."""
+    membership = MembershipFactory()
+    BabyFactory(family=membership.family)
+    return membership.user
+
+
+@pytest.fixture
+def family(parent):
+    return parent.families.get()
+
+
+@pytest.fixture
+def baby(family):
+    return family.babies.get()
+
+
+@pytest.fixture
+def caregiver(family):
+    return MembershipFactory(family=family, role="caregiver").user
+
+
+@pytest.fixture
+def outsider(db):
+    """A parent of another family, who must see nothing of the first one."""
+    membership = MembershipFactory()
+    BabyFactory(family=membership.family)
+    return membership.user
+
+
+@pytest.fixture
+def user_without_family(db):
+    return UserFactory()

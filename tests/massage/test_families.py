@@ -1,0 +1,213 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from massage import services
+from massage.models import Family, Invitation, Membership
+from tests.factories import MembershipFactory, UserFactory
+
+
+def invite(client, family, **data):
+    response = client.post(
+        reverse("massage:invitation-create", args=[family.pk]),
+        {"role": "caregiver", "email": "", **data},
+    )
+    assert response.status_code == 201
+    return response.context["link"]
+
+
+def test_new_parent_creates_a_family_and_is_its_parent(client, user_without_family):
+    client.force_login(user_without_family)
+    response = client.post(reverse("massage:family-create"), {"name": "The Okafors"})
+    family = Family.objects.get(name="The Okafors")
+    assert response.status_code == 302
+    assert response.url == reverse("massage:baby-create", args=[family.pk])
+    assert family.memberships.get().role == "parent"
+
+
+def test_family_needs_a_name(client, user_without_family):
+    client.force_login(user_without_family)
+    response = client.post(reverse("massage:family-create"), {"name": "  "})
+    assert response.status_code == 422
+    assert "This field is required" in response.text
+    assert not Family.objects.exists()
+
+
+def test_today_without_a_family_invites_to_create_one(client, user_without_family):
+    client.force_login(user_without_family)
+    response = client.get(reverse("massage:today"))
+    assert "Create your family" in response.text
+
+
+def test_invitation_link_lets_a_caregiver_join_once(client, parent, family):
+    client.force_login(parent)
+    link = invite(client, family, email="nan@example.com")
+    assert len(mail.outbox) == 1
+    assert link in mail.outbox[0].body
+    path = link.removeprefix("http://testserver")
+
+    nan = UserFactory(email="nan@example.com")
+    client.force_login(nan)
+    assert "Join" in client.get(path).text
+    response = client.post(path)
+    assert response.status_code == 302
+    assert Membership.objects.get(user=nan, family=family).role == "caregiver"
+
+    # Used links are dead, for everyone.
+    other = UserFactory()
+    client.force_login(other)
+    response = client.post(path)
+    assert response.status_code == 410
+    assert "already been used" in response.text
+    assert not Membership.objects.filter(user=other).exists()
+
+
+def test_invitation_can_make_a_second_parent(client, parent, family):
+    client.force_login(parent)
+    link = invite(client, family, role="parent")
+    partner = UserFactory()
+    client.force_login(partner)
+    client.post(link.removeprefix("http://testserver"))
+    assert Membership.objects.get(user=partner, family=family).role == "parent"
+
+
+def test_only_a_digest_of_the_token_is_stored(client, parent, family):
+    client.force_login(parent)
+    link = invite(client, family)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    invitation = Invitation.objects.get()
+    assert token not in invitation.token_digest
+    assert invitation.token_digest == services.token_digest(token)
+
+
+def test_expired_invitation_is_refused(client, parent, family):
+    client.force_login(parent)
+    path = invite(client, family).removeprefix("http://testserver")
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    joiner = UserFactory()
+    client.force_login(joiner)
+    response = client.post(path)
+    assert response.status_code == 410
+    assert "expired" in response.text
+    assert not Membership.objects.filter(user=joiner).exists()
+
+
+def test_withdrawn_and_unknown_invitations_are_refused(client, parent, family):
+    client.force_login(parent)
+    path = invite(client, family).removeprefix("http://testserver")
+    invitation = Invitation.objects.get()
+    response = client.post(
+        reverse("massage:invitation-revoke", args=[family.pk, invitation.pk]),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Invitation withdrawn" in response.text
+    assert "<html" not in response.text  # only the region, for htmx
+    assert client.get(path).status_code == 410
+    assert client.get("/invitations/not-a-real-token/").status_code == 410
+
+
+def test_anonymous_visitor_is_asked_to_sign_up_then_joins(client, parent, family):
+    client.force_login(parent)
+    path = invite(client, family).removeprefix("http://testserver")
+    client.logout()
+    page = client.get(path)
+    assert page.status_code == 200
+    assert f"/accounts/signup/?next={path}" in page.text
+    response = client.post(
+        f"/accounts/signup/?next={path}",
+        {
+            "email": "grandpa@example.com",
+            "password1": "rolling-hills-42",
+            "password2": "rolling-hills-42",
+            "next": path,
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == path
+    client.post(path)
+    assert family.memberships.filter(user__email="grandpa@example.com").exists()
+
+
+def test_member_already_in_family_cannot_use_an_invitation(client, parent, family):
+    client.force_login(parent)
+    path = invite(client, family).removeprefix("http://testserver")
+    response = client.post(path)
+    assert response.status_code == 409
+    assert "already a member" in response.text
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_parent_removes_a_caregiver_with_htmx(client, parent, family, caregiver):
+    client.force_login(parent)
+    member = Membership.objects.get(user=caregiver)
+    response = client.post(
+        reverse("massage:member-remove", args=[family.pk, member.pk]),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert 'id="members"' in response.text
+    assert caregiver.email not in response.text
+    assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+def test_a_parent_cannot_be_removed_by_another_parent(client, parent, family):
+    other_parent = MembershipFactory(family=family, role="parent")
+    client.force_login(parent)
+    response = client.post(reverse("massage:member-remove", args=[family.pk, other_parent.pk]))
+    assert response.status_code == 409
+    assert Membership.objects.filter(pk=other_parent.pk).exists()
+
+
+def test_caregiver_can_leave_but_cannot_remove_others(client, parent, family, caregiver):
+    client.force_login(caregiver)
+    parent_membership = Membership.objects.get(user=parent)
+    response = client.post(reverse("massage:member-remove", args=[family.pk, parent_membership.pk]))
+    assert response.status_code == 403
+    response = client.post(reverse("massage:family-leave", args=[family.pk]))
+    assert response.status_code == 302
+    assert not Membership.objects.filter(user=caregiver).exists()
+
+
+def test_only_parent_cannot_leave(client, parent, family):
+    client.force_login(parent)
+    response = client.post(reverse("massage:family-leave", args=[family.pk]))
+    assert response.status_code == 409
+    assert "only parent" in response.text
+    assert Membership.objects.filter(user=parent).exists()
+
+
+def test_family_delete_needs_the_exact_name(client, parent, family):
+    client.force_login(parent)
+    url = reverse("massage:family-delete", args=[family.pk])
+    assert client.post(url, {"confirm_name": "nope"}).status_code == 422
+    assert Family.objects.filter(pk=family.pk).exists()
+    assert client.post(url, {"confirm_name": family.name}).status_code == 302
+    assert not Family.objects.filter(pk=family.pk).exists()
+
+
+@pytest.mark.django_db
+def test_invitation_accept_twice_in_the_service_is_refused():
+    parent = MembershipFactory().user
+    family = parent.families.get()
+    _, token = services.invitation_create(family=family, invited_by=parent)
+    first, second = UserFactory(), UserFactory()
+    services.invitation_accept(token=token, user=first)
+    with pytest.raises(services.InvitationError):
+        services.invitation_accept(token=token, user=second)
+    assert family.memberships.count() == 2
+
+
+def test_theme_choice_is_remembered_without_javascript(client):
+    response = client.post(reverse("massage:theme-set"), {"theme": "dark", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["theme"].value == "dark"
+    assert 'data-theme="dark"' in client.get("/").text
+    # An outside "next" is not followed.
+    response = client.post(
+        reverse("massage:theme-set"), {"theme": "light", "next": "https://evil.example/"}
+    )
+    assert response.url == "/"
