@@ -1,0 +1,99 @@
+"""Playwright driving Debian's Chromium against the live test server, at phone and tablet sizes."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
+# themselves are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 820, "height": 1180}
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "shots"
+MISSING = f"BROWSER TESTS SKIPPED: no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not Path(CHROMIUM).exists():
+        terminalreporter.write_line("!" * 20 + " " + MISSING + " " + "!" * 20, red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class BrowserProblems(list):
+    """Console errors and failed requests seen while a test drove the page."""
+
+
+def _console_problem(message):
+    # Failed loads are judged by _response_problem: a 422 page for a bad form is expected.
+    return message.type == "error" and not message.text.startswith("Failed to load resource")
+
+
+def _response_problem(response):
+    if response.status >= 500:
+        return True
+    return response.status >= 400 and response.request.resource_type != "document"
+
+
+def _open(browser, live_server, viewport, **options):
+    context = browser.new_context(
+        viewport=viewport, base_url=live_server.url, has_touch=True, **options
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = BrowserProblems()
+    page.on("console", lambda m: _console_problem(m) and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("response", lambda r: _response_problem(r) and problems.append(f"{r.status} {r.url}"))
+    page.problems = problems
+    return context, page
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context, page = _open(browser, live_server, PHONE, is_mobile=True)
+    yield page
+    context.close()
+    assert not page.problems, page.problems
+
+
+@pytest.fixture
+def tablet(browser, live_server):
+    context, page = _open(browser, live_server, TABLET)
+    yield page
+    context.close()
+    assert not page.problems, page.problems
+
+
+def shoot(page, name):
+    """Keep a screenshot of what the test saw, for people to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
