@@ -28,6 +28,7 @@ migrate: venv
 	DEBUG=true $(PY) manage.py migrate --noinput
 
 seed: migrate
+	DEBUG=true $(PY) manage.py load_library
 	DEBUG=true $(PY) manage.py seed_demo
 
 run: seed

@@ -32,4 +32,25 @@ urlpatterns = [
         name="member-remove",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    # The routine library
+    path("routines/", views.routine_list, name="routine-list"),
+    path("routines/<slug:slug>/", views.routine_detail, name="routine-detail"),
+    path("routines/<slug:slug>/print/", views.routine_print, name="routine-print"),
+    path("routines/<slug:slug>/duplicate/", views.routine_duplicate, name="routine-duplicate"),
+    # Instructors' studio
+    path("studio/", views.studio, name="studio"),
+    path("studio/routines/new/", views.routine_create, name="routine-create"),
+    path("studio/routines/<int:routine_id>/", views.routine_edit, name="routine-edit"),
+    path("studio/routines/<int:routine_id>/details/", views.routine_update, name="routine-update"),
+    path(
+        "studio/routines/<int:routine_id>/preview/", views.routine_preview, name="routine-preview"
+    ),
+    path(
+        "studio/routines/<int:routine_id>/publish/", views.routine_publish, name="routine-publish"
+    ),
+    path("studio/routines/<int:routine_id>/delete/", views.routine_delete, name="routine-delete"),
+    path("studio/routines/<int:routine_id>/steps/new/", views.step_create, name="step-create"),
+    path("studio/steps/<int:step_id>/", views.step_update, name="step-update"),
+    path("studio/steps/<int:step_id>/delete/", views.step_delete, name="step-delete"),
+    path("studio/steps/<int:step_id>/move/", views.step_move, name="step-move"),
 ]

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from massage.models import Baby, Family, Invitation
+from massage.models import Baby, Family, Focus, FocusTag, Invitation, Routine, Step
+from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
+from massage.uploads import NarrationField, PhotoField
 
 
 class DateInput(forms.DateInput):
@@ -45,3 +47,150 @@ class InvitationForm(forms.ModelForm):
             ),
         }
         widgets = {"role": forms.RadioSelect}
+
+
+class LibraryFilterForm(forms.Form):
+    """Filters of the library list. Age is a suggestion (routines outside it stay visible)."""
+
+    MINUTES = [
+        ("", _("Any length")),
+        ("5", _("Up to 5 min")),
+        ("10", _("Up to 10 min")),
+        ("20", _("Up to 20 min")),
+    ]
+
+    baby = forms.TypedChoiceField(label=_("For"), required=False, coerce=int, empty_value=None)
+    age = forms.IntegerField(label=_("Age in months"), required=False, min_value=0, max_value=72)
+    minutes = forms.TypedChoiceField(
+        label=_("Length"), choices=MINUTES, required=False, coerce=int, empty_value=None
+    )
+    focus = forms.ChoiceField(label=_("Focus"), required=False)
+
+    def __init__(self, data, *, babies):
+        if babies and "baby" not in data:
+            # First visit: suggest routines for the first baby, and show that choice.
+            data = data.copy()
+            data["baby"] = str(babies[0].pk)
+        super().__init__(data)
+        self.babies = {baby.pk: baby for baby in babies}
+        self.fields["baby"].choices = [("", _("Any age"))] + [
+            (baby.pk, baby.name) for baby in babies
+        ]
+        self.fields["focus"].choices = [("", _("Anything")), *Focus.choices]
+        if babies:
+            del self.fields["age"]
+        else:
+            del self.fields["baby"]
+
+    def chosen_baby(self):
+        if "baby" not in self.fields:
+            return None
+        return self.babies.get(self.cleaned_data.get("baby"))
+
+
+class RoutineForm(forms.ModelForm):
+    focus = forms.ModelMultipleChoiceField(
+        queryset=FocusTag.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Focus"),
+    )
+
+    class Meta:
+        model = Routine
+        fields = [
+            "title",
+            "summary",
+            "min_age_months",
+            "max_age_months",
+            "focus",
+            "uses_oil",
+            "cautions",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "cautions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_age_months"), cleaned.get("max_age_months")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_age_months", _("The upper age must not be below the lower age."))
+        if high is not None and high > 72:
+            self.add_error(
+                "max_age_months", _("Routines are for children up to 6 years (72 months).")
+            )
+        return cleaned
+
+
+class StepForm(forms.ModelForm):
+    photo = PhotoField(
+        label=_("Photo (optional)"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP up to 10 MB. Location and camera details are removed."),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
+    narration = NarrationField(
+        label=_("Narration (optional)"),
+        required=False,
+        help_text=_(
+            "MP3, OGG, M4A or WAV up to 5 MB. Without it, the player reads the instruction aloud."
+        ),
+    )
+    remove_narration = forms.BooleanField(label=_("Remove the narration"), required=False)
+
+    class Meta:
+        model = Step
+        fields = [
+            "body_area",
+            "stroke",
+            "instruction",
+            "motion",
+            "seconds",
+            "repetitions",
+            "seconds_per_repetition",
+            "caution",
+            "optional",
+        ]
+        widgets = {"instruction": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "seconds": _("Either a time in seconds…"),
+            "repetitions": _("…or a number of strokes, with the seconds each one takes."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        seconds, reps = cleaned.get("seconds"), cleaned.get("repetitions")
+        per_rep = cleaned.get("seconds_per_repetition")
+        if seconds and reps:
+            raise forms.ValidationError(
+                _("Give either seconds or repetitions, not both."), code="both_amounts"
+            )
+        if not seconds and not reps:
+            raise forms.ValidationError(
+                _("Give the step a time in seconds or a number of repetitions."),
+                code="no_amount",
+            )
+        if seconds and not 1 <= seconds <= MAX_STEP_SECONDS:
+            self.add_error(
+                "seconds", _("Between 1 and %(max)d seconds.") % {"max": MAX_STEP_SECONDS}
+            )
+        if reps:
+            if not 1 <= reps <= MAX_REPETITIONS:
+                self.add_error(
+                    "repetitions",
+                    _("Between 1 and %(max)d repetitions.") % {"max": MAX_REPETITIONS},
+                )
+            if not per_rep:
+                self.add_error(
+                    "seconds_per_repetition", _("How long does one repetition take, roughly?")
+                )
+            elif not 1 <= per_rep <= MAX_SECONDS_PER_REPETITION:
+                self.add_error(
+                    "seconds_per_repetition",
+                    _("Between 1 and %(max)d seconds.") % {"max": MAX_SECONDS_PER_REPETITION},
+                )
+        if seconds:
+            cleaned["seconds_per_repetition"] = None
+        return cleaned

@@ -5,12 +5,12 @@ anything outside the user's own families, so a tampered id reveals nothing.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from massage.models import Baby, Family, Invitation, Membership
+from massage.models import Baby, Family, Invitation, Membership, Routine, Step
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -75,3 +75,52 @@ def invitation_in(membership: Membership, invitation_id) -> Invitation:
 
 def member_in(membership: Membership, member_id) -> Membership:
     return get_object_or_404(membership.family.memberships.select_related("user"), pk=member_id)
+
+
+# The routine library ---------------------------------------------------------------------------
+
+
+def routines_visible_to(user) -> QuerySet[Routine]:
+    """The shared library for everyone; an instructor also sees their own routines."""
+    visible = Q(author__isnull=True, published=True)
+    if user.is_authenticated:
+        visible |= Q(author=user)
+    return Routine.objects.filter(visible)
+
+
+def library_routines(*, max_minutes=None, focus=None) -> list[Routine]:
+    routines = (
+        Routine.objects.library()
+        .with_total_seconds()
+        .prefetch_related("focus")
+        .order_by("min_age_months", "title", "pk")
+    )
+    if max_minutes:
+        routines = routines.filter(total_seconds__lte=max_minutes * 60)
+    if focus:
+        routines = routines.filter(focus__slug=focus)
+    return list(routines)
+
+
+def routine_with_steps(queryset: QuerySet[Routine], **lookup) -> Routine:
+    """One routine with its steps and focus tags, in three queries however many steps it has."""
+    return get_object_or_404(
+        queryset.with_total_seconds().prefetch_related(
+            "focus", Prefetch("steps", queryset=Step.objects.order_by("order"))
+        ),
+        **lookup,
+    )
+
+
+def authored_routines(user) -> QuerySet[Routine]:
+    """An instructor's own routines; other instructors' and the library's are not here (404)."""
+    if not getattr(user, "is_instructor", False):
+        raise PermissionDenied(_("Only instructors can author routines."))
+    return Routine.objects.filter(author=user)
+
+
+def authored_step(user, step_id) -> Step:
+    return get_object_or_404(
+        Step.objects.select_related("routine").filter(routine__in=authored_routines(user)),
+        pk=step_id,
+    )

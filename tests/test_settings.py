@@ -12,7 +12,14 @@ def run_manage(*args, **env):
     clean_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "TESTING"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            "TESTING",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process
+        }
     }
     clean_env.update(env)
     clean_env["DJANGO_SETTINGS_MODULE"] = "massage.settings"

@@ -43,8 +43,6 @@ class Command(BaseCommand):
                 "due_date": today - timedelta(weeks=14),
             },
         )
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for each: {DEMO_PASSWORD}):"))
         for email, (name, _role, _inst) in DEMO_USERS.items():
             self.stdout.write(f"  {email:<24} {name}")

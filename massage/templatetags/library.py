@@ -1,0 +1,53 @@
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from massage.bodymap import render_bodymap
+
+register = template.Library()
+
+
+@register.simple_tag
+def bodymap(step, size="full"):
+    """The generated body-map picture of a step: where and how to stroke."""
+    pace = step.seconds_per_repetition or None
+    return render_bodymap(
+        body_area=step.body_area,
+        motion=step.motion,
+        pace_seconds=pace,
+        title=step.stroke,
+        size=size,
+    )
+
+
+@register.filter
+def duration(seconds):
+    """'45 s', '6 min', '1 h 5 min': how long a step or routine takes, roughly."""
+    seconds = int(seconds or 0)
+    if seconds < 60:
+        return _("%(n)d s") % {"n": seconds}
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return _("%(n)d min") % {"n": minutes}
+    return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
+
+
+@register.filter
+def amount(step):
+    """What a step asks for: a time or a number of strokes."""
+    if step.seconds:
+        return duration(step.seconds)
+    return ngettext("%(n)d time", "%(n)d times", step.repetitions) % {"n": step.repetitions}
+
+
+@register.filter
+def age_range(routine):
+    low, high = routine.min_age_months, routine.max_age_months
+    if high >= 24 and high % 12 == 0:
+        high_text = ngettext("%(n)d year", "%(n)d years", high // 12) % {"n": high // 12}
+    else:
+        high_text = ngettext("%(n)d month", "%(n)d months", high) % {"n": high}
+    if low == 0:
+        return _("birth to %(high)s") % {"high": high_text}
+    low_text = ngettext("%(n)d month", "%(n)d months", low) % {"n": low}
+    return _("%(low)s to %(high)s") % {"low": low_text, "high": high_text}

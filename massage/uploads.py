@@ -1,0 +1,775 @@
+"""Checking and processing of instructor uploads: step photos and narration audio.
+
+Everything here is a pure function of the uploaded bytes: no models, no database, no storage.
+
+* :func:`process_photo` checks a photo by its content (JPEG, PNG or WebP only, complete, not a
+  decompression bomb), turns it upright, strips every bit of metadata and returns fresh WebP
+  renditions. Nothing of the original upload is kept.
+* :func:`check_narration` checks that a narration recording really is MP3, OGG, M4A or WAV by
+  looking at its bytes (never at its name or the browser's content type).
+* :class:`PhotoField` and :class:`NarrationField` plug both into Django forms.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import warnings
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageCms, ImageOps
+
+__all__ = [
+    "NARRATION_FORMATS",
+    "NARRATION_MAX_BYTES",
+    "PHOTO_FORMATS",
+    "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_PIXELS",
+    "PHOTO_WEBP_QUALITY",
+    "PHOTO_WIDTHS",
+    "NarrationField",
+    "PhotoField",
+    "ProcessedPhoto",
+    "Rendition",
+    "check_narration",
+    "process_photo",
+    "srcset",
+]
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_WIDTHS = (480, 960)
+PHOTO_WEBP_QUALITY = 80
+#: Pillow format names accepted, mapped to the name shown to people. Pillow reports JPEGs that
+#: carry a second picture (most phone cameras) as "MPO": they are JPEGs all the same.
+PHOTO_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+
+NARRATION_MAX_BYTES = 5 * 1024 * 1024
+NARRATION_FORMATS = ("mp3", "ogg", "m4a", "wav")
+NARRATION_ACCEPT = "audio/*"
+
+PHOTO_ERRORS = {
+    "photo_empty": _("This photo file is empty. Please choose another photo."),
+    "photo_too_large": _(
+        "This photo is too large (%(size)s). Please choose a photo of %(max_size)s or less."
+    ),
+    "photo_invalid": _(
+        "This file is not a photo we can read, or it is damaged. "
+        "Please choose a JPEG, PNG or WebP photo."
+    ),
+    "photo_format": _(
+        "This photo is in %(format)s format, which is not accepted. "
+        "Please choose a JPEG, PNG or WebP photo."
+    ),
+    "photo_too_many_pixels": _(
+        "This photo has too many pixels. "
+        "Please choose a photo of at most %(max_megapixels)s megapixels "
+        "(for example 8000 by 5000 pixels)."
+    ),
+}
+
+NARRATION_ERRORS = {
+    "narration_empty": _("This audio file is empty. Please choose a recording."),
+    "narration_too_large": _(
+        "This recording is too large (%(size)s). Please choose a recording of %(max_size)s or less."
+    ),
+    "narration_format": _(
+        "This file is not an audio format we accept. "
+        "Please choose an MP3, OGG, M4A or WAV recording."
+    ),
+    "narration_invalid": _(
+        "This %(format)s recording seems to be damaged. Please export it again and retry."
+    ),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Shared helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _size_of(uploaded: Any) -> int:
+    """The upload's size in bytes, from ``.size`` if it has one, without reading it."""
+    size = getattr(uploaded, "size", None)
+    if size is None:
+        position = uploaded.tell()
+        size = uploaded.seek(0, io.SEEK_END)
+        uploaded.seek(position)
+    return int(size)
+
+
+def _rewind(uploaded: Any) -> None:
+    if hasattr(uploaded, "seek"):
+        uploaded.seek(0)
+
+
+def _read_at(fileobj: IO[bytes], offset: int, length: int) -> bytes:
+    fileobj.seek(offset)
+    return fileobj.read(length)
+
+
+# --------------------------------------------------------------------------------------------
+# Photos
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One WebP version of a photo, ``width`` pixels wide, ready to be saved to storage."""
+
+    width: int
+    height: int
+    content: ContentFile
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    """The result of :func:`process_photo`: renditions from narrowest to widest."""
+
+    renditions: list[Rendition] = field(default_factory=list)
+    width: int = 0
+    height: int = 0
+
+    @property
+    def largest(self) -> Rendition:
+        return self.renditions[-1]
+
+
+def srcset(urls_and_widths: list[tuple[str, int]]) -> str:
+    """Build an ``<img srcset>`` value from ``(url, width)`` pairs."""
+    return ", ".join(f"{url} {width}w" for url, width in urls_and_widths)
+
+
+def _photo_error(code: str, **params: Any) -> ValidationError:
+    return ValidationError(PHOTO_ERRORS[code], code=code, params=params or None)
+
+
+# Errors Pillow (and the codecs under it) raise for unreadable or damaged files.
+_IMAGE_ERRORS = (
+    OSError,  # includes PIL.UnidentifiedImageError and "image file is truncated"
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    TypeError,
+    KeyError,
+    struct.error,
+)
+_BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+def _jpeg_is_complete(data: bytes) -> bool:
+    """Walk the JPEG's markers and say whether its first image reaches its EOI marker.
+
+    This does not depend on ``ImageFile.LOAD_TRUNCATED_IMAGES``: a project (or a library) may
+    have turned that on globally, and Pillow then silently pads truncated pictures with grey.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    pos, end = 2, len(data)
+    while pos < end:
+        if data[pos] != 0xFF:
+            return False
+        while pos < end and data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= end:
+            return False
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:  # EOI
+            return True
+        if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            continue
+        if pos + 2 > end:
+            return False
+        length = int.from_bytes(data[pos : pos + 2], "big")
+        if length < 2 or pos + length > end:
+            return False
+        pos += length
+        if marker == 0xDA:  # SOS: entropy-coded data runs until the next real marker
+            while True:
+                pos = data.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= end:
+                    return False
+                following = data[pos + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                    pos += 1 if following == 0xFF else 2
+                    continue
+                break
+    return False
+
+
+def _png_is_complete(data: bytes) -> bool:
+    """Walk the PNG's chunks and say whether they all fit and end with IEND."""
+    pos, end = 8, len(data)
+    while pos + 12 <= end:
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        chunk_type = data[pos + 4 : pos + 8]
+        pos += 12 + length
+        if pos > end:
+            return False
+        if chunk_type == b"IEND":
+            return True
+    return False
+
+
+def _webp_is_complete(data: bytes) -> bool:
+    return (
+        data[:4] == b"RIFF"
+        and data[8:12] == b"WEBP"
+        and int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    )
+
+
+_COMPLETENESS_CHECKS = {
+    "JPEG": _jpeg_is_complete,
+    "MPO": _jpeg_is_complete,
+    "PNG": _png_is_complete,
+    "WEBP": _webp_is_complete,
+}
+
+
+def _too_many_pixels() -> ValidationError:
+    return _photo_error("photo_too_many_pixels", max_megapixels=PHOTO_MAX_PIXELS // 1_000_000)
+
+
+def _read_photo(uploaded: Any) -> bytes:
+    size = _size_of(uploaded)
+    if size > PHOTO_MAX_BYTES:
+        raise _photo_error(
+            "photo_too_large",
+            size=filesizeformat(size),
+            max_size=filesizeformat(PHOTO_MAX_BYTES),
+        )
+    if size == 0:
+        raise _photo_error("photo_empty")
+    _rewind(uploaded)
+    data = uploaded.read(PHOTO_MAX_BYTES + 1)  # never trust .size to bound the read
+    _rewind(uploaded)
+    if len(data) > PHOTO_MAX_BYTES:
+        raise _photo_error(
+            "photo_too_large",
+            size=filesizeformat(PHOTO_MAX_BYTES + 1),
+            max_size=filesizeformat(PHOTO_MAX_BYTES),
+        )
+    if not data:
+        raise _photo_error("photo_empty")
+    return data
+
+
+def _open_checked(data: bytes) -> Image.Image:
+    """Open, verify and fully decode the photo; return it loaded. Raise ValidationError."""
+    with warnings.catch_warnings():
+        # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that: fail.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                image_format = probe.format or ""
+                width, height = probe.size
+                if image_format not in PHOTO_FORMATS:
+                    raise _photo_error("photo_format", format=image_format or "?")
+                # The header's size, before a single pixel is decoded.
+                if width * height > PHOTO_MAX_PIXELS:
+                    raise _too_many_pixels()
+                probe.verify()
+        except _BOMB_ERRORS as error:
+            raise _too_many_pixels() from error
+        except _IMAGE_ERRORS as error:
+            raise _photo_error("photo_invalid") from error
+
+        if not _COMPLETENESS_CHECKS[image_format](data):
+            raise _photo_error("photo_invalid")
+
+        # verify() leaves the image unusable: open again and decode every pixel.
+        try:
+            image = Image.open(io.BytesIO(data))
+            if image.format != image_format or image.size != (width, height):
+                raise _photo_error("photo_invalid")
+            image.load()
+        except ValidationError:
+            raise
+        except _BOMB_ERRORS as error:
+            raise _too_many_pixels() from error
+        except _IMAGE_ERRORS as error:
+            raise _photo_error("photo_invalid") from error
+    return image
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+
+
+def _to_srgb(image: Image.Image, keep_alpha: bool) -> Image.Image:
+    """Return an RGB (or RGBA) image in sRGB, converting from an embedded ICC profile."""
+    icc_profile = image.info.get("icc_profile")
+    if keep_alpha:
+        image = image.convert("RGBA")
+    elif image.mode != "CMYK":
+        image = image.convert("RGB")
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            converted = ImageCms.profileToProfile(
+                image,
+                source,
+                ImageCms.createProfile("sRGB"),
+                outputMode="RGBA" if keep_alpha else "RGB",
+            )
+            if converted is not None:
+                image = converted
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # a broken or mismatched profile: keep the pixel values as they are
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGB")
+    if image.mode == "RGBA":
+        alpha_min, _alpha_max = image.getchannel("A").getextrema()
+        if alpha_min == 255:  # fully opaque: the alpha channel only costs bytes
+            image = image.convert("RGB")
+    return image
+
+
+def _rendition_sizes(width: int, height: int) -> list[tuple[int, int]]:
+    sizes: list[tuple[int, int]] = []
+    for wanted in sorted(PHOTO_WIDTHS):
+        target = min(wanted, width)  # never upscale
+        if any(existing == target for existing, _height in sizes):
+            continue
+        sizes.append((target, max(1, round(height * target / width))))
+    return sizes
+
+
+def _encode_webp(image: Image.Image, size: tuple[int, int]) -> bytes:
+    if image.size != size:
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # A brand-new image carries no info at all: no EXIF, XMP, ICC or comments can leak out.
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    out = io.BytesIO()
+    clean.save(out, format="WEBP", quality=PHOTO_WEBP_QUALITY, method=4)
+    return out.getvalue()
+
+
+def process_photo(uploaded: Any) -> ProcessedPhoto:
+    """Check an uploaded photo and return metadata-free WebP renditions of it.
+
+    ``uploaded`` is a Django ``UploadedFile`` or ``File`` (anything with ``read``/``seek`` and
+    ideally ``size``). Raises ``ValidationError`` with a friendly message and one of the codes
+    ``photo_empty``, ``photo_too_large``, ``photo_invalid``, ``photo_format`` or
+    ``photo_too_many_pixels``.
+    """
+    data = _read_photo(uploaded)
+    image = _open_checked(data)
+    try:
+        try:
+            upright = ImageOps.exif_transpose(image)
+        except _IMAGE_ERRORS:  # unreadable EXIF: keep the picture as stored
+            upright = image
+        keep_alpha = image.format in ("PNG", "WEBP") and _has_alpha(image)
+        try:
+            upright = _to_srgb(upright, keep_alpha)
+        except _IMAGE_ERRORS as error:
+            raise _photo_error("photo_invalid") from error
+
+        renditions = []
+        for width, height in _rendition_sizes(*upright.size):
+            content = ContentFile(_encode_webp(upright, (width, height)))
+            content.name = f"photo-{width}w.webp"
+            renditions.append(Rendition(width=width, height=height, content=content))
+    finally:
+        image.close()
+    largest = renditions[-1]
+    return ProcessedPhoto(renditions=renditions, width=largest.width, height=largest.height)
+
+
+# --------------------------------------------------------------------------------------------
+# Narration audio
+# --------------------------------------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    """A recognised container whose structure is broken."""
+
+    def __init__(self, audio_format: str):
+        super().__init__(audio_format)
+        self.audio_format = audio_format
+
+
+def _narration_error(code: str, **params: Any) -> ValidationError:
+    return ValidationError(NARRATION_ERRORS[code], code=code, params=params or None)
+
+
+# -- WAV ----------------------------------------------------------------------------------------
+
+_WAV_FORMAT_TAGS = {0x0001, 0x0003, 0x0006, 0x0007, 0xFFFE}  # PCM, float, A-law, µ-law, extensible
+
+
+def _check_wav(f: IO[bytes], size: int) -> None:
+    header = _read_at(f, 0, 12)
+    riff_size = int.from_bytes(header[4:8], "little")
+    if riff_size < 4:
+        raise _Invalid("WAV")
+    end = min(size, riff_size + 8)
+    pos, has_fmt, has_data = 12, False, False
+    while pos + 8 <= end and not (has_fmt and has_data):
+        chunk = _read_at(f, pos, 8)
+        chunk_id, chunk_size = chunk[:4], int.from_bytes(chunk[4:8], "little")
+        if chunk_id == b"fmt ":
+            if chunk_size < 16 or pos + 8 + chunk_size > end:
+                raise _Invalid("WAV")
+            tag, channels, rate, byte_rate, align, bits = struct.unpack(
+                "<HHIIHH", _read_at(f, pos + 8, 16)
+            )
+            if (
+                tag not in _WAV_FORMAT_TAGS
+                or not 1 <= channels <= 32
+                or not 1 <= rate <= 768_000
+                or byte_rate == 0
+                or align == 0
+                or bits == 0
+            ):
+                raise _Invalid("WAV")
+            has_fmt = True
+        elif chunk_id == b"data":
+            if not has_fmt:  # fmt must come before data
+                raise _Invalid("WAV")
+            has_data = True
+        pos += 8 + chunk_size + (chunk_size & 1)
+    if not (has_fmt and has_data):
+        raise _Invalid("WAV")
+
+
+# -- OGG ----------------------------------------------------------------------------------------
+
+
+def _make_ogg_crc_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte << 24
+        for _bit in range(8):
+            crc = ((crc << 1) ^ 0x04C11DB7) if crc & 0x80000000 else (crc << 1)
+        table.append(crc & 0xFFFFFFFF)
+    return table
+
+
+_OGG_CRC_TABLE = _make_ogg_crc_table()
+
+
+def _ogg_crc(page: bytes) -> int:
+    crc = 0
+    for byte in page:
+        crc = ((crc << 8) & 0xFFFFFFFF) ^ _OGG_CRC_TABLE[(crc >> 24) ^ byte]
+    return crc
+
+
+def _check_ogg(f: IO[bytes], size: int) -> None:
+    header = _read_at(f, 0, 27)
+    if len(header) < 27 or header[4] != 0:  # stream structure version 0
+        raise _Invalid("OGG")
+    if not header[5] & 0x02:  # the first page must begin a logical stream
+        raise _Invalid("OGG")
+    segments = header[26]
+    table = _read_at(f, 27, segments)
+    body_size = sum(table)
+    page = header + table + _read_at(f, 27 + segments, body_size)
+    if len(table) != segments or len(page) != 27 + segments + body_size:
+        raise _Invalid("OGG")
+    stored_crc = int.from_bytes(page[22:26], "little")
+    if _ogg_crc(page[:22] + b"\0\0\0\0" + page[26:]) != stored_crc:
+        raise _Invalid("OGG")
+    packet = page[27 + segments :]
+    if packet.startswith(b"\x01vorbis"):
+        ok = (
+            len(packet) >= 30
+            and int.from_bytes(packet[7:11], "little") == 0
+            and packet[11] > 0
+            and int.from_bytes(packet[12:16], "little") > 0
+            and packet[29] & 1
+        )
+    elif packet.startswith(b"OpusHead"):
+        ok = len(packet) >= 19 and packet[8] & 0xF0 == 0 and packet[9] > 0
+    elif packet.startswith(b"\x7fFLAC"):
+        ok = len(packet) >= 13 + 38 and packet[9:13] == b"fLaC"
+    else:
+        ok = False
+    if not ok:
+        raise _Invalid("OGG")
+
+
+# -- MP3 ----------------------------------------------------------------------------------------
+
+_MPEG_SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+# Layer III bitrates in kbit/s by bitrate index: MPEG-1, then MPEG-2 and 2.5.
+_MPEG1_L3_BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_MPEG2_L3_BITRATES = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+
+
+@dataclass(frozen=True)
+class _MpegFrame:
+    version: int
+    sample_rate: int
+    length: int
+
+
+def _parse_mpeg_frame(header: bytes) -> _MpegFrame | None:
+    """Parse an MPEG audio Layer III frame header; None if these 4 bytes are not one."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return None
+    version = (header[1] >> 3) & 0b11  # 0: MPEG-2.5, 1: reserved, 2: MPEG-2, 3: MPEG-1
+    layer = (header[1] >> 1) & 0b11  # 1: Layer III
+    bitrate_index = header[2] >> 4
+    rate_index = (header[2] >> 2) & 0b11
+    padding = (header[2] >> 1) & 1
+    emphasis = header[3] & 0b11
+    if version == 1 or layer != 1 or bitrate_index in (0, 15) or rate_index == 3 or emphasis == 2:
+        return None
+    sample_rate = _MPEG_SAMPLE_RATES[version][rate_index]
+    if version == 3:
+        bitrate = _MPEG1_L3_BITRATES[bitrate_index] * 1000
+        length = 144 * bitrate // sample_rate + padding
+    else:
+        bitrate = _MPEG2_L3_BITRATES[bitrate_index] * 1000
+        length = 72 * bitrate // sample_rate + padding
+    return _MpegFrame(version=version, sample_rate=sample_rate, length=length)
+
+
+def _mpeg_frames_at(f: IO[bytes], offset: int, size: int) -> bool:
+    """Whether two consecutive, consistent Layer III frames start at ``offset``."""
+    first = _parse_mpeg_frame(_read_at(f, offset, 4))
+    if first is None:
+        return False
+    following = offset + first.length
+    if following > size:
+        return False
+    if following == size:  # a one-frame file: nothing more to compare with
+        return True
+    after = _read_at(f, following, 4)
+    if after[:3] == b"TAG":
+        return True  # an ID3v1 tag right after the frame
+    second = _parse_mpeg_frame(after)
+    return (
+        second is not None
+        and second.version == first.version
+        and second.sample_rate == first.sample_rate
+    )
+
+
+def _id3_end(f: IO[bytes], offset: int) -> int:
+    """Where the ID3v2 tag starting at ``offset`` ends; raise _Invalid if it is malformed."""
+    header = _read_at(f, offset, 10)
+    if len(header) < 10:
+        raise _Invalid("MP3")
+    major, revision, flags, size_bytes = header[3], header[4], header[5], header[6:10]
+    if major not in (2, 3, 4) or revision == 0xFF:
+        raise _Invalid("MP3")
+    if any(byte & 0x80 for byte in size_bytes):  # the size is "syncsafe": 7 bits per byte
+        raise _Invalid("MP3")
+    tag_size = 0
+    for byte in size_bytes:
+        tag_size = (tag_size << 7) | byte
+    return offset + 10 + tag_size + (10 if major == 4 and flags & 0x10 else 0)
+
+
+def _check_mp3(f: IO[bytes], size: int) -> None:
+    offset = 0
+    for _tag in range(4):  # rarely, several ID3v2 tags follow each other
+        if _read_at(f, offset, 3) != b"ID3":
+            break
+        offset = _id3_end(f, offset)
+        if offset >= size:
+            raise _Invalid("MP3")
+    if offset == 0:
+        if not _mpeg_frames_at(f, 0, size):
+            raise _Invalid("MP3")
+        return
+    # Some taggers leave padding or junk after the tag: look for frames a little further on.
+    window = _read_at(f, offset, 4096)
+    position = 0
+    while True:
+        position = window.find(b"\xff", position)
+        if position < 0:
+            raise _Invalid("MP3")
+        if _mpeg_frames_at(f, offset + position, size):
+            return
+        position += 1
+
+
+# -- M4A ----------------------------------------------------------------------------------------
+
+_M4A_AUDIO_BRANDS = {b"M4A ", b"M4B ", b"mp42", b"isom", b"dash"}
+_M4A_REJECTED_MAJOR_BRANDS = {
+    b"M4V ",
+    b"M4VH",
+    b"M4VP",
+    b"qt  ",
+    b"avc1",
+    b"heic",
+    b"heix",
+    b"mif1",
+    b"msf1",
+    b"avif",
+    b"avis",
+    b"crx ",
+}
+_BMFF_CONTAINERS = {b"moov", b"trak", b"mdia"}
+
+
+def _bmff_boxes(data: bytes, start: int, end: int):
+    """Yield ``(type, payload_start, payload_end)`` for the boxes in ``data[start:end]``."""
+    pos = start
+    while pos + 8 <= end:
+        box_size = int.from_bytes(data[pos : pos + 4], "big")
+        box_type = data[pos + 4 : pos + 8]
+        header = 8
+        if box_size == 1:
+            if pos + 16 > end:
+                raise _Invalid("M4A")
+            box_size, header = int.from_bytes(data[pos + 8 : pos + 16], "big"), 16
+        elif box_size == 0:
+            box_size = end - pos
+        if box_size < header or pos + box_size > end:
+            raise _Invalid("M4A")
+        yield box_type, pos + header, pos + box_size
+        pos += box_size
+
+
+def _handler_types(data: bytes, start: int, end: int) -> list[bytes]:
+    handlers = []
+    for box_type, payload, box_end in _bmff_boxes(data, start, end):
+        if box_type in _BMFF_CONTAINERS:
+            handlers.extend(_handler_types(data, payload, box_end))
+        elif box_type == b"hdlr" and box_end - payload >= 12:
+            handlers.append(data[payload + 8 : payload + 12])  # after version/flags, pre_defined
+    return handlers
+
+
+def _check_m4a(f: IO[bytes], size: int) -> None:
+    ftyp_size = int.from_bytes(_read_at(f, 0, 4), "big")
+    if not 16 <= ftyp_size <= 1024 or ftyp_size % 4 or ftyp_size > size:
+        raise _Invalid("M4A")
+    ftyp = _read_at(f, 8, ftyp_size - 8)
+    major = ftyp[:4]
+    brands = {major} | {ftyp[i : i + 4] for i in range(8, len(ftyp), 4)}
+    if major in _M4A_REJECTED_MAJOR_BRANDS or not brands & _M4A_AUDIO_BRANDS:
+        raise _Invalid("M4A")
+    # Walk the top-level boxes (reading headers only) to find the movie box.
+    pos, handlers, found_moov = ftyp_size, [], False
+    while pos + 8 <= size:
+        head = _read_at(f, pos, 16)
+        box_size, box_type = int.from_bytes(head[:4], "big"), head[4:8]
+        if box_size == 1 and len(head) == 16:
+            box_size = int.from_bytes(head[8:16], "big")
+        elif box_size == 0:
+            box_size = size - pos
+        if box_size < 8 or pos + box_size > size:
+            raise _Invalid("M4A")
+        if box_type == b"moov":
+            moov = _read_at(f, pos, box_size)
+            handlers.extend(_handler_types(moov, 0, len(moov)))
+            found_moov = True
+        pos += box_size
+    if not found_moov or b"soun" not in handlers or b"vide" in handlers:
+        raise _Invalid("M4A")
+
+
+# -- Dispatch ------------------------------------------------------------------------------------
+
+
+def _sniff(head: bytes) -> tuple[str, Any] | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav", _check_wav
+    if head[:4] == b"OggS":
+        return "ogg", _check_ogg
+    if head[4:8] == b"ftyp":
+        return "m4a", _check_m4a
+    if head[:3] == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "mp3", _check_mp3
+    return None
+
+
+def check_narration(uploaded: Any) -> str:
+    """Check an uploaded narration recording by its content and return its format.
+
+    Returns one of ``"mp3"``, ``"ogg"``, ``"m4a"`` or ``"wav"``; leaves the file at position 0.
+    Raises ``ValidationError`` with one of the codes ``narration_empty``,
+    ``narration_too_large``, ``narration_format`` or ``narration_invalid``.
+    """
+    size = _size_of(uploaded)
+    if size > NARRATION_MAX_BYTES:
+        raise _narration_error(
+            "narration_too_large",
+            size=filesizeformat(size),
+            max_size=filesizeformat(NARRATION_MAX_BYTES),
+        )
+    if size == 0:
+        raise _narration_error("narration_empty")
+    try:
+        head = _read_at(uploaded, 0, 16)
+        if not head:
+            raise _narration_error("narration_empty")
+        sniffed = _sniff(head)
+        if sniffed is None:
+            raise _narration_error("narration_format")
+        audio_format, check = sniffed
+        try:
+            check(uploaded, size)
+        except _Invalid as error:
+            raise _narration_error("narration_invalid", format=error.audio_format) from error
+        except (struct.error, IndexError, ValueError) as error:
+            raise _narration_error("narration_invalid", format=audio_format.upper()) from error
+    finally:
+        _rewind(uploaded)
+    return audio_format
+
+
+# --------------------------------------------------------------------------------------------
+# Form fields
+# --------------------------------------------------------------------------------------------
+
+
+class PhotoField(forms.FileField):
+    """A file field that checks a step photo and cleans to a :class:`ProcessedPhoto`.
+
+    Deliberately not a ``forms.ImageField``: that one decodes the whole image with its own
+    checks before ours could refuse a decompression bomb.
+    """
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs.setdefault("accept", PHOTO_ACCEPT)
+        return attrs
+
+    def to_python(self, data: Any) -> ProcessedPhoto | None:
+        # Only a new upload reaches to_python: FileField.clean() returns the initial value
+        # (an already stored photo) untouched when nothing new was sent.
+        uploaded = super().to_python(data)
+        if uploaded is None:
+            return None
+        return process_photo(uploaded)
+
+
+class NarrationField(forms.FileField):
+    """A file field that checks a narration recording by its content.
+
+    Cleans to the uploaded file itself, with the detected format (``"mp3"``, ``"ogg"``,
+    ``"m4a"`` or ``"wav"``) set as its ``narration_format`` attribute.
+    """
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs.setdefault("accept", NARRATION_ACCEPT)
+        return attrs
+
+    def to_python(self, data: Any) -> Any:
+        uploaded = super().to_python(data)
+        if uploaded is None:
+            return None
+        uploaded.narration_format = check_narration(uploaded)
+        return uploaded

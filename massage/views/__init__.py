@@ -1,0 +1,3 @@
+from massage.views.families import *  # noqa: F403
+from massage.views.library import *  # noqa: F403
+from massage.views.studio import *  # noqa: F403

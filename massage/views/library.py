@@ -1,0 +1,64 @@
+"""The routine library as parents see it: the list, a routine's steps and its printable sheet."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from massage import selectors
+from massage.forms import LibraryFilterForm
+
+__all__ = ["routine_detail", "routine_list", "routine_print"]
+
+
+def routine_list(request):
+    babies = list(selectors.babies_of(request.user)) if request.user.is_authenticated else []
+    form = LibraryFilterForm(request.GET, babies=babies)
+    if not form.is_valid():
+        context = {"form": form, "suitable": [], "others": [], "baby": None, "age": None}
+        return _render_list(request, context, status=400)
+    baby = form.chosen_baby()
+    age = baby.age_in_months() if baby else form.cleaned_data.get("age")
+    routines = selectors.library_routines(
+        max_minutes=form.cleaned_data["minutes"], focus=form.cleaned_data["focus"]
+    )
+    suitable = [r for r in routines if r.fits_age(age)]
+    others = [r for r in routines if not r.fits_age(age)]
+    context = {"form": form, "suitable": suitable, "others": others, "baby": baby, "age": age}
+    return _render_list(request, context)
+
+
+def _render_list(request, context, status=200):
+    template = "massage/routine_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context, status=status)
+
+
+def routine_detail(request, slug):
+    routine = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
+    babies = list(selectors.babies_of(request.user)) if request.user.is_authenticated else []
+    return render(
+        request,
+        "massage/routine_detail.html",
+        {
+            "routine": routine,
+            "steps": routine.steps.all(),
+            "age_notes": _age_notes(routine, babies),
+        },
+    )
+
+
+def routine_print(request, slug):
+    routine = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
+    return render(
+        request, "massage/routine_print.html", {"routine": routine, "steps": routine.steps.all()}
+    )
+
+
+def _age_notes(routine, babies):
+    """A gentle word for each baby the routine was not made for."""
+    today = timezone.localdate()
+    return [
+        {"baby": baby, "months": baby.age_in_months(today)}
+        for baby in babies
+        if not routine.fits_age(baby.age_in_months(today))
+    ]

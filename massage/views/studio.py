@@ -1,0 +1,207 @@
+"""Instructors' authoring: copy or start routines, edit their steps, preview and publish."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from massage import library, selectors
+from massage.forms import RoutineForm, StepForm
+from massage.models import Step
+
+__all__ = [
+    "routine_create",
+    "routine_delete",
+    "routine_duplicate",
+    "routine_edit",
+    "routine_preview",
+    "routine_publish",
+    "routine_update",
+    "step_create",
+    "step_delete",
+    "step_move",
+    "step_update",
+    "studio",
+]
+
+INVALID = 422
+
+
+@login_required
+def studio(request):
+    routines = (
+        selectors.authored_routines(request.user).with_total_seconds().order_by("-updated_at", "pk")
+    )
+    library_routines = selectors.library_routines()
+    return render(
+        request,
+        "massage/routine_studio.html",
+        {"routines": routines, "library_routines": library_routines},
+    )
+
+
+@login_required
+def routine_create(request):
+    selectors.authored_routines(request.user)  # instructors only
+    form = RoutineForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                routine = library.routine_create(
+                    author=request.user, title=form.cleaned_data["title"]
+                )
+                form.instance = routine
+                form.save()
+            messages.success(request, _("Routine created. Now add its steps."))
+            return redirect("massage:routine-edit", routine_id=routine.pk)
+        return render(request, "massage/routine_form.html", {"form": form}, status=INVALID)
+    return render(request, "massage/routine_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def routine_duplicate(request, slug):
+    selectors.authored_routines(request.user)  # instructors only
+    source = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
+    copy = library.routine_duplicate(routine=source, author=request.user)
+    messages.success(
+        request,
+        _("This is your own copy of “%(title)s”. Adapt it, then publish.")
+        % {"title": source.title},
+    )
+    return redirect("massage:routine-edit", routine_id=copy.pk)
+
+
+@login_required
+def routine_edit(request, routine_id):
+    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    return render(request, "massage/routine_edit.html", _edit_context(routine))
+
+
+def _edit_context(routine):
+    return {"routine": routine, "steps": list(routine.steps.all())}
+
+
+@login_required
+def routine_update(request, routine_id):
+    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    form = RoutineForm(request.POST or None, instance=routine)
+    context = {"form": form, "routine": routine}
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved."))
+            return redirect("massage:routine-edit", routine_id=routine.pk)
+        return render(request, "massage/routine_form.html", context, status=INVALID)
+    return render(request, "massage/routine_form.html", context)
+
+
+@login_required
+@require_POST
+def routine_publish(request, routine_id):
+    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    if not routine.published and routine.step_count == 0:
+        messages.error(request, _("Add at least one step before publishing."))
+        return render(request, "massage/routine_edit.html", _edit_context(routine), status=409)
+    routine.published = not routine.published
+    routine.save(update_fields=["published", "updated_at"])
+    messages.success(
+        request,
+        _("Published: families you assign it to can follow it.")
+        if routine.published
+        else _("Back to draft: only you can see it."),
+    )
+    return redirect("massage:routine-edit", routine_id=routine.pk)
+
+
+@login_required
+def routine_preview(request, routine_id):
+    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    return render(
+        request,
+        "massage/routine_detail.html",
+        {"routine": routine, "steps": routine.steps.all(), "preview": True, "age_notes": []},
+    )
+
+
+@login_required
+def routine_delete(request, routine_id):
+    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    if request.method == "POST":
+        for step in routine.steps.all():
+            library.step_clear_photo(step=step)
+        routine.delete()
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": routine.title})
+        return redirect("massage:studio")
+    return render(request, "massage/routine_confirm_delete.html", {"routine": routine})
+
+
+@login_required
+def step_create(request, routine_id):
+    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    step = Step(routine=routine)
+    return _step_form(request, routine, step)
+
+
+@login_required
+def step_update(request, step_id):
+    step = selectors.authored_step(request.user, step_id)
+    return _step_form(request, step.routine, step)
+
+
+def _step_form(request, routine, step):
+    form = StepForm(request.POST or None, request.FILES or None, instance=step)
+    context = {"form": form, "routine": routine, "step": step}
+    if request.method != "POST":
+        return render(request, "massage/step_form.html", context)
+    if not form.is_valid():
+        return render(request, "massage/step_form.html", context, status=INVALID)
+    with transaction.atomic():
+        step = form.save(commit=False)
+        if step.order is None:
+            step.order = library.next_step_order(routine)
+        step.save()
+        photo, narration = form.cleaned_data["photo"], form.cleaned_data["narration"]
+        if photo:
+            library.step_set_photo(step=step, photo=photo)
+        elif form.cleaned_data["remove_photo"]:
+            library.step_clear_photo(step=step)
+        if narration:
+            library.step_set_narration(
+                step=step, audio=narration, extension=narration.narration_format
+            )
+        elif form.cleaned_data["remove_narration"]:
+            library.step_clear_narration(step=step)
+        routine.save(update_fields=["updated_at"])
+    messages.success(request, _("Step saved."))
+    return redirect("massage:routine-edit", routine_id=routine.pk)
+
+
+@login_required
+def step_delete(request, step_id):
+    step = selectors.authored_step(request.user, step_id)
+    if request.method == "POST":
+        library.step_clear_photo(step=step)
+        library.step_delete(step=step)
+        messages.success(request, _("Step removed."))
+        return redirect("massage:routine-edit", routine_id=step.routine_id)
+    return render(request, "massage/step_confirm_delete.html", {"step": step})
+
+
+@login_required
+@require_POST
+def step_move(request, step_id):
+    step = selectors.authored_step(request.user, step_id)
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    if offset is None:
+        messages.error(request, _("Choose to move the step up or down."))
+        return redirect("massage:routine-edit", routine_id=step.routine_id)
+    library.step_move(step=step, offset=offset)
+    if request.htmx:
+        routine = selectors.routine_with_steps(
+            selectors.authored_routines(request.user), pk=step.routine_id
+        )
+        return render(request, "massage/routine_edit.html#steps", _edit_context(routine))
+    return redirect("massage:routine-edit", routine_id=step.routine_id)

@@ -1,0 +1,290 @@
+"""The SVG body maps: valid, accessible, CSP-safe, and drawn in the right direction.
+
+No database and no Django models: these tests also run with ``-p no:django``.
+"""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _ensure_settings() -> None:
+    """Use the project's settings when they load; otherwise a minimal configuration."""
+    if settings.configured:
+        return
+    try:
+        settings.USE_I18N  # noqa: B018 - loads DJANGO_SETTINGS_MODULE if it is set and importable
+    except (ImproperlyConfigured, ImportError):
+        settings.configure(USE_I18N=False)
+
+
+_ensure_settings()
+
+from massage.bodymap import (  # noqa: E402
+    BODY_AREAS,
+    MOTIONS,
+    PACE_CLASSES,
+    pace_class,
+    render_bodymap,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+SAMPLE_MOTIONS = [
+    "hold",
+    "glide_toward_feet",
+    "glide_toward_body",
+    "circle_clockwise",
+    "i_love_u",
+    "small_circles",
+    "sweep",
+    "shapes",
+]
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(str(svg))
+
+
+def path_points(d: str) -> list[tuple[float, float]]:
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    return list(zip(numbers[::2], numbers[1::2], strict=True))
+
+
+def motion_paths(root: ET.Element) -> list[ET.Element]:
+    return [el for el in root.iter(f"{SVG}path") if el.get("class") == "bm-path"]
+
+
+def test_lists_cover_the_brief():
+    assert set(BODY_AREAS) == {
+        "legs",
+        "feet",
+        "tummy",
+        "chest",
+        "arms",
+        "hands",
+        "face",
+        "back",
+        "whole_body",
+    }
+    required = {
+        "hold",
+        "glide_toward_feet",
+        "glide_toward_body",
+        "circle_clockwise",
+        "outward",
+        "diagonal",
+        "i_love_u",
+        "sun_moon",
+        "water_wheel",
+        "wring",
+        "thumb_walk",
+        "roll",
+        "small_circles",
+        "sweep",
+        "back_and_forth",
+        "knees_to_tummy",
+        "cross_arms",
+        "bicycle",
+        "shapes",
+        "combing",
+    }
+    assert required <= set(MOTIONS)
+    assert all(str(label) for label in MOTIONS.values())
+
+
+@pytest.mark.parametrize("motion", SAMPLE_MOTIONS)
+@pytest.mark.parametrize("body_area", sorted(BODY_AREAS))
+def test_every_area_renders_valid_accessible_svg(body_area, motion):
+    svg = render_bodymap(body_area=body_area, motion=motion, pace_seconds=3)
+    root = parse(svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.get("viewBox")
+    assert not root.get("width")  # scales to its container
+    label = root.get("aria-label")
+    assert label
+    assert label.startswith(str(BODY_AREAS[body_area]) + ": ")
+    assert root.find(f"{SVG}title").text == label
+
+
+@pytest.mark.parametrize("motion", sorted(MOTIONS))
+@pytest.mark.parametrize("size", ["full", "thumb"])
+def test_every_motion_renders_without_inline_style_script_or_smil(motion, size):
+    for body_area in ("tummy", "legs", "back"):
+        svg = str(render_bodymap(body_area=body_area, motion=motion, size=size))
+        parse(svg)
+        lowered = svg.lower()
+        for forbidden in ("<style", "style=", "<script", "<animate", "<set ", "javascript:", "on"):
+            if forbidden == "on":
+                assert not re.search(r"\son\w+=", lowered)
+            else:
+                assert forbidden not in lowered, forbidden
+
+
+def test_default_label_and_title_override():
+    root = parse(render_bodymap(body_area="legs", motion="glide_toward_feet"))
+    assert root.get("aria-label") == "Legs: glide toward the feet"
+    root = parse(render_bodymap(body_area="arms", motion="glide_toward_feet"))
+    assert root.get("aria-label") == "Arms: glide toward the hands"
+    svg = render_bodymap(body_area="tummy", motion="hold", title='Rest <hands> & "breathe"')
+    root = parse(svg)
+    assert root.get("aria-label") == 'Rest <hands> & "breathe"'
+    assert root.find(f"{SVG}title").text == 'Rest <hands> & "breathe"'
+    assert "<hands>" not in str(svg)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"body_area": "elbow", "motion": "hold"},
+        {"body_area": "", "motion": "hold"},
+        {"body_area": "legs", "motion": "tickle"},
+        {"body_area": "legs", "motion": "HOLD"},
+        {"body_area": "legs", "motion": "hold", "size": "huge"},
+    ],
+)
+def test_unknown_values_raise(kwargs):
+    with pytest.raises(ValueError):
+        render_bodymap(**kwargs)
+
+
+def test_ids_are_unique_per_instance_and_references_resolve():
+    a = parse(render_bodymap(body_area="legs", motion="glide_toward_feet"))
+    b = parse(render_bodymap(body_area="legs", motion="glide_toward_feet"))
+    ids_a = {el.get("id") for el in a.iter() if el.get("id")}
+    ids_b = {el.get("id") for el in b.iter() if el.get("id")}
+    assert ids_a
+    assert not ids_a & ids_b
+    for root, ids in ((a, ids_a), (b, ids_b)):
+        markers = [el.get("id") for el in root.iter(f"{SVG}marker")]
+        assert len(markers) == len(set(markers)) >= 1
+        refs = {
+            m.group(1)
+            for el in root.iter()
+            for m in [re.fullmatch(r"url\(#(.+)\)", el.get("marker-end") or "")]
+            if m
+        }
+        assert refs
+        assert refs <= ids
+
+
+@pytest.mark.parametrize(
+    ("pace", "expected"),
+    [(1, 2), (2, 2), (2.4, 2), (3, 3), (3.4, 3), (4, 4), (4.9, 4), (5.2, 6), (6, 6), (10, 6)],
+)
+def test_pace_maps_to_nearest_class(pace, expected):
+    assert pace_class(pace) == PACE_CLASSES[expected] == f"bodymap--pace-{expected}"
+    root = parse(render_bodymap(body_area="legs", motion="wring", pace_seconds=pace))
+    classes = root.get("class").split()
+    assert f"bodymap--pace-{expected}" in classes
+    assert len([c for c in classes if c.startswith("bodymap--pace-")]) == 1
+
+
+def test_pace_defaults():
+    assert pace_class(None) == "bodymap--pace-3"
+    assert pace_class(None, motion="hold") == "bodymap--pace-4"
+    assert pace_class(0) == "bodymap--pace-3"
+    assert pace_class(float("nan")) == "bodymap--pace-3"
+
+
+def test_hold_shows_pulsing_hands_and_no_arrow():
+    root = parse(render_bodymap(body_area="tummy", motion="hold"))
+    assert not motion_paths(root)
+    assert not [el for el in root.iter() if el.get("marker-end")]
+    pulsing = [el for el in root.iter(f"{SVG}g") if "bm-hand--pulse" in (el.get("class") or "")]
+    assert len(pulsing) == 2
+
+
+def test_stroke_has_arrow_and_travelling_dot_on_the_same_path():
+    root = parse(render_bodymap(body_area="legs", motion="glide_toward_feet"))
+    (path,) = motion_paths(root)
+    assert path.get("marker-end")
+    dots = [el for el in root.iter(f"{SVG}path") if "bm-dot" in (el.get("class") or "")]
+    assert len(dots) == 1
+    assert dots[0].get("d") == path.get("d")
+    assert dots[0].get("pathLength") == "100"
+
+
+def test_glides_run_in_their_direction():
+    (down,) = motion_paths(parse(render_bodymap(body_area="legs", motion="glide_toward_feet")))
+    (up,) = motion_paths(parse(render_bodymap(body_area="legs", motion="glide_toward_body")))
+    d0, d1 = path_points(down.get("d"))[0], path_points(down.get("d"))[-1]
+    u0, u1 = path_points(up.get("d"))[0], path_points(up.get("d"))[-1]
+    assert d1[1] > d0[1] + 30  # toward the feet = down the picture
+    assert u1[1] < u0[1] - 30
+
+
+def _signed_area(points):
+    """Shoelace sum of the closed polygon through the points."""
+    closed = [*points[1:], points[0]]
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, closed, strict=True))
+
+
+def test_tummy_circle_follows_the_colon():
+    assert _signed_area([(0, 0), (10, 0), (10, 10)]) > 0  # right, then down: clockwise
+    (path,) = motion_paths(parse(render_bodymap(body_area="tummy", motion="circle_clockwise")))
+    pts = path_points(path.get("d"))
+    # Clockwise on screen (y grows downward) has a positive signed area.
+    assert _signed_area(pts) > 0
+    xs = [x for x, _ in pts]
+    ys = [y for _, y in pts]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    start, end = pts[0], pts[-1]
+    # Ends low on the baby's left, which is the viewer's right on a front view.
+    assert end[0] > cx
+    assert end[1] > cy
+    # Starts on the baby's right (viewer's left) side of the bottom.
+    assert start[0] < cx
+
+
+def test_i_love_u_ends_down_the_babys_left():
+    paths = motion_paths(parse(render_bodymap(body_area="tummy", motion="i_love_u")))
+    assert len(paths) == 3
+    for path in paths:
+        pts = path_points(path.get("d"))
+        assert pts[-1][0] > 100  # viewer's right = baby's left
+        assert pts[-1][1] > pts[-2][1] - 0.01  # last stretch goes down
+
+
+def test_back_view_has_hair_and_no_face():
+    back = str(render_bodymap(body_area="back", motion="sweep"))
+    front = str(render_bodymap(body_area="tummy", motion="hold"))
+    assert "bodymap--back" in back
+    assert "bm-hair" in back and "bm-blush" not in back
+    assert "bm-hair" not in front and "bm-blush" in front
+
+
+def test_highlight_is_present_and_whole_body_glows_behind():
+    root = parse(render_bodymap(body_area="chest", motion="outward"))
+    children = [el.get("class") for el in root]
+    assert "bm-highlight" in children
+    assert children.index("bm-highlight") > children.index("bm-skin")
+    root = parse(render_bodymap(body_area="whole_body", motion="hold"))
+    children = [el.get("class") for el in root]
+    assert children.index("bm-highlight") < children.index("bm-outline")
+
+
+def test_thumbnail_drops_labels():
+    full = parse(render_bodymap(body_area="tummy", motion="circle_clockwise"))
+    thumb = parse(render_bodymap(body_area="tummy", motion="circle_clockwise", size="thumb"))
+    assert list(full.iter(f"{SVG}text"))
+    assert not list(thumb.iter(f"{SVG}text"))
+    assert "bodymap--thumb" in thumb.get("class").split()
+    assert "bodymap--full" in full.get("class").split()
+
+
+def test_stylesheet_defines_pace_classes_colours_and_reduced_motion():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "bodymap.css").read_text()
+    for cls in PACE_CLASSES.values():
+        assert f".{cls}" in css
+    for prop in ("--bodymap-skin", "--bodymap-outline", "--bodymap-highlight", "--bodymap-path"):
+        assert prop in css
+    assert "prefers-reduced-motion: reduce" in css
+    assert '[data-theme="dark"]' in css
+    assert "prefers-color-scheme: dark" in css
+    assert "offset-path" not in css

@@ -1,0 +1,629 @@
+"""Tests for massage.uploads: photo processing and narration checks, on real generated files.
+
+No database is used (pytest-django blocks it for tests without the django_db mark).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import time
+import wave
+import zlib
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
+from PIL import Image, ImageCms, ImageFile
+
+from massage import uploads
+from massage.uploads import (
+    NARRATION_MAX_BYTES,
+    PHOTO_MAX_BYTES,
+    NarrationField,
+    PhotoField,
+    ProcessedPhoto,
+    check_narration,
+    process_photo,
+    srcset,
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _django_settings():
+    """Let the module run without the project's settings (``pytest -p no:django``)."""
+    if not settings.configured:
+        import django
+
+        settings.configure(USE_I18N=True, INSTALLED_APPS=[], SECRET_KEY="tests")
+        django.setup()
+    yield
+
+
+# --------------------------------------------------------------------------------------------
+# Builders
+# --------------------------------------------------------------------------------------------
+
+
+def noisy_image(size=(1200, 800), mode="RGB", seed=0) -> Image.Image:
+    """A picture with detail (so it does not compress to nothing) made reproducibly."""
+    rng = random.Random(seed)
+    small = Image.frombytes(
+        mode, (size[0] // 8, size[1] // 8), rng.randbytes(size[0] // 8 * size[1] // 8 * len(mode))
+    )
+    return small.resize(size, Image.Resampling.BILINEAR)
+
+
+def encode(image: Image.Image, image_format: str, **params) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format=image_format, **params)
+    return out.getvalue()
+
+
+def upload(content: bytes, name: str, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def open_output(rendition) -> Image.Image:
+    rendition.content.seek(0)
+    image = Image.open(io.BytesIO(rendition.content.read()))
+    image.load()
+    return image
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose IHDR claims ``width`` x ``height`` 1-bit pixels, with a token IDAT."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 1024)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+class NoReadFile(io.BytesIO):
+    def read(self, *args, **kwargs):  # pragma: no cover - failing is the point
+        raise AssertionError("the file must not be read")
+
+
+# -- Audio builders ---------------------------------------------------------------------------
+
+
+def wav_bytes(seconds=0.2, rate=16000) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\0\0" * int(rate * seconds))
+    return out.getvalue()
+
+
+def ogg_crc(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc ^= byte << 24
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x04C11DB7) if crc & 0x80000000 else crc << 1
+            crc &= 0xFFFFFFFF
+    return crc
+
+
+def ogg_page(packet: bytes, *, header_type=0x02, sequence=0, serial=0x1234, granule=0) -> bytes:
+    assert len(packet) < 255 * 255
+    lacing = [255] * (len(packet) // 255) + [len(packet) % 255]
+    header = (
+        b"OggS"
+        + bytes([0, header_type])
+        + struct.pack("<qII", granule, serial, sequence)
+        + b"\0\0\0\0"
+        + bytes([len(lacing)])
+        + bytes(lacing)
+    )
+    page = header + packet
+    crc = ogg_crc(page)
+    return page[:22] + struct.pack("<I", crc) + page[26:]
+
+
+def flip_byte(data: bytes, index: int) -> bytes:
+    return data[:index] + bytes([data[index] ^ 0x01]) + data[index + 1 :]
+
+
+def opus_head() -> bytes:
+    return b"OpusHead" + struct.pack("<BBHIhB", 1, 1, 312, 48000, 0, 0)
+
+
+def vorbis_id_header() -> bytes:
+    return (
+        b"\x01vorbis"
+        + struct.pack("<IBIiii", 0, 1, 44100, 0, 128000, 0)
+        + bytes([0xB8, 0x01])  # blocksizes 256/2048, framing bit
+    )
+
+
+def ogg_bytes(id_header: bytes) -> bytes:
+    comment = b"\x03vorbis" + struct.pack("<I", 4) + b"test" + struct.pack("<I", 0) + b"\x01"
+    return ogg_page(id_header) + ogg_page(comment, header_type=0, sequence=1)
+
+
+def mp3_frames(count=6, *, mpeg1=True) -> bytes:
+    """Layer III frames of silence: MPEG-1 128 kbit/s 44.1 kHz or MPEG-2 64 kbit/s 22.05 kHz."""
+    if mpeg1:
+        header = bytes([0xFF, 0xFB, 0x90, 0xC4])  # MPEG-1, Layer III, no CRC, 128k, 44100, mono
+        length = 144 * 128000 // 44100
+    else:
+        header = bytes([0xFF, 0xF3, 0x80, 0xC4])  # MPEG-2, Layer III, no CRC, 64k, 22050, mono
+        length = 72 * 64000 // 22050
+    return (header + b"\0" * (length - 4)) * count
+
+
+def id3_tag(payload: bytes = b"") -> bytes:
+    frame = b"TIT2" + struct.pack(">I", 1 + 9) + b"\0\0" + b"\x03Narration"
+    body = frame + payload + b"\0" * 300  # padding
+    size = len(body)
+    syncsafe = bytes([(size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F])
+    return b"ID3" + bytes([4, 0, 0]) + syncsafe + body
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def m4a_bytes(*, major=b"M4A ", compatible=(b"M4A ", b"mp42", b"isom"), handler=b"soun") -> bytes:
+    ftyp = box(b"ftyp", major + struct.pack(">I", 0) + b"".join(compatible))
+    hdlr = box(b"hdlr", b"\0\0\0\0" + b"\0\0\0\0" + handler + b"\0" * 12 + b"Handler\0")
+    mvhd = box(b"mvhd", b"\0" * 100)
+    moov = box(b"moov", mvhd + box(b"trak", box(b"mdia", hdlr)))
+    mdat = box(b"mdat", b"\0" * 512)
+    return ftyp + moov + mdat
+
+
+# --------------------------------------------------------------------------------------------
+# Photos
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("image_format", "name"), [("JPEG", "a.jpg"), ("PNG", "a.png"), ("WEBP", "a.webp")]
+)
+def test_good_photo_gives_480_and_960_webp_renditions(image_format, name):
+    content = encode(noisy_image((1200, 800)), image_format)
+
+    photo = process_photo(upload(content, name))
+
+    assert isinstance(photo, ProcessedPhoto)
+    assert [(r.width, r.height) for r in photo.renditions] == [(480, 320), (960, 640)]
+    assert (photo.width, photo.height) == (960, 640)
+    assert photo.largest is photo.renditions[-1]
+    for rendition in photo.renditions:
+        assert rendition.content.name == f"photo-{rendition.width}w.webp"
+        output = open_output(rendition)
+        assert output.format == "WEBP"
+        assert output.size == (rendition.width, rendition.height)
+        assert output.mode == "RGB"
+
+
+def test_small_photo_is_never_upscaled_and_sizes_are_not_duplicated():
+    photo = process_photo(upload(encode(noisy_image((300, 200)), "PNG"), "small.png"))
+
+    assert [(r.width, r.height) for r in photo.renditions] == [(300, 200)]
+    assert (photo.width, photo.height) == (300, 200)
+
+
+def test_photo_between_the_widths_gets_its_own_width_as_largest():
+    photo = process_photo(upload(encode(noisy_image((600, 900)), "JPEG"), "p.jpg"))
+
+    assert [(r.width, r.height) for r in photo.renditions] == [(480, 720), (600, 900)]
+
+
+def test_exif_gps_xmp_and_comments_are_stripped():
+    exif = Image.Exif()
+    exif[0x010F] = "Phone maker"  # Make
+    exif[0x0131] = "Camera app"  # Software
+    exif[0x8825] = {  # GPS IFD
+        1: "N",
+        2: (52.0, 22.0, 30.5),
+        3: "E",
+        4: (4.0, 53.0, 10.0),
+    }
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+        b'22-rdf-syntax-ns#"><rdf:Description about="">secret</rdf:Description></rdf:RDF>'
+        b"</x:xmpmeta>"
+    )
+    content = encode(
+        noisy_image((1000, 700)), "JPEG", exif=exif.tobytes(), xmp=xmp, comment=b"private note"
+    )
+    # The test input really does carry the metadata.
+    with Image.open(io.BytesIO(content)) as source:
+        assert source.getexif().get_ifd(0x8825)[1] == "N"
+        assert "xmp" in source.info
+        assert "comment" in source.info
+
+    photo = process_photo(upload(content, "gps.jpg"))
+
+    for rendition in photo.renditions:
+        output = open_output(rendition)
+        assert not output.getexif()
+        assert not output.getexif().get_ifd(0x8825)
+        assert "exif" not in output.info
+        assert "xmp" not in output.info
+        assert "comment" not in output.info
+        raw = rendition.content.file.getvalue()
+        assert b"EXIF" not in raw
+        assert b"XMP " not in raw
+        assert b"secret" not in raw
+        assert b"Phone maker" not in raw
+
+
+def test_exif_orientation_is_applied():
+    image = Image.new("RGB", (200, 100), (0, 0, 255))
+    image.paste((255, 0, 0), (0, 0, 100, 100))  # left half red, right half blue
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    content = encode(image, "JPEG", exif=exif.tobytes(), quality=95)
+
+    photo = process_photo(upload(content, "sideways.jpg"))
+
+    assert [(r.width, r.height) for r in photo.renditions] == [(100, 200)]
+    output = open_output(photo.renditions[0]).convert("RGB")
+    assert output.size == (100, 200)
+    top, bottom = output.getpixel((50, 40)), output.getpixel((50, 160))
+    assert top[0] > 200 and top[2] < 60  # the left (red) half is now on top
+    assert bottom[2] > 200 and bottom[0] < 60
+    assert not output.getexif()
+
+
+def test_png_and_webp_transparency_is_kept():
+    image = noisy_image((500, 400)).convert("RGBA")
+    image.putalpha(Image.linear_gradient("L").resize((500, 400)))
+
+    for image_format in ("PNG", "WEBP"):
+        photo = process_photo(upload(encode(image, image_format), "alpha.png"))
+        output = open_output(photo.renditions[0])
+        assert output.mode == "RGBA"
+        assert output.getchannel("A").getextrema()[0] < 50
+
+
+def test_opaque_alpha_and_palette_and_greyscale_pngs_become_rgb():
+    for image in (
+        noisy_image((500, 300)).convert("RGBA"),
+        noisy_image((500, 300)).convert("P"),
+        noisy_image((500, 300)).convert("L"),
+        noisy_image((500, 300)).convert("I;16"),
+    ):
+        photo = process_photo(upload(encode(image, "PNG"), "p.png"))
+        assert open_output(photo.renditions[-1]).mode == "RGB"
+
+
+def test_cmyk_jpeg_and_icc_profile_are_converted():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    rgb = process_photo(upload(encode(noisy_image(), "JPEG", icc_profile=srgb), "icc.jpg"))
+    cmyk = process_photo(upload(encode(noisy_image().convert("CMYK"), "JPEG"), "cmyk.jpg"))
+
+    for photo in (rgb, cmyk):
+        output = open_output(photo.renditions[-1])
+        assert output.mode == "RGB"
+        assert "icc_profile" not in output.info
+
+
+@pytest.mark.parametrize(
+    ("image_format", "name"), [("JPEG", "cut.jpg"), ("PNG", "cut.png"), ("WEBP", "cut.webp")]
+)
+@pytest.mark.parametrize("load_truncated", [False, True])
+def test_truncated_photo_is_rejected(image_format, name, load_truncated, monkeypatch):
+    # Even if something turned LOAD_TRUNCATED_IMAGES on globally, truncation is caught.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", load_truncated)
+    content = encode(noisy_image((1200, 800)), image_format)
+
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(content[: len(content) * 2 // 3], name))
+
+    assert caught.value.code == "photo_invalid"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"progressive": True}, {"restart_marker_blocks": 1}, {"optimize": True}],
+    ids=["progressive", "restart-markers", "optimized"],
+)
+def test_jpeg_variants_and_trailing_data_after_the_image_are_accepted(params, monkeypatch):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # structure check alone
+    content = encode(noisy_image(), "JPEG", **params)
+    trailer = b"SEFH" + random.Random(3).randbytes(3000)  # some phones append data after EOI
+
+    photo = process_photo(upload(content + trailer, "p.jpg"))
+
+    assert [r.width for r in photo.renditions] == [480, 960]
+
+
+def test_phone_mpo_jpeg_is_accepted():
+    image = noisy_image()
+    content = encode(image, "MPO", save_all=True, append_images=[image.resize((300, 200))])
+
+    photo = process_photo(upload(content, "phone.jpg"))
+
+    assert [r.width for r in photo.renditions] == [480, 960]
+
+
+def test_text_renamed_jpg_is_rejected():
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(b"Just some notes, not a picture.\n" * 20, "notes.jpg", "image/jpeg"))
+
+    assert caught.value.code == "photo_invalid"
+    assert "JPEG, PNG or WebP" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize("image_format", ["GIF", "BMP", "TIFF"])
+def test_other_image_formats_renamed_jpg_are_rejected_naming_the_formats(image_format):
+    content = encode(noisy_image((300, 200)), image_format)
+
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(content, "photo.jpg", "image/jpeg"))
+
+    assert caught.value.code == "photo_format"
+    message = caught.value.messages[0]
+    assert image_format in message
+    assert "JPEG, PNG or WebP" in message
+
+
+def test_huge_dimensions_are_rejected_fast_without_decoding():
+    content = png_header_only(20000, 20000)
+    assert len(content) < 2000
+
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(content, "bomb.png"))
+
+    assert time.monotonic() - started < 1
+    assert caught.value.code == "photo_too_many_pixels"
+    assert "40 megapixels" in caught.value.messages[0]
+
+
+def test_dimensions_just_over_the_limit_are_rejected_from_the_header():
+    # 8000 x 6000 = 48 MP: under Pillow's own bomb limit, over ours.
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(png_header_only(8000, 6000), "big.png"))
+
+    assert time.monotonic() - started < 1
+    assert caught.value.code == "photo_too_many_pixels"
+
+
+def test_pillow_bomb_warning_is_an_error_locally(monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000 * 700)  # warn above 0.7 MP
+    content = encode(noisy_image((1000, 800)), "PNG")
+
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(content, "p.png"))
+
+    assert caught.value.code == "photo_too_many_pixels"
+
+
+def test_over_10_mb_is_rejected_by_size_before_reading():
+    fake = InMemoryUploadedFile(
+        NoReadFile(), "photo", "big.jpg", "image/jpeg", PHOTO_MAX_BYTES + 1, None
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        process_photo(fake)
+
+    assert caught.value.code == "photo_too_large"
+    assert "10.0" in caught.value.messages[0]
+
+
+def test_11_mb_upload_is_rejected():
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(b"\xff\xd8" + b"\0" * (11 * 1024 * 1024), "big.jpg"))
+
+    assert caught.value.code == "photo_too_large"
+
+
+def test_size_claim_is_not_trusted_for_reading():
+    content = b"\0" * (PHOTO_MAX_BYTES + 10)
+    lying = InMemoryUploadedFile(io.BytesIO(content), "photo", "x.jpg", "image/jpeg", 100, None)
+
+    with pytest.raises(ValidationError) as caught:
+        process_photo(lying)
+
+    assert caught.value.code == "photo_too_large"
+
+
+def test_empty_photo_is_rejected():
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(b"", "empty.jpg"))
+
+    assert caught.value.code == "photo_empty"
+
+
+def test_plain_django_file_is_accepted():
+    photo = process_photo(File(io.BytesIO(encode(noisy_image((500, 500)), "PNG")), name="x.png"))
+
+    assert [r.width for r in photo.renditions] == [480, 500]
+
+
+def test_srcset():
+    assert srcset([("/a-480.webp", 480), ("/a-960.webp", 960)]) == (
+        "/a-480.webp 480w, /a-960.webp 960w"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Narration
+# --------------------------------------------------------------------------------------------
+
+
+def file_name_id(value):
+    """Name parametrised cases by their file name rather than by their bytes."""
+    return value if isinstance(value, str) and "." in value else ""
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (wav_bytes(), "n.wav", "wav"),
+        (ogg_bytes(opus_head()), "n.opus", "ogg"),
+        (ogg_bytes(vorbis_id_header()), "n.ogg", "ogg"),
+        (mp3_frames(), "bare.mp3", "mp3"),
+        (mp3_frames(mpeg1=False), "mpeg2.mp3", "mp3"),
+        (id3_tag() + mp3_frames(), "tagged.mp3", "mp3"),
+        (m4a_bytes(), "n.m4a", "m4a"),
+        (m4a_bytes(major=b"isom", compatible=(b"isom", b"dash")), "n.mp4", "m4a"),
+        # The name never matters, only the content.
+        (wav_bytes(), "recording.bin", "wav"),
+        (mp3_frames(), "recording.wav", "mp3"),
+    ],
+    ids=file_name_id,
+)
+def test_real_audio_is_accepted_and_rewound(content, name, expected):
+    uploaded = upload(content, name, "application/octet-stream")
+    uploaded.read(5)
+
+    assert check_narration(uploaded) == expected
+    assert uploaded.tell() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "code"),
+    [
+        (b"Hello, this is a narration script.\n" * 10, "script.mp3", "narration_format"),
+        (encode(noisy_image((50, 50)), "PNG"), "picture.wav", "narration_format"),
+        (encode(noisy_image((50, 50)), "JPEG"), "picture.mp3", "narration_format"),
+        # Recognised containers with broken insides.
+        (b"RIFF" + struct.pack("<I", 4) + b"WAVE", "nofmt.wav", "narration_invalid"),
+        (wav_bytes()[:40], "cut.wav", "narration_invalid"),
+        (ogg_bytes(b"\x80theora" + b"\0" * 40), "video.ogg", "narration_invalid"),
+        (b"OggS\x01" + ogg_bytes(opus_head())[5:], "v1.ogg", "narration_invalid"),
+        (flip_byte(ogg_bytes(opus_head()), 40), "badcrc.ogg", "narration_invalid"),
+        (b"\xff\xfb\x90\xc4" + b"\0" * 100, "short.mp3", "narration_invalid"),
+        (bytes([0xFF, 0xFB, 0xF0, 0xC4]) + b"\0" * 1000, "badrate.mp3", "narration_invalid"),
+        (id3_tag() + b"\0" * 5000, "tagonly.mp3", "narration_invalid"),
+        (m4a_bytes(handler=b"vide"), "video.m4a", "narration_invalid"),
+        (m4a_bytes(major=b"qt  ", compatible=(b"qt  ",)), "movie.m4a", "narration_invalid"),
+        (m4a_bytes(major=b"avif", compatible=(b"avif", b"mif1")), "img.m4a", "narration_invalid"),
+        (m4a_bytes()[:60], "cut.m4a", "narration_invalid"),
+    ],
+    ids=file_name_id,
+)
+def test_bad_audio_is_rejected(content, name, code):
+    uploaded = upload(content, name, "audio/mpeg")
+
+    with pytest.raises(ValidationError) as caught:
+        check_narration(uploaded)
+
+    assert caught.value.code == code
+    assert uploaded.tell() == 0
+    if code == "narration_format":
+        assert "MP3, OGG, M4A or WAV" in caught.value.messages[0]
+
+
+def test_narration_over_5_mb_is_rejected_before_reading():
+    fake = InMemoryUploadedFile(
+        NoReadFile(), "audio", "long.mp3", "audio/mpeg", NARRATION_MAX_BYTES + 1, None
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        check_narration(fake)
+
+    assert caught.value.code == "narration_too_large"
+
+
+def test_6_mb_narration_is_rejected():
+    with pytest.raises(ValidationError) as caught:
+        check_narration(upload(mp3_frames(6 * 1024 * 1024 // 417 + 1), "long.mp3"))
+
+    assert caught.value.code == "narration_too_large"
+    assert "5.0" in caught.value.messages[0]
+
+
+def test_empty_narration_is_rejected():
+    with pytest.raises(ValidationError) as caught:
+        check_narration(upload(b"", "empty.mp3"))
+
+    assert caught.value.code == "narration_empty"
+
+
+def test_ogg_crc_matches_the_reference_implementation():
+    data = bytes(range(256)) * 3
+    assert uploads._ogg_crc(data) == ogg_crc(data)
+
+
+# --------------------------------------------------------------------------------------------
+# Form fields
+# --------------------------------------------------------------------------------------------
+
+
+class StepMediaForm(forms.Form):
+    photo = PhotoField()
+    narration = NarrationField(required=False)
+
+
+def test_fields_render_accept_attributes():
+    html = str(StepMediaForm())
+
+    assert 'accept="image/jpeg,image/png,image/webp"' in html
+    assert 'accept="audio/*"' in html
+
+
+def test_form_with_valid_uploads_cleans_to_renditions_and_checked_audio():
+    form = StepMediaForm(
+        data={},
+        files={
+            "photo": upload(encode(noisy_image((1200, 900)), "JPEG"), "p.jpg", "image/jpeg"),
+            "narration": upload(id3_tag() + mp3_frames(), "n.mp3", "audio/mpeg"),
+        },
+    )
+
+    assert form.is_valid(), form.errors
+    photo = form.cleaned_data["photo"]
+    assert isinstance(photo, ProcessedPhoto)
+    assert [r.width for r in photo.renditions] == [480, 960]
+    narration = form.cleaned_data["narration"]
+    assert narration.name == "n.mp3"
+    assert narration.narration_format == "mp3"
+    assert narration.tell() == 0
+
+
+def test_form_with_invalid_uploads_shows_friendly_errors():
+    form = StepMediaForm(
+        data={},
+        files={
+            "photo": upload(encode(noisy_image((300, 200)), "GIF"), "p.jpg", "image/jpeg"),
+            "narration": upload(b"not audio at all" * 10, "n.mp3", "audio/mpeg"),
+        },
+    )
+
+    assert not form.is_valid()
+    assert form.has_error("photo", "photo_format")
+    assert "JPEG, PNG or WebP" in form.errors["photo"][0]
+    assert form.has_error("narration", "narration_format")
+    assert "MP3, OGG, M4A or WAV" in form.errors["narration"][0]
+    assert "JPEG, PNG or WebP" in form.as_div()
+
+
+def test_form_requires_a_photo_and_leaves_narration_optional():
+    form = StepMediaForm(data={}, files={})
+
+    assert not form.is_valid()
+    assert form.has_error("photo", "required")
+    assert "narration" not in form.errors
+
+
+def test_form_keeps_initial_photo_without_processing_it():
+    class EditForm(forms.Form):
+        photo = PhotoField(required=False)
+
+    form = EditForm(data={}, files={}, initial={"photo": "stored/photo-960w.webp"})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["photo"] == "stored/photo-960w.webp"
