@@ -89,10 +89,18 @@ def routine_duplicate(*, routine: Routine, author) -> Routine:
     return copy
 
 
-def routine_create(*, author, title: str) -> Routine:
-    return Routine.objects.create(
-        slug=unique_slug(title), title=title, summary="", author=author, published=False
+@transaction.atomic
+def routine_create(*, author, title: str, focus=(), **fields) -> Routine:
+    """A new draft routine of the author's, with the details given (summary, ages, oil…)."""
+    routine = Routine.objects.create(
+        slug=unique_slug(title),
+        title=title,
+        author=author,
+        published=False,
+        **{"summary": "", **fields},
     )
+    routine.focus.set(focus)
+    return routine
 
 
 def next_step_order(routine: Routine) -> int:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("", include("massage.app_urls")),
+    path("", include("sessions.urls")),
 ]
 
 if settings.DEBUG:

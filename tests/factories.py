@@ -3,7 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from massage.models import Baby, Family, Membership, User
+from massage.library import next_step_order
+from massage.models import Baby, Family, FocusTag, Membership, Routine, Step, User
 
 PASSWORD = "a-long-test-password"
 
@@ -46,3 +47,48 @@ class BabyFactory(factory.django.DjangoModelFactory):
     family = factory.SubFactory(FamilyFactory)
     name = factory.Sequence(lambda n: f"Baby {n}")
     birth_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(weeks=12))
+
+
+class InstructorFactory(UserFactory):
+    is_instructor = True
+
+
+class RoutineFactory(factory.django.DjangoModelFactory):
+    """A published library routine (no author) unless told otherwise."""
+
+    class Meta:
+        model = Routine
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"routine-{n}")
+    title = factory.Sequence(lambda n: f"Routine {n}")
+    summary = "A calm routine for testing."
+    min_age_months = 0
+    max_age_months = 12
+    uses_oil = False
+    cautions = ""
+    author = None
+    published = True
+
+    @factory.post_generation
+    def focus(obj, create, extracted, **kwargs):
+        """RoutineFactory(focus=["sleep"]) tags the routine (the tags exist from a migration)."""
+        if create and extracted:
+            obj.focus.set(FocusTag.objects.filter(slug__in=extracted))
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    """A timed step, numbered after the routine's last one."""
+
+    class Meta:
+        model = Step
+
+    routine = factory.SubFactory(RoutineFactory)
+    order = factory.LazyAttribute(lambda step: next_step_order(step.routine))
+    body_area = "legs"
+    stroke = factory.Sequence(lambda n: f"Stroke {n}")
+    instruction = "Glide slowly from the thigh to the ankle."
+    motion = "glide_toward_feet"
+    seconds = 30
+    repetitions = None
+    seconds_per_repetition = None

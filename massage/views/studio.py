@@ -48,12 +48,7 @@ def routine_create(request):
     form = RoutineForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                routine = library.routine_create(
-                    author=request.user, title=form.cleaned_data["title"]
-                )
-                form.instance = routine
-                form.save()
+            routine = library.routine_create(author=request.user, **form.cleaned_data)
             messages.success(request, _("Routine created. Now add its steps."))
             return redirect("massage:routine-edit", routine_id=routine.pk)
         return render(request, "massage/routine_form.html", {"form": form}, status=INVALID)
@@ -132,6 +127,7 @@ def routine_delete(request, routine_id):
     if request.method == "POST":
         for step in routine.steps.all():
             library.step_clear_photo(step=step)
+            library.step_clear_narration(step=step)
         routine.delete()
         messages.success(request, _("“%(title)s” was deleted.") % {"title": routine.title})
         return redirect("massage:studio")
@@ -184,6 +180,7 @@ def step_delete(request, step_id):
     step = selectors.authored_step(request.user, step_id)
     if request.method == "POST":
         library.step_clear_photo(step=step)
+        library.step_clear_narration(step=step)
         library.step_delete(step=step)
         messages.success(request, _("Step removed."))
         return redirect("massage:routine-edit", routine_id=step.routine_id)
@@ -197,7 +194,10 @@ def step_move(request, step_id):
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
     if offset is None:
         messages.error(request, _("Choose to move the step up or down."))
-        return redirect("massage:routine-edit", routine_id=step.routine_id)
+        routine = selectors.routine_with_steps(
+            selectors.authored_routines(request.user), pk=step.routine_id
+        )
+        return render(request, "massage/routine_edit.html", _edit_context(routine), status=400)
     library.step_move(step=step, offset=offset)
     if request.htmx:
         routine = selectors.routine_with_steps(
