@@ -1,0 +1,132 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from massage.models import Step
+
+MAX_STEP_VISIT_SECONDS = 3600
+
+
+class BabyState(models.TextChoices):
+    """Brazelton's six states of awareness. Quiet alert is the best time for massage."""
+
+    DEEP_SLEEP = "deep_sleep", _("Deep sleep")
+    LIGHT_SLEEP = "light_sleep", _("Light sleep")
+    DROWSY = "drowsy", _("Drowsy")
+    QUIET_ALERT = "quiet_alert", _("Quiet alert")
+    ACTIVE_ALERT = "active_alert", _("Active, fussy")
+    CRYING = "crying", _("Crying")
+
+
+class Outcome(models.TextChoices):
+    COMPLETED = "completed", _("Completed")
+    ENDED_EARLY = "ended_early", _("Ended early")
+    BABY_LED_END = "baby_led_end", _("Baby-led end")
+    INTERRUPTED = "interrupted", _("Interrupted")
+
+
+class MassageSession(models.Model):
+    """One massage: a routine followed with a baby, from the readiness check to its outcome."""
+
+    baby = models.ForeignKey("massage.Baby", on_delete=models.CASCADE, related_name="sessions")
+    routine = models.ForeignKey(
+        "massage.Routine", on_delete=models.SET_NULL, null=True, related_name="sessions"
+    )
+    routine_title = models.CharField(max_length=120)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    state_at_start = models.CharField(_("baby's state"), max_length=20, choices=BabyState)
+    readiness = models.JSONField(_("readiness answers"), default=dict)
+    excluded_steps = models.JSONField(
+        default=list, help_text=_("Ids of steps left out at the start, e.g. tummy strokes.")
+    )
+    current_step = models.ForeignKey(
+        "massage.Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    current_elapsed = models.FloatField(default=0)
+    progress_seq = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
+    end_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("massage session")
+        verbose_name_plural = _("massage sessions")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["baby"],
+                condition=Q(ended_at__isnull=True),
+                name="one_running_session_per_baby",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, outcome="")
+                | Q(ended_at__isnull=False) & ~Q(outcome=""),
+                name="session_ended_has_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["baby", "-started_at"], name="session_baby_recent")]
+
+    def __str__(self):
+        return f"{self.routine_title} with {self.baby} on {self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_running(self):
+        return self.ended_at is None
+
+    @property
+    def duration_seconds(self) -> int:
+        end = self.ended_at or timezone.now()
+        return max(int((end - self.started_at).total_seconds()), 0)
+
+    def finish(self, *, outcome, reason="", note=None, at=None):
+        """End a running session with its outcome. Ending twice changes nothing."""
+        if not self.is_running:
+            return False
+        self.ended_at = at or timezone.now()
+        self.outcome = outcome
+        self.end_reason = reason
+        fields = ["ended_at", "outcome", "end_reason"]
+        if note is not None:
+            self.note = note
+            fields.append("note")
+        self.save(update_fields=fields)
+        return True
+
+
+class StepVisit(models.Model):
+    """Time spent on one step of a session, or that the step was skipped."""
+
+    session = models.ForeignKey(MassageSession, on_delete=models.CASCADE, related_name="visits")
+    step = models.ForeignKey(
+        "massage.Step", on_delete=models.SET_NULL, null=True, related_name="visits"
+    )
+    # Copied from the step so the history stays readable if the routine is edited later.
+    order = models.PositiveSmallIntegerField()
+    body_area = models.CharField(max_length=20, choices=Step.BodyArea)
+    stroke = models.CharField(max_length=80)
+    seconds = models.FloatField(default=0)
+    skipped = models.BooleanField(default=False)
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "step"], name="visit_unique_step"),
+            models.CheckConstraint(
+                condition=Q(seconds__gte=0, seconds__lte=MAX_STEP_VISIT_SECONDS),
+                name="visit_seconds_sane",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stroke} ({'skipped' if self.skipped else f'{self.seconds:.0f} s'})"

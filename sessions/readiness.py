@@ -1,0 +1,179 @@
+"""The safety check before a massage: questions, and what their answers mean.
+
+An answer can bring advice (the parent may still go ahead) or leave steps out for the routine's
+own safety (tummy strokes before the cord has healed, or with an upset tummy): those are never
+offered, and the parent is told why.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import BabyState
+
+TUMMY = "tummy"
+NEWBORN_NO_OIL_DAYS = 28
+
+HEALTH = [
+    ("well", _("Yes, well")),
+    ("tummy_upset", _("Loose stools or an upset tummy")),
+    ("unwell", _("Fever, an infection or another illness")),
+]
+VACCINATION = [
+    ("no", _("No")),
+    ("yes", _("Yes, in the last 3 days")),
+]
+SKIN = [
+    ("clear", _("Skin looks fine")),
+    ("problem", _("A rash, broken or weeping skin, a bruise or a lump somewhere")),
+]
+CORD = [
+    ("healed", _("Yes, the navel has healed")),
+    ("not_healed", _("Not yet, or I'm not sure")),
+]
+FEED = [
+    ("over_30", _("More than 30 minutes ago")),
+    ("recent", _("In the last 30 minutes")),
+    ("hungry", _("My baby is hungry now")),
+]
+
+
+class ReadinessForm(forms.Form):
+    health = forms.ChoiceField(
+        label=_("Is your baby well today?"), choices=HEALTH, widget=forms.RadioSelect
+    )
+    vaccination = forms.ChoiceField(
+        label=_("Any vaccination in the last 3 days?"),
+        choices=VACCINATION,
+        widget=forms.RadioSelect,
+    )
+    skin = forms.ChoiceField(label=_("How is the skin?"), choices=SKIN, widget=forms.RadioSelect)
+    cord = forms.ChoiceField(
+        label=_("Has the cord stump come off and the navel healed?"),
+        choices=CORD,
+        widget=forms.RadioSelect,
+        help_text=_("Only asked because this routine has tummy strokes."),
+    )
+    feed = forms.ChoiceField(
+        label=_("When did your baby last feed?"), choices=FEED, widget=forms.RadioSelect
+    )
+    state = forms.ChoiceField(
+        label=_("How is your baby right now?"),
+        choices=BabyState.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Quiet alert (awake, calm, looking at you) is the best time."),
+    )
+    go_ahead = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, routine_has_tummy, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not routine_has_tummy:
+            del self.fields["cord"]
+
+    def answers(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "go_ahead"}
+
+
+@dataclass
+class Verdict:
+    advice: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    excluded_step_ids: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.advice)
+
+
+STATE_ADVICE = {
+    BabyState.DEEP_SLEEP: _(
+        "Let your baby sleep. Massage goes best when they are awake and calm; never wake a "
+        "sleeping baby for it."
+    ),
+    BabyState.LIGHT_SLEEP: _(
+        "Your baby is sleeping lightly. Let them be, and try when they wake up calm."
+    ),
+    BabyState.DROWSY: _(
+        "Your baby is drifting off. You could let them sleep, or keep it very short and gentle."
+    ),
+    BabyState.ACTIVE_ALERT: _(
+        "Your baby seems busy or fussy. Try resting hands first, and stop if they don't settle."
+    ),
+    BabyState.CRYING: _(
+        "Comfort your baby first. Massage is for a calm baby; try another time today."
+    ),
+}
+
+
+def judge(answers: dict, *, steps, baby, routine, today) -> Verdict:
+    """What the answers mean for this baby and routine: advice, steps left out, notes."""
+    verdict = Verdict()
+    health = answers.get("health")
+    if health == "unwell":
+        verdict.advice.append(
+            _(
+                "When your baby is unwell, rest and cuddles are kinder than massage. "
+                "Try again once they are better."
+            )
+        )
+    if answers.get("vaccination") == "yes":
+        verdict.advice.append(
+            _(
+                "Many babies are sore for a few days after a vaccination. It's wiser to wait "
+                "about three days, and never massage the injection site."
+            )
+        )
+    if answers.get("skin") == "problem":
+        verdict.advice.append(
+            _(
+                "Keep away from that patch of skin. If it's widespread or sore, try another "
+                "day and mention it to your health visitor or doctor."
+            )
+        )
+    feed = answers.get("feed")
+    if feed == "recent":
+        verdict.advice.append(
+            _("Wait about 30 minutes after a feed, so the tummy can settle first.")
+        )
+    elif feed == "hungry":
+        verdict.advice.append(_("Feed your baby first: a hungry baby won't enjoy it."))
+    state = answers.get("state")
+    if state in STATE_ADVICE:
+        verdict.advice.append(STATE_ADVICE[state])
+
+    tummy_reason = None
+    if answers.get("cord") == "not_healed":
+        tummy_reason = _(
+            "Tummy strokes are left out until the cord site has fully healed. The rest of the "
+            "routine is safe to do."
+        )
+    elif health == "tummy_upset":
+        tummy_reason = _("Tummy strokes are left out today because of the upset tummy.")
+    if tummy_reason:
+        verdict.excluded_step_ids = [step.pk for step in steps if step.body_area == TUMMY]
+        if verdict.excluded_step_ids:
+            verdict.left_out.append(tummy_reason)
+
+    if baby.is_preterm:
+        verdict.notes.append(
+            _(
+                "%(name)s was born early: check with your baby's doctor or nurse before you "
+                "start massage, and use gentle, still touch."
+            )
+            % {"name": baby.name}
+        )
+    if routine.uses_oil:
+        if (today - baby.birth_date).days < NEWBORN_NO_OIL_DAYS:
+            verdict.notes.append(
+                _("No oil in the first weeks: do the strokes on dry skin or over a vest.")
+            )
+        else:
+            verdict.notes.append(
+                _(
+                    "If you use oil: a little unscented plant oil you have patch-tested. No nut, "
+                    "essential or mustard oils, and none on the face."
+                )
+            )
+    return verdict

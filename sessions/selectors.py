@@ -1,0 +1,56 @@
+"""Reads of massage sessions, always through the user's own families."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from massage.models import Step
+from sessions.models import MassageSession, StepVisit
+
+
+def sessions_of(user) -> QuerySet[MassageSession]:
+    return MassageSession.objects.filter(baby__family__memberships__user=user)
+
+
+def session_of(user, session_id) -> MassageSession:
+    """A session of one of the user's babies, with what its pages show; 404 otherwise."""
+    return get_object_or_404(
+        sessions_of(user).select_related("baby", "routine", "current_step"), pk=session_id
+    )
+
+
+def running_session_for(baby) -> MassageSession | None:
+    return MassageSession.objects.filter(baby=baby, ended_at__isnull=True).first()
+
+
+def session_steps(session) -> list[Step]:
+    """The steps the session plays, in order, without those left out at the start."""
+    if session.routine_id is None:
+        return []
+    excluded = set(session.excluded_steps)
+    steps = Step.objects.filter(routine_id=session.routine_id).order_by("order")
+    return [step for step in steps if step.pk not in excluded]
+
+
+def visits_by_step(session) -> dict[int, StepVisit]:
+    return {visit.step_id: visit for visit in session.visits.all()}
+
+
+def session_summary(session) -> dict:
+    visits = list(session.visits.order_by("order"))
+    done = [v for v in visits if not v.skipped and v.seconds > 0]
+    skipped = [v for v in visits if v.skipped]
+    return {
+        "session": session,
+        "visits": visits,
+        "done": done,
+        "skipped": skipped,
+        "massage_seconds": sum(v.seconds for v in done),
+    }
+
+
+def recent_sessions(baby, limit=5) -> list[MassageSession]:
+    return list(
+        MassageSession.objects.filter(baby=baby)
+        .prefetch_related(Prefetch("visits", queryset=StepVisit.objects.order_by("order")))
+        .order_by("-started_at")[:limit]
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from sessions import views
+
+app_name = "sessions"
+
+urlpatterns = [
+    path(
+        "babies/<int:baby_id>/routines/<slug:slug>/start/",
+        views.session_start,
+        name="session-start",
+    ),
+    path("sessions/<int:session_id>/", views.session_player, name="session-player"),
+    path("sessions/<int:session_id>/progress/", views.session_progress, name="session-progress"),
+    path("sessions/<int:session_id>/step/", views.session_step, name="session-step"),
+    path("sessions/<int:session_id>/finish/", views.session_finish, name="session-finish"),
+    path("sessions/<int:session_id>/summary/", views.session_summary, name="session-summary"),
+    path("sessions/<int:session_id>/note/", views.session_note, name="session-note"),
+]

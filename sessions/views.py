@@ -1,0 +1,231 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from massage import selectors as massage_selectors
+from sessions import selectors, services
+from sessions.forms import FinishForm, NoteForm, ProgressForm
+from sessions.models import Outcome
+from sessions.readiness import ReadinessForm, judge
+
+INVALID = 422
+
+
+@login_required
+def session_start(request, baby_id, slug):
+    baby = massage_selectors.baby_of(request.user, baby_id)
+    routine = massage_selectors.routine_with_steps(
+        massage_selectors.routines_visible_to(request.user), slug=slug
+    )
+    services.sessions_close_stale(baby=baby)
+    running = selectors.running_session_for(baby)
+    steps = list(routine.steps.all())
+    has_tummy = any(step.body_area == "tummy" for step in steps)
+    form = ReadinessForm(request.POST or None, routine_has_tummy=has_tummy)
+    context = {"baby": baby, "routine": routine, "form": form, "running": running, "verdict": None}
+    if running:
+        return render(
+            request,
+            "sessions/session_start.html",
+            context,
+            status=409 if request.method == "POST" else 200,
+        )
+    if request.method != "POST":
+        context["verdict"] = judge(
+            {}, steps=steps, baby=baby, routine=routine, today=timezone.localdate()
+        )
+        return render(request, "sessions/session_start.html", context)
+    if not form.is_valid():
+        return render(request, "sessions/session_start.html", context, status=INVALID)
+    answers = form.answers()
+    verdict = judge(answers, steps=steps, baby=baby, routine=routine, today=timezone.localdate())
+    context["verdict"] = verdict
+    if verdict.needs_confirmation and not form.cleaned_data["go_ahead"]:
+        # Advice first; the parent may still choose to go ahead.
+        return render(request, "sessions/session_start.html", context | {"confirming": True})
+    try:
+        session = services.session_start(
+            baby=baby,
+            routine=routine,
+            user=request.user,
+            answers=answers,
+            excluded_step_ids=verdict.excluded_step_ids,
+        )
+    except services.SessionAlreadyRunning as error:
+        context["running"] = error.running
+        return render(request, "sessions/session_start.html", context, status=409)
+    except services.SessionError as error:
+        messages.error(request, str(error))
+        return render(request, "sessions/session_start.html", context, status=409)
+    for reason in verdict.left_out:
+        messages.info(request, reason)
+    return redirect("sessions:session-player", session_id=session.pk)
+
+
+@login_required
+def session_player(request, session_id):
+    session = selectors.session_of(request.user, session_id)
+    if not session.is_running:
+        return redirect("sessions:session-summary", session_id=session.pk)
+    steps = selectors.session_steps(session)
+    if not steps:
+        session.finish(outcome=Outcome.INTERRUPTED, reason=_("The routine was removed"))
+        return redirect("sessions:session-summary", session_id=session.pk)
+    current = session.current_step if session.current_step in steps else steps[0]
+    visits = selectors.visits_by_step(session)
+    index = steps.index(current)
+    return render(
+        request,
+        "sessions/session_player.html",
+        {
+            "session": session,
+            "steps": steps,
+            "current": current,
+            "position": index + 1,
+            "next_step": steps[index + 1] if index + 1 < len(steps) else None,
+            "player_data": _player_data(session, steps, current, visits),
+        },
+    )
+
+
+def _player_data(session, steps, current, visits):
+    """Everything the browser needs to run the routine without asking the server again."""
+    return {
+        "steps": [
+            {
+                "id": step.pk,
+                "stroke": step.stroke,
+                "instruction": step.instruction,
+                "area": str(step.get_body_area_display()),
+                "seconds": step.duration_seconds,
+                "repetitions": step.repetitions,
+                "secondsPerRepetition": step.seconds_per_repetition,
+                "narration": step.narration.url if step.narration else "",
+            }
+            for step in steps
+        ],
+        "current": current.pk,
+        "elapsed": session.current_elapsed,
+        "seq": session.progress_seq,
+        "visits": {str(v.step_id): [v.seconds, v.skipped] for v in visits.values() if v.step_id},
+        "labels": {
+            "start": _("Start"),
+            "continue": _("Continue"),
+            "pause": _("Pause"),
+            "resume": _("Resume"),
+            "next": _("Next: %(name)s"),
+            "lastStep": _("Last step"),
+            "stepOf": _("Step %(k)s of %(n)s"),
+            "left": _("%(t)s left"),
+            "repOf": _("stroke %(k)s of %(n)s"),
+            "getReady": _("Get ready…"),
+            "finishing": _("Well done! Saving…"),
+            "minutes": _("%(n)s min"),
+        },
+    }
+
+
+@login_required
+@require_POST
+def session_progress(request, session_id):
+    session = selectors.session_of(request.user, session_id)
+    form = ProgressForm(request.POST, steps=selectors.session_steps(session))
+    if not form.is_valid():
+        return _json_errors(form.errors, status=400)
+    try:
+        services.session_progress(
+            session=session,
+            seq=form.cleaned_data["seq"],
+            current_step=form.cleaned_data["step"],
+            elapsed=form.cleaned_data["elapsed"],
+            visits=form.cleaned_data["visits"],
+        )
+    except services.SessionError as error:
+        return _json_errors({"__all__": [str(error)]}, status=409)
+    return HttpResponse(status=204)
+
+
+def _json_errors(errors, status):
+    return JsonResponse({"errors": errors}, status=status)
+
+
+@login_required
+@require_POST
+def session_step(request, session_id):
+    """The player without JavaScript: one form post per step."""
+    session = selectors.session_of(request.user, session_id)
+    action = request.POST.get("action")
+    steps = {step.pk: step for step in selectors.session_steps(session)}
+    from_step = steps.get(_int_or_none(request.POST.get("step")))
+    if action not in {"next", "previous", "skip"} or from_step is None:
+        messages.error(request, _("That step change could not be understood."))
+        return redirect("sessions:session-player", session_id=session.pk)
+    try:
+        session = services.session_move(session=session, from_step=from_step, action=action)
+    except services.SessionError as error:
+        messages.error(request, str(error))
+        return redirect("sessions:session-player", session_id=session.pk)
+    if not session.is_running:
+        return redirect("sessions:session-summary", session_id=session.pk)
+    return redirect("sessions:session-player", session_id=session.pk)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def session_finish(request, session_id):
+    session = selectors.session_of(request.user, session_id)
+    if not session.is_running:
+        if request.method == "POST":
+            messages.info(request, _("This massage had already ended."))
+        return redirect("sessions:session-summary", session_id=session.pk)
+    form = FinishForm(request.POST or None)
+    context = {"session": session, "form": form}
+    if request.method != "POST":
+        return render(request, "sessions/session_finish.html", context)
+    if not form.is_valid():
+        return render(request, "sessions/session_finish.html", context, status=INVALID)
+    try:
+        services.session_finish(
+            session=session,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except services.SessionError as error:
+        messages.info(request, str(error))
+    return redirect("sessions:session-summary", session_id=session.pk)
+
+
+@login_required
+def session_summary(request, session_id):
+    session = selectors.session_of(request.user, session_id)
+    if session.is_running:
+        return redirect("sessions:session-player", session_id=session.pk)
+    context = selectors.session_summary(session) | {
+        "note_form": NoteForm(initial={"note": session.note})
+    }
+    return render(request, "sessions/session_summary.html", context)
+
+
+@login_required
+@require_POST
+def session_note(request, session_id):
+    session = selectors.session_of(request.user, session_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        context = selectors.session_summary(session) | {"note_form": form}
+        return render(request, "sessions/session_summary.html", context, status=INVALID)
+    session.note = form.cleaned_data["note"]
+    session.save(update_fields=["note"])
+    messages.success(request, _("Note saved."))
+    return redirect("sessions:session-summary", session_id=session.pk)
