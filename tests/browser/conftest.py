@@ -97,3 +97,24 @@ def shoot(page, name):
     """Keep a screenshot of what the test saw, for people to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, live_server, user):
+    """Give the browser a logged-in session for `user` without going through the form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+@pytest.fixture
+def phone_no_js(browser, live_server):
+    context, page = _open(browser, live_server, PHONE, is_mobile=True, java_script_enabled=False)
+    yield page
+    context.close()
+    assert not page.problems, page.problems
