@@ -34,7 +34,7 @@ class ProgressForm(forms.Form):
             raise forms.ValidationError(_("The step times could not be read."))
         visits = {}
         for key, value in data.items():
-            step = self.steps.get(int(key)) if str(key).isdigit() else None
+            step = self.steps.get(int(key)) if str(key).isdecimal() else None
             if step is None:
                 raise forms.ValidationError(_("A step time is for a step outside this massage."))
             if (

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from massage.library import next_step_order
 from massage.models import Baby, Family, FocusTag, Membership, Routine, Step, User
+from sessions.models import BabyState, MassageSession
 
 PASSWORD = "a-long-test-password"
 
@@ -92,3 +93,47 @@ class StepFactory(factory.django.DjangoModelFactory):
     seconds = 30
     repetitions = None
     seconds_per_repetition = None
+
+
+class MassageSessionFactory(factory.django.DjangoModelFactory):
+    """A running session of a routine with a baby, at the routine's first step.
+
+    Give it a routine that already has its steps (the current step is read from it).
+    """
+
+    class Meta:
+        model = MassageSession
+
+    baby = factory.SubFactory(BabyFactory)
+    routine = factory.SubFactory(RoutineFactory)
+    routine_title = factory.LazyAttribute(lambda session: session.routine.title)
+    started_by = None
+    state_at_start = BabyState.QUIET_ALERT
+    readiness = factory.LazyAttribute(
+        lambda session: {
+            "health": "well",
+            "vaccination": "no",
+            "skin": "clear",
+            "feed": "over_30",
+            "state": session.state_at_start,
+        }
+    )
+    current_step = factory.LazyAttribute(
+        lambda session: session.routine.steps.order_by("order").first()
+    )
+
+
+MOTION_FOR_AREA = {"tummy": "circle_clockwise", "chest": "outward", "face": "smile"}
+
+
+def routine_with_areas(areas, **routine_fields):
+    """A routine with one timed step per body area given, in that order."""
+    routine = RoutineFactory(**routine_fields)
+    for area in areas:
+        StepFactory(
+            routine=routine,
+            body_area=area,
+            motion=MOTION_FOR_AREA.get(area, "glide_toward_feet"),
+            stroke=f"{area.title()} stroke {next_step_order(routine)}",
+        )
+    return routine

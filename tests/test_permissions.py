@@ -5,6 +5,8 @@ Add every new URL that touches family data to ROUTES.
 
 The instructors' studio holds no family data but is scoped to its author the same way: anonymous →
 log in; the author → allowed; another instructor → 404; a parent (not an instructor) → 403.
+Massage sessions follow the family rule: add every sessions URL to SESSION_ROUTES.
+
 Add every new studio URL to STUDIO_ROUTES (or STUDIO_PAGES when it names no routine or step).
 """
 
@@ -13,7 +15,15 @@ from django.urls import reverse
 
 from massage.models import Invitation, Membership, Routine
 from massage.services import invitation_create
-from tests.factories import InstructorFactory, RoutineFactory, StepFactory
+from sessions.models import MassageSession, Outcome, StepVisit
+from tests.factories import (
+    BabyFactory,
+    InstructorFactory,
+    MassageSessionFactory,
+    RoutineFactory,
+    StepFactory,
+    routine_with_areas,
+)
 
 # (url name, how to build its arguments from the fixtures, method, status for a parent)
 ROUTES = [
@@ -89,6 +99,148 @@ def test_pages_that_need_a_login(client, user_without_family, name):
 def test_public_pages_are_public(client):
     for url in ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]:
         assert client.get(url).status_code == 200, url
+
+
+# -- Massage sessions ---------------------------------------------------------------------------
+
+READY = {
+    "health": "well",
+    "vaccination": "no",
+    "skin": "clear",
+    "feed": "over_30",
+    "state": "quiet_alert",
+}
+
+# (url name, its arguments from the session objects, method, data from them, status for a member)
+SESSION_ROUTES = [
+    (
+        "sessions:session-start",
+        lambda o: [o["twin"].pk, o["routine"].slug],
+        "get",
+        None,
+        200,
+    ),
+    (
+        "sessions:session-start",
+        lambda o: [o["twin"].pk, o["routine"].slug],
+        "post",
+        lambda o: READY,
+        302,
+    ),
+    ("sessions:session-player", lambda o: [o["running"].pk], "get", None, 200),
+    (
+        "sessions:session-progress",
+        lambda o: [o["running"].pk],
+        "post",
+        lambda o: {
+            "seq": 1,
+            "step": o["steps"][1].pk,
+            "elapsed": 2,
+            "visits": f'{{"{o["steps"][0].pk}": [30, false]}}',
+        },
+        204,
+    ),
+    (
+        "sessions:session-step",
+        lambda o: [o["running"].pk],
+        "post",
+        lambda o: {"step": o["steps"][0].pk, "action": "next"},
+        302,
+    ),
+    ("sessions:session-finish", lambda o: [o["running"].pk], "get", None, 200),
+    (
+        "sessions:session-finish",
+        lambda o: [o["running"].pk],
+        "post",
+        lambda o: {"outcome": "baby_led_end", "reason": "cried"},
+        302,
+    ),
+    ("sessions:session-summary", lambda o: [o["ended"].pk], "get", None, 200),
+    (
+        "sessions:session-note",
+        lambda o: [o["ended"].pk],
+        "post",
+        lambda o: {"note": "Loved it"},
+        302,
+    ),
+]
+SESSION_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, _d, _s in SESSION_ROUTES]
+
+
+@pytest.fixture
+def session_objects(parent, family, baby, caregiver):
+    """A running and an ended massage of one baby, and a twin with none running."""
+    routine = routine_with_areas(["legs", "arms", "back"])
+    ended = MassageSessionFactory(baby=baby, routine=routine, started_by=parent)
+    ended.finish(outcome=Outcome.COMPLETED, note="First time")
+    running = MassageSessionFactory(baby=baby, routine=routine, started_by=parent)
+    return {
+        "routine": routine,
+        "steps": list(routine.steps.order_by("order")),
+        "running": running,
+        "ended": ended,
+        "twin": BabyFactory(family=family),
+    }
+
+
+def sessions_snapshot():
+    sessions = list(
+        MassageSession.objects.order_by("pk").values_list(
+            "pk", "current_step", "current_elapsed", "progress_seq", "ended_at", "outcome", "note"
+        )
+    )
+    visits = list(StepVisit.objects.order_by("pk").values_list("step", "seconds", "skipped"))
+    return sessions, visits
+
+
+def session_request(client, name, args, method, data, objects):
+    url = reverse(name, args=args(objects))
+    if method == "get":
+        return client.get(url)
+    return client.post(url, data(objects))
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "method", "data", "_status"), SESSION_ROUTES, ids=SESSION_IDS
+)
+def test_sessions_anonymous_is_sent_to_log_in(
+    client, session_objects, name, args, method, data, _status
+):
+    before = sessions_snapshot()
+    response = session_request(client, name, args, method, data, session_objects)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert sessions_snapshot() == before
+
+
+@pytest.mark.parametrize("member", ["parent", "caregiver"])
+@pytest.mark.parametrize(
+    ("name", "args", "method", "data", "status"), SESSION_ROUTES, ids=SESSION_IDS
+)
+def test_sessions_family_members_are_allowed(
+    client, request, session_objects, member, name, args, method, data, status
+):
+    before = sessions_snapshot()
+    client.force_login(request.getfixturevalue(member))
+    response = session_request(client, name, args, method, data, session_objects)
+    assert response.status_code == status
+    if status == 302:
+        assert not response.url.startswith(reverse("account_login"))
+    if method == "post":
+        assert sessions_snapshot() != before
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "method", "data", "_status"), SESSION_ROUTES, ids=SESSION_IDS
+)
+def test_sessions_other_family_gets_404_and_nothing_changes(
+    client, session_objects, outsider, name, args, method, data, _status
+):
+    before = sessions_snapshot()
+    client.force_login(outsider)
+    response = session_request(client, name, args, method, data, session_objects)
+    assert response.status_code == 404
+    assert sessions_snapshot() == before
 
 
 # -- The instructors' studio ---------------------------------------------------------------------

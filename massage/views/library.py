@@ -42,6 +42,7 @@ def routine_detail(request, slug):
         {
             "routine": routine,
             "steps": routine.steps.all(),
+            "babies": babies,
             "age_notes": _age_notes(routine, babies),
         },
     )
