@@ -13,9 +13,11 @@ CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
+TEST_ARTIFACTS = BASE_DIR / "test-artifacts"  # noqa: F405
+TEST_ARTIFACTS.mkdir(exist_ok=True)
+MEDIA_ROOT = TEST_ARTIFACTS / "media"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not the in-memory default: the browser tests' live server answers from other
     # threads, and only a file database gives them WAL and waiting instead of "table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_ARTIFACTS / "test.sqlite3")}
