@@ -20,4 +20,4 @@ MEDIA_ROOT = TEST_ARTIFACTS / "media"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not the in-memory default: the browser tests' live server answers from other
     # threads, and only a file database gives them WAL and waiting instead of "table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(TEST_ARTIFACTS / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_ARTIFACTS / "test.sqlite3")}  # noqa: F405
