@@ -1,0 +1,216 @@
+"""Baby cues: the taxonomy (Barnard's engagement and disengagement cues) and logged cue events."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from massage.models import Step
+
+# A cue logged this long after the session began is not believable (sessions close after hours).
+MAX_SECONDS_INTO_SESSION = 6 * 3600
+
+
+class Valence(models.TextChoices):
+    ENGAGEMENT = "engagement", _("Engagement")
+    DISENGAGEMENT = "disengagement", _("Disengagement")
+
+
+class CueKind(models.TextChoices):
+    # Engagement, potent
+    EYE_CONTACT = "eye_contact", _("Eye contact")
+    LOOKING_AT_FACE = "looking_at_face", _("Looking at your face")
+    SMILING = "smiling", _("Smiling")
+    COOING = "cooing", _("Babbling or cooing")
+    SMOOTH_MOVEMENTS = "smooth_movements", _("Smooth arm and leg movements")
+    STILLING = "stilling", _("Stilling")
+    REACHING = "reaching", _("Reaching toward you")
+    TURNING_TOWARD = "turning_toward", _("Turning toward you")
+    # Engagement, subtle
+    BRIGHT_EYES = "bright_eyes", _("Wide, bright eyes")
+    FACE_BRIGHTENING = "face_brightening", _("Face brightening")
+    RAISED_EYEBROWS = "raised_eyebrows", _("Raised eyebrows")
+    OPEN_HANDS = "open_hands", _("Open, relaxed hands")
+    HAND_TO_MOUTH = "hand_to_mouth", _("Hand to mouth")
+    GRASPING = "grasping", _("Grasping your finger")
+    RELAXED_POSTURE = "relaxed_posture", _("Relaxed body")
+    STEADY_BREATHING = "steady_breathing", _("Steady breathing")
+    # Disengagement, potent
+    CRYING = "crying", _("Crying")
+    ARCHING = "arching", _("Arching the back")
+    PULLING_AWAY = "pulling_away", _("Pulling or pushing away")
+    TURNING_AWAY = "turning_away", _("Turning the head away")
+    COUGHING = "coughing", _("Coughing or choking")
+    SPREAD_FINGERS = "spread_fingers", _("Spread fingers")
+    STIFF_HANDS = "stiff_hands", _("Stiff hands")
+    FALLING_ASLEEP = "falling_asleep", _("Falling asleep")
+    # Disengagement, subtle
+    FROWNING = "frowning", _("Frowning or grimacing")
+    SQUIRMING = "squirming", _("Squirming")
+    FLAILING = "flailing", _("Flailing arms or legs")
+    LOOKING_AWAY = "looking_away", _("Looking away")
+    FASTER_BREATHING = "faster_breathing", _("Faster breathing")
+    YAWNING = "yawning", _("Yawning")
+    HAND_TO_EAR = "hand_to_ear", _("Hand to ear")
+    GLAZED_LOOK = "glazed_look", _("Glazed look")
+    LIP_TREMBLING = "lip_trembling", _("Trembling lip")
+    HAND_OVER_FACE = "hand_over_face", _("Hand in front of the face")
+    TENSING = "tensing", _("Tensing up")
+    GOING_RED = "going_red", _("Going red")
+    HICCUPS = "hiccups", _("Hiccups")
+
+
+@dataclass(frozen=True)
+class CueInfo:
+    kind: str
+    valence: str
+    potent: bool
+    description: str
+    common: bool = False
+
+    @property
+    def label(self):
+        return CueKind(self.kind).label
+
+    @property
+    def engaging(self):
+        return self.valence == Valence.ENGAGEMENT
+
+
+def _cue(kind, valence, potent, description, common=False):
+    return CueInfo(kind.value, valence.value, potent, description, common)
+
+
+E, D = Valence.ENGAGEMENT, Valence.DISENGAGEMENT
+K = CueKind
+
+# Every cue with its group and a one-line description a parent can recognise it by.
+# `common` cues get a big button on the player's cue bar; the rest sit behind "More".
+CUES: dict[str, CueInfo] = {
+    info.kind: info
+    for info in [
+        _cue(K.EYE_CONTACT, E, True, _("Your baby looks into your eyes and holds it."), True),
+        _cue(K.SMILING, E, True, _("A smile, in the mouth and the eyes."), True),
+        _cue(K.COOING, E, True, _("Soft sounds back and forth with you."), True),
+        _cue(K.SMOOTH_MOVEMENTS, E, True, _("Arms and legs move slowly and evenly."), True),
+        _cue(K.LOOKING_AT_FACE, E, True, _("Your baby studies your face.")),
+        _cue(K.STILLING, E, True, _("Your baby goes still and attentive to your touch.")),
+        _cue(K.REACHING, E, True, _("Hands or feet reach out toward you.")),
+        _cue(K.TURNING_TOWARD, E, True, _("Eyes or head turn toward you or your voice.")),
+        _cue(K.BRIGHT_EYES, E, False, _("Eyes wide open and shining.")),
+        _cue(K.FACE_BRIGHTENING, E, False, _("The face lights up.")),
+        _cue(K.RAISED_EYEBROWS, E, False, _("Eyebrows lift, interested.")),
+        _cue(K.OPEN_HANDS, E, False, _("Fingers loose and open, not fisted.")),
+        _cue(K.HAND_TO_MOUTH, E, False, _("A hand brought to the mouth to settle.")),
+        _cue(K.GRASPING, E, False, _("Your baby holds on to your finger.")),
+        _cue(K.RELAXED_POSTURE, E, False, _("The body feels soft and heavy under your hands.")),
+        _cue(K.STEADY_BREATHING, E, False, _("Breathing slow and even.")),
+        _cue(K.TURNING_AWAY, D, True, _("The head turns away from you and stays away."), True),
+        _cue(K.CRYING, D, True, _("Crying: time to stop and comfort."), True),
+        _cue(K.ARCHING, D, True, _("The back arches away from your hands."), True),
+        _cue(K.PULLING_AWAY, D, True, _("A limb pulls back or pushes your hand away."), True),
+        _cue(K.FROWNING, D, False, _("A frown or a grimace."), True),
+        _cue(K.SQUIRMING, D, False, _("Wriggling as if to get away from the touch."), True),
+        _cue(K.FLAILING, D, False, _("Arms or legs jerk or wave without aim.")),
+        _cue(K.COUGHING, D, True, _("Coughing, gagging or choking.")),
+        _cue(K.SPREAD_FINGERS, D, True, _("Fingers splayed wide, like a 'stop' sign.")),
+        _cue(K.STIFF_HANDS, D, True, _("Hands held stiff or fists clenched tight.")),
+        _cue(K.FALLING_ASLEEP, D, True, _("Your baby drifts off: let them sleep.")),
+        _cue(K.LOOKING_AWAY, D, False, _("The gaze drifts away for a moment.")),
+        _cue(K.FASTER_BREATHING, D, False, _("Breathing quickens.")),
+        _cue(K.YAWNING, D, False, _("A yawn when not sleepy: a sign of enough.")),
+        _cue(K.HAND_TO_EAR, D, False, _("A hand goes up to the ear.")),
+        _cue(K.GLAZED_LOOK, D, False, _("Eyes dull or staring past you.")),
+        _cue(K.LIP_TREMBLING, D, False, _("The lower lip quivers.")),
+        _cue(K.HAND_OVER_FACE, D, False, _("A hand held up in front of the face.")),
+        _cue(K.TENSING, D, False, _("The body stiffens under your hands.")),
+        _cue(K.GOING_RED, D, False, _("The face or skin flushes red.")),
+        _cue(K.HICCUPS, D, False, _("Hiccups starting during the massage.")),
+    ]
+}
+assert set(CUES) == set(CueKind.values), "every cue kind needs its entry in CUES"
+
+ENGAGEMENT_KINDS = [kind for kind, info in CUES.items() if info.engaging]
+
+
+class Response(models.TextChoices):
+    """What the parent chose when the app asked them to stop for a baby-led pause."""
+
+    COMFORT = "comfort", _("Comforted and went on")
+    SKIP_AREA = "skip_area", _("Skipped this body area")
+    END = "end", _("Ended the massage")
+
+
+class CueEventQuerySet(models.QuerySet):
+    def logged(self):
+        """Cues that stand: an undone cue is kept (so a resend can't bring it back) but hidden."""
+        return self.filter(undone_at__isnull=True)
+
+
+class CueEvent(models.Model):
+    """One cue a caregiver noticed during a massage, on the step that was on screen."""
+
+    session = models.ForeignKey(
+        "massage_sessions.MassageSession", on_delete=models.CASCADE, related_name="cues"
+    )
+    step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Copied from the step so the history stays readable if the routine changes later.
+    body_area = models.CharField(_("body area"), max_length=20, choices=Step.BodyArea)
+    stroke = models.CharField(_("stroke"), max_length=80)
+    kind = models.CharField(_("cue"), max_length=24, choices=CueKind)
+    # Kept beside the kind so the database can count engagement without knowing the taxonomy.
+    valence = models.CharField(max_length=16, choices=Valence, editable=False)
+    potent = models.BooleanField(default=False, editable=False)
+    at = models.DateTimeField(_("time"))
+    seconds_into_session = models.FloatField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    client_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    response = models.CharField(_("response"), max_length=12, choices=Response, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    undone_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CueEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cue")
+        verbose_name_plural = _("cues")
+        ordering = ["session", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seconds_into_session__gte=0)
+                & Q(seconds_into_session__lte=MAX_SECONDS_INTO_SESSION),
+                name="cue_seconds_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(valence__in=Valence.values), name="cue_valence_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "at"], name="cue_session_time")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.seconds_into_session:.0f} s"
+
+    def save(self, *args, **kwargs):
+        self.fill_from_kind()
+        super().save(*args, **kwargs)
+
+    @property
+    def info(self) -> CueInfo:
+        return CUES[self.kind]
+
+    @property
+    def engaging(self):
+        return self.valence == Valence.ENGAGEMENT
+
+    def fill_from_kind(self):
+        """Set the fields that follow from the kind (bulk_create skips save(): call this)."""
+        self.valence = CUES[self.kind].valence
+        self.potent = CUES[self.kind].potent
+        return self

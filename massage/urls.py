@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("", include("massage.app_urls")),
     path("", include("sessions.urls")),
+    path("", include("cues.urls")),
 ]
 
 if settings.DEBUG:

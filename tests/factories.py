@@ -3,6 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from cues.models import CueEvent
 from massage.library import next_step_order
 from massage.models import Baby, Family, FocusTag, Membership, Routine, Step, User
 from sessions.models import BabyState, MassageSession
@@ -137,3 +138,20 @@ def routine_with_areas(areas, **routine_fields):
             stroke=f"{area.title()} stroke {next_step_order(routine)}",
         )
     return routine
+
+
+class CueEventFactory(factory.django.DjangoModelFactory):
+    """A cue logged on the session's current step, a minute in."""
+
+    class Meta:
+        model = CueEvent
+
+    session = factory.SubFactory(MassageSessionFactory)
+    step = factory.LazyAttribute(lambda cue: cue.session.current_step)
+    body_area = factory.LazyAttribute(lambda cue: cue.step.body_area if cue.step else "legs")
+    stroke = factory.LazyAttribute(lambda cue: cue.step.stroke if cue.step else "Stroke")
+    kind = "smiling"
+    seconds_into_session = 60
+    at = factory.LazyAttribute(
+        lambda cue: cue.session.started_at + timedelta(seconds=cue.seconds_into_session)
+    )

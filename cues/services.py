@@ -1,0 +1,117 @@
+"""Writes for cues: logging (exactly once per client id), undo, the response to a baby-led pause."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cues import rules
+from cues.models import CUES, CueEvent, Response
+from sessions import services as session_services
+from sessions.models import Outcome
+
+# The player offers undo for 10 s; the server allows a little more for a slow network.
+UNDO_SECONDS = 10
+UNDO_GRACE_SECONDS = 5
+
+
+class CueError(Exception):
+    """A cue change that can't be made; the message is shown to the user."""
+
+    status = 409
+
+
+def _same_cue(cue, *, session, kind, step) -> bool:
+    return cue.session_id == session.pk and cue.kind == kind and cue.step_id == step.pk
+
+
+def cue_log(*, session, user, client_id, kind, step, at, note="") -> tuple[CueEvent, bool]:
+    """Store a cue once. Sending the same cue again (a retry, a double tap) returns the first.
+
+    Returns the cue and whether it was new. A client id already used for a different cue is
+    refused, as is a cue for a massage that has ended.
+    """
+    existing = CueEvent.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if _same_cue(existing, session=session, kind=kind, step=step):
+            return existing, False
+        raise CueError(_("This cue id was already used for a different cue."))
+    if not session.is_running:
+        raise CueError(_("This massage has ended: cues can't be added to it any more."))
+    cue = CueEvent(
+        session=session,
+        step=step,
+        body_area=step.body_area,
+        stroke=step.stroke,
+        kind=kind,
+        at=at,
+        seconds_into_session=max((at - session.started_at).total_seconds(), 0),
+        recorded_by=user,
+        client_id=client_id,
+        note=note,
+    )
+    try:
+        with transaction.atomic():
+            cue.save()
+    except IntegrityError as error:
+        # The same cue sent twice at once: the other request stored it first.
+        existing = CueEvent.objects.filter(client_id=client_id).first()
+        if existing is not None and _same_cue(existing, session=session, kind=kind, step=step):
+            return existing, False
+        raise CueError(_("This cue id was already used for a different cue.")) from error
+    return cue, True
+
+
+def prompt_for(cue) -> rules.Prompt:
+    """The baby-led prompt for a cue, judged with the session's other standing cues."""
+    earlier = list(
+        CueEvent.objects.logged()
+        .filter(session_id=cue.session_id, at__lte=cue.at)
+        .exclude(pk=cue.pk)
+        .values_list("kind", "seconds_into_session")
+    )
+    return rules.respond(cue.kind, cue.seconds_into_session, earlier)
+
+
+def cue_undo(*, cue, now=None) -> CueEvent:
+    """Take back a cue logged a moment ago. Undoing twice is harmless."""
+    now = now or timezone.now()
+    if cue.undone_at is not None:
+        return cue
+    if now - cue.created_at > timedelta(seconds=UNDO_SECONDS + UNDO_GRACE_SECONDS):
+        raise CueError(_("It is too late to undo this cue: undo works for 10 seconds."))
+    cue.undone_at = now
+    cue.save(update_fields=["undone_at"])
+    return cue
+
+
+def cue_respond(*, cue, response) -> CueEvent:
+    """Record what the parent chose at a baby-led pause; ending closes the massage as baby-led."""
+    if cue.undone_at is not None:
+        raise CueError(_("This cue was undone."))
+    with transaction.atomic():
+        cue.response = response
+        cue.save(update_fields=["response"])
+        if response == Response.END:
+            session = cue.session
+            if session.is_running:
+                session_services.session_finish(
+                    session=session,
+                    outcome=Outcome.BABY_LED_END,
+                    reason=baby_led_reason(cue),
+                )
+    return cue
+
+
+def baby_led_reason(cue) -> str:
+    return _("%(cue)s during %(area)s") % {
+        "cue": CUES[cue.kind].label,
+        "area": cue.get_body_area_display().lower(),
+    }
+
+
+def cue_set_note(*, cue, note) -> CueEvent:
+    cue.note = note
+    cue.save(update_fields=["note"])
+    return cue

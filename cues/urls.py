@@ -1,0 +1,29 @@
+from django.urls import path
+
+from cues.views import export, logging, review
+
+app_name = "cues"
+
+urlpatterns = [
+    path("sessions/<int:session_id>/cues/", logging.cue_create, name="cue-create"),
+    path(
+        "sessions/<int:session_id>/cues/<uuid:client_id>/undo/",
+        logging.cue_undo,
+        name="cue-undo",
+    ),
+    path(
+        "sessions/<int:session_id>/cues/<uuid:client_id>/response/",
+        logging.cue_respond,
+        name="cue-respond",
+    ),
+    path(
+        "sessions/<int:session_id>/cues/<uuid:client_id>/note/",
+        review.cue_note,
+        name="cue-note",
+    ),
+    path("sessions/<int:session_id>/review/", review.session_review, name="session-review"),
+    path("babies/<int:baby_id>/history/", review.baby_history, name="baby-history"),
+    path("babies/<int:baby_id>/report/", export.baby_report, name="baby-report"),
+    path("families/<int:family_id>/export.csv", export.family_export_csv, name="export-csv"),
+    path("families/<int:family_id>/export.json", export.family_export_json, name="export-json"),
+]

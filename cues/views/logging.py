@@ -1,0 +1,88 @@
+"""Cue logging from the player: JSON for its background saves, plain forms without JavaScript."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cues import selectors, services
+from cues.forms import CueForm, ResponseForm
+from cues.models import Response
+from sessions import selectors as session_selectors
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _error(request, session_id, message, status):
+    if _wants_json(request):
+        return JsonResponse({"errors": {"__all__": [message]}}, status=status)
+    messages.error(request, message)
+    return redirect("sessions:session-player", session_id=session_id)
+
+
+def _form_error(request, session_id, form):
+    if _wants_json(request):
+        return JsonResponse({"errors": form.errors}, status=400)
+    first = next(iter(form.errors.values()))[0]
+    messages.error(request, first)
+    return redirect("sessions:session-player", session_id=session_id)
+
+
+@login_required
+@require_POST
+def cue_create(request, session_id):
+    session = session_selectors.session_of(request.user, session_id)
+    form = CueForm(request.POST, session=session, steps=session_selectors.session_steps(session))
+    if not form.is_valid():
+        return _form_error(request, session.pk, form)
+    try:
+        cue, created = services.cue_log(session=session, user=request.user, **form.cleaned_data)
+    except services.CueError as error:
+        return _error(request, session.pk, str(error), error.status)
+    prompt = services.prompt_for(cue)
+    if _wants_json(request):
+        return JsonResponse(
+            {"id": str(cue.client_id), "created": created, "prompt": prompt.as_dict()},
+            status=201 if created else 200,
+        )
+    messages.info(request, f"{cue.get_kind_display()}: {prompt.message}")
+    return redirect("sessions:session-player", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def cue_undo(request, session_id, client_id):
+    cue = selectors.cue_of(request.user, session_id, client_id)
+    try:
+        services.cue_undo(cue=cue)
+    except services.CueError as error:
+        return _error(request, session_id, str(error), error.status)
+    if _wants_json(request):
+        return JsonResponse({"id": str(cue.client_id), "undone": True})
+    messages.info(request, _("Cue taken back."))
+    return redirect("sessions:session-player", session_id=session_id)
+
+
+@login_required
+@require_POST
+def cue_respond(request, session_id, client_id):
+    cue = selectors.cue_of(request.user, session_id, client_id)
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        return _form_error(request, session_id, form)
+    try:
+        services.cue_respond(cue=cue, response=form.cleaned_data["response"])
+    except services.CueError as error:
+        return _error(request, session_id, str(error), error.status)
+    ended = form.cleaned_data["response"] == Response.END
+    target = reverse(
+        "sessions:session-summary" if ended else "sessions:session-player", args=[session_id]
+    )
+    if _wants_json(request):
+        return JsonResponse({"id": str(cue.client_id), "next": target})
+    return redirect(target)
