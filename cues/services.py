@@ -86,22 +86,33 @@ def cue_undo(*, cue, now=None) -> CueEvent:
     return cue
 
 
-def cue_respond(*, cue, response) -> CueEvent:
-    """Record what the parent chose at a baby-led pause; ending closes the massage as baby-led."""
+def cue_respond(*, cue, response, move_session=False) -> CueEvent:
+    """Record what the parent chose at a baby-led pause; ending closes the massage as baby-led.
+
+    The player skips a body area itself; `move_session` makes the server do it (no JavaScript).
+    """
     if cue.undone_at is not None:
         raise CueError(_("This cue was undone."))
     with transaction.atomic():
         cue.response = response
         cue.save(update_fields=["response"])
-        if response == Response.END:
-            session = cue.session
-            if session.is_running:
-                session_services.session_finish(
-                    session=session,
-                    outcome=Outcome.BABY_LED_END,
-                    reason=baby_led_reason(cue),
-                )
+        session = cue.session
+        if response == Response.END and session.is_running:
+            session_services.session_finish(
+                session=session, outcome=Outcome.BABY_LED_END, reason=baby_led_reason(cue)
+            )
+        elif response == Response.SKIP_AREA and move_session:
+            _skip_area(session, cue.body_area)
     return cue
+
+
+def _skip_area(session, area):
+    """Skip the step on screen and those after it on the same body area."""
+    session.refresh_from_db()
+    while session.is_running and session.current_step and session.current_step.body_area == area:
+        session = session_services.session_move(
+            session=session, from_step=session.current_step, action="skip"
+        )
 
 
 def baby_led_reason(cue) -> str:

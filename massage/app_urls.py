@@ -6,7 +6,6 @@ app_name = "massage"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("today/", views.today, name="today"),
     path("display/theme/", views.theme_set, name="theme-set"),
     path("families/new/", views.family_create, name="family-create"),
     path("families/<int:family_id>/", views.family_detail, name="family-detail"),

@@ -116,7 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "massage:today"
+LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "massage:landing"
 
 # Accounts (django-allauth): email only, no usernames; failed logins are rate limited.

@@ -5,6 +5,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from cues.views.today import today
 from massage import account_views
 
 accounts = [
@@ -29,6 +30,8 @@ accounts = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
+    # The signed-in home combines every app, so it lives at the top, without a namespace.
+    path("today/", today, name="today"),
     path("", include("massage.app_urls")),
     path("", include("sessions.urls")),
     path("", include("cues.urls")),

@@ -101,6 +101,7 @@ def _player_data(session, steps, current, visits):
                 "stroke": step.stroke,
                 "instruction": step.instruction,
                 "area": str(step.get_body_area_display()),
+                "areaKey": step.body_area,
                 "seconds": step.duration_seconds,
                 "repetitions": step.repetitions,
                 "secondsPerRepetition": step.seconds_per_repetition,
@@ -124,6 +125,7 @@ def _player_data(session, steps, current, visits):
             "repOf": _("stroke %(k)s of %(n)s"),
             "getReady": _("Get ready…"),
             "finishing": _("Well done! Saving…"),
+            "saving": _("Saving…"),
             "minutes": _("%(n)s min"),
         },
     }

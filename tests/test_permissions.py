@@ -49,7 +49,7 @@ ROUTES = [
     ),
 ]
 
-LOGIN_ONLY = ["massage:today", "massage:family-create"]
+LOGIN_ONLY = ["today", "massage:family-create"]
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cues import selectors, services
+from cues import rules, selectors, services
 from cues.forms import CueForm, ResponseForm
-from cues.models import Response
 from sessions import selectors as session_selectors
 
 
@@ -51,7 +50,11 @@ def cue_create(request, session_id):
             status=201 if created else 200,
         )
     messages.info(request, f"{cue.get_kind_display()}: {prompt.message}")
-    return redirect("sessions:session-player", session_id=session.pk)
+    target = reverse("sessions:session-player", args=[session.pk])
+    if prompt.level == rules.Level.PAUSE:
+        # Without JavaScript the player shows the pause choices for this cue.
+        target += f"?cue={cue.client_id}"
+    return redirect(target)
 
 
 @login_required
@@ -76,12 +79,17 @@ def cue_respond(request, session_id, client_id):
     if not form.is_valid():
         return _form_error(request, session_id, form)
     try:
-        services.cue_respond(cue=cue, response=form.cleaned_data["response"])
+        services.cue_respond(
+            cue=cue,
+            response=form.cleaned_data["response"],
+            move_session=not _wants_json(request),
+        )
     except services.CueError as error:
         return _error(request, session_id, str(error), error.status)
-    ended = form.cleaned_data["response"] == Response.END
+    cue.session.refresh_from_db(fields=["ended_at"])
     target = reverse(
-        "sessions:session-summary" if ended else "sessions:session-player", args=[session_id]
+        "sessions:session-player" if cue.session.is_running else "sessions:session-summary",
+        args=[session_id],
     )
     if _wants_json(request):
         return JsonResponse({"id": str(cue.client_id), "next": target})

@@ -16,14 +16,8 @@ INVALID = 422
 
 def landing(request):
     if request.user.is_authenticated:
-        return redirect("massage:today")
+        return redirect("today")
     return render(request, "massage/landing.html")
-
-
-@login_required
-def today(request):
-    families = selectors.families_for_today(request.user)
-    return render(request, "massage/today.html", {"families": families})
 
 
 @login_required
@@ -68,7 +62,7 @@ def family_delete(request, family_id):
         if request.POST.get("confirm_name", "").strip() == family.name:
             services.family_delete(membership=membership)
             messages.success(request, _("The family and everything about its babies were deleted."))
-            return redirect("massage:today")
+            return redirect("today")
         messages.error(request, _("Type the family's name exactly to confirm."))
         return render(
             request, "massage/family_confirm_delete.html", {"family": family}, status=INVALID
@@ -85,7 +79,7 @@ def baby_create(request, family_id):
         if form.is_valid():
             baby = form.save()
             messages.success(request, _("%(name)s is added.") % {"name": baby.name})
-            return redirect("massage:today")
+            return redirect("today")
         return render(request, "massage/baby_form.html", context, status=INVALID)
     return render(request, "massage/baby_form.html", context)
 
@@ -171,7 +165,7 @@ def invitation_accept(request, token):
         messages.success(
             request, _("You have joined %(family)s.") % {"family": membership.family.name}
         )
-        return redirect("massage:today")
+        return redirect("today")
     return render(request, "massage/invitation_accept.html", {"invitation": invitation})
 
 
@@ -202,7 +196,7 @@ def family_leave(request, family_id):
                 request, "massage/family_leave.html", {"family": membership.family}, status=409
             )
         messages.success(request, _("You left %(family)s.") % {"family": membership.family.name})
-        return redirect("massage:today")
+        return redirect("today")
     return render(request, "massage/family_leave.html", {"family": membership.family})
 
 

@@ -101,6 +101,9 @@
     el.sections.forEach(function (section) {
       section.hidden = Number(section.getAttribute("data-step-id")) !== step.id;
     });
+    // The cue bar reads which step (and body area) a cue belongs to from here.
+    root.setAttribute("data-current-step", String(step.id));
+    root.setAttribute("data-current-area", step.areaKey);
     el.position.textContent = format(labels.stepOf, { k: state.index + 1, n: steps.length });
     var following = steps[state.index + 1];
     el.next.textContent = following ? format(labels.next, { name: following.stroke }) : labels.lastStep;
@@ -151,6 +154,15 @@
     if ("speechSynthesis" in window) window.speechSynthesis.cancel();
   }
 
+  function speak(text) {
+    if (!("speechSynthesis" in window)) return;
+    var utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = document.documentElement.lang || "en";
+    utterance.volume = settings.volume;
+    utterance.rate = 0.95;
+    window.speechSynthesis.speak(utterance);
+  }
+
   function announce(step) {
     stopVoice();
     if (!settings.voice) return;
@@ -160,12 +172,7 @@
       voiceAudio.play().catch(function () {});
       return;
     }
-    if (!("speechSynthesis" in window)) return;
-    var utterance = new SpeechSynthesisUtterance(step.stroke + ". " + step.instruction);
-    utterance.lang = document.documentElement.lang || "en";
-    utterance.volume = settings.volume;
-    utterance.rate = 0.95;
-    window.speechSynthesis.speak(utterance);
+    speak(step.stroke + ". " + step.instruction);
   }
 
   // Keeping the screen on ------------------------------------------------------------------
@@ -269,7 +276,10 @@
     el.overlayCount.textContent = "";
     el.overlayText.textContent = labels.finishing;
     draw();
-    save().then(function () { el.completeForm.submit(); });
+    // Cues still on their way go first: the server takes no cues once the massage has ended.
+    var cues = root.cueFlush ? root.cueFlush() : Promise.resolve();
+    var patience = new Promise(function (resolve) { window.setTimeout(resolve, 5000); });
+    Promise.all([save(), Promise.race([cues, patience])]).then(function () { el.completeForm.submit(); });
   }
 
   function start() {
@@ -359,8 +369,56 @@
     action();
   });
 
+  // What the cue bar (static/js/cues.js) asks of the player.
+  function pause() {
+    if (state.phase !== "running" && state.phase !== "countdown") return;
+    state.phase = "paused";
+    el.overlay.hidden = true;
+    stopVoice();
+    draw();
+    save();
+  }
+
+  function skipArea() {
+    if (state.phase === "done") return;
+    var area = current().areaKey;
+    var index = state.index;
+    while (index < steps.length && steps[index].areaKey === area) {
+      visit(steps[index])[1] = true;
+      index += 1;
+    }
+    state.endedAt = null;
+    if (index >= steps.length) {
+      finish();
+      return;
+    }
+    state.index = index;
+    state.elapsed = 0;
+    showStep();
+    save();
+    start(); // a short "get ready", then hands-free again on the next area
+  }
+
+  root.addEventListener("cues:pause", pause);
+  root.addEventListener("cues:skip-area", skipArea);
+  root.addEventListener("cues:say", function (event) {
+    if (!settings.voice || !settings.handsFree) return;
+    stopVoice();
+    speak(event.detail);
+  });
+  root.addEventListener("cues:ending", function () {
+    state.phase = "done";
+    stopVoice();
+    letSleep();
+    el.overlay.hidden = false;
+    el.overlayCount.textContent = "";
+    el.overlayText.textContent = labels.saving;
+    draw();
+  });
+  root.saveProgress = function () { return state.phase === "done" ? Promise.resolve() : save(); };
+
   document.addEventListener("keydown", function (event) {
-    if (event.target.closest("input, textarea, select") || state.phase === "done") return;
+    if (event.target.closest("input, textarea, select, [data-cue-bar]") || state.phase === "done") return;
     var key = { " ": "toggle", ArrowRight: "next", ArrowLeft: "previous", s: "skip", S: "skip",
       "+": "add15", "=": "add15" }[event.key];
     if (!key || (state.phase === "countdown" && key !== "toggle")) return;

@@ -38,7 +38,7 @@ def test_family_needs_a_name(client, user_without_family):
 
 def test_today_without_a_family_invites_to_create_one(client, user_without_family):
     client.force_login(user_without_family)
-    response = client.get(reverse("massage:today"))
+    response = client.get(reverse("today"))
     assert "Create your family" in response.text
 
 

@@ -1,0 +1,56 @@
+"""What the Today page shows for each baby: a massage under way, the last one, this week's count."""
+
+from datetime import timedelta
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from cues.models import Valence
+from massage import selectors as massage_selectors
+from sessions.models import MassageSession
+from sessions.selectors import sessions_of
+from sessions.services import STALE_AFTER
+
+
+def today_page(user, now=None) -> dict:
+    """The user's families and babies with their sessions, in a fixed number of queries."""
+    now = now or timezone.now()
+    families = massage_selectors.families_for_today(user)
+    babies = [baby for family in families for baby in family.babies.all()]
+    ids = [baby.pk for baby in babies]
+    mine = sessions_of(user).filter(baby_id__in=ids)
+    running = {
+        session.baby_id: session
+        for session in mine.filter(
+            ended_at__isnull=True, last_activity_at__gte=now - STALE_AFTER
+        ).select_related("current_step")
+    }
+    latest = MassageSession.objects.filter(baby=OuterRef("baby"), ended_at__isnull=False)
+    last = {
+        session.baby_id: session
+        for session in mine.filter(
+            ended_at__isnull=False,
+            pk=Subquery(latest.order_by("-started_at", "-pk").values("pk")[:1]),
+        ).annotate(
+            happy=Count(
+                "cues",
+                filter=Q(cues__valence=Valence.ENGAGEMENT, cues__undone_at__isnull=True),
+            ),
+            unsettled=Count(
+                "cues",
+                filter=Q(cues__valence=Valence.DISENGAGEMENT, cues__undone_at__isnull=True),
+            ),
+        )
+    }
+    week_start = timezone.localtime(now).date() - timedelta(days=6)
+    this_week = dict(
+        mine.filter(started_at__date__gte=week_start)
+        .values("baby_id")
+        .annotate(n=Count("pk"))
+        .values_list("baby_id", "n")
+    )
+    for baby in babies:
+        baby.running_session = running.get(baby.pk)
+        baby.last_session = last.get(baby.pk)
+        baby.sessions_this_week = this_week.get(baby.pk, 0)
+    return {"families": families}

@@ -1,0 +1,319 @@
+// The cue bar: one tap logs a cue. The answer shows at once (no waiting for the network); the
+// cue is saved in the background from an outbox kept in localStorage, with an id made here, so a
+// double tap, a retry or a reload stores it exactly once. The baby-led rules run here too, from
+// the parameters and words the server sends with the page (cues/rules.py).
+(function () {
+  "use strict";
+
+  var bar = document.querySelector("[data-cue-bar]");
+  var configNode = document.getElementById("cue-rules");
+  var player = document.querySelector("[data-player]");
+  if (!bar || !configNode || !player) return;
+
+  var config = JSON.parse(configNode.textContent);
+  var OUTBOX_KEY = "gentle-hands-cues-" + bar.getAttribute("data-session");
+  var UNDO_MS = 10000;
+  var DOUBLE_TAP_MS = 800;
+  var PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
+  var startedAt = Date.parse(bar.getAttribute("data-started-at"));
+  var csrf = bar.querySelector("input[name=csrfmiddlewaretoken]").value;
+
+  var el = {
+    more: bar.querySelector("[data-cue-more]"),
+    toast: bar.querySelector("[data-cue-toast]"),
+    toastLabel: bar.querySelector("[data-cue-toast-label]"),
+    toastMessage: bar.querySelector("[data-cue-toast-message]"),
+    toastUndo: bar.querySelector(".cue-toast [data-cue-undo]"),
+    pause: bar.querySelector("[data-cue-pause]"),
+    pauseTitle: bar.querySelector("[data-cue-pause-title]"),
+    pauseText: bar.querySelector("[data-cue-pause-text]"),
+  };
+
+  var logged = []; // cues of this page: {id, kind, seconds, undone}
+  var last = null; // the cue undo would take back, with the time it was tapped
+  var pausedBy = null; // the cue whose pause dialog is open
+  var toastTimer = null;
+  var outbox = loadOutbox();
+  var sending = false;
+  var retryTimer = null;
+  var backoff = 2000;
+  var waiters = [];
+
+  // The rules, as in cues/rules.py ------------------------------------------------------------
+
+  function respond(kind, seconds, earlier) {
+    var info = config.cues[kind];
+    if (info.engaging) {
+      var happy = earlier.filter(function (c) { return config.cues[c[0]].engaging; }).length;
+      return { level: "acknowledge", message: config.acknowledgements[happy % config.acknowledgements.length] };
+    }
+    if (info.potent) return { level: "pause", message: config.messages.pause };
+    var recent = earlier.filter(function (c) {
+      return !config.cues[c[0]].engaging && c[1] >= seconds - config.window && c[1] <= seconds;
+    }).length;
+    if (recent + 1 >= config.cluster) return { level: "pause", message: config.messages.pause };
+    return { level: "slow_down", message: config.messages.slow_down };
+  }
+
+  // Ids -----------------------------------------------------------------------------------
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  // The outbox: saved in order, one request at a time, retried until the server has it -------
+
+  function loadOutbox() {
+    try {
+      return JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]");
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function storeOutbox() {
+    try {
+      if (outbox.length) window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox));
+      else window.localStorage.removeItem(OUTBOX_KEY);
+    } catch (error) { /* private mode: the outbox lasts for this page only */ }
+  }
+
+  function enqueue(op) {
+    outbox.push(op);
+    storeOutbox();
+    send();
+  }
+
+  function urlFor(op) {
+    if (op.type === "cue") return bar.getAttribute("data-create-url");
+    var template = bar.getAttribute(op.type === "undo" ? "data-undo-url" : "data-respond-url");
+    return template.replace(PLACEHOLDER, op.id);
+  }
+
+  function send() {
+    if (sending || !outbox.length) {
+      if (!outbox.length) settle();
+      return;
+    }
+    sending = true;
+    var op = outbox[0];
+    var body = new FormData();
+    Object.keys(op.body || {}).forEach(function (key) { body.append(key, op.body[key]); });
+    fetch(urlFor(op), {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+    }).then(function (response) {
+      if (response.status >= 500) throw new Error("server");
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        return { ok: response.ok, json: json };
+      });
+    }).then(function (result) {
+      // Saved, or refused for good (a 4xx: sending it again would not help).
+      outbox.shift();
+      storeOutbox();
+      sending = false;
+      backoff = 2000;
+      if (result.ok) done(op, result.json);
+      send();
+    }, function () {
+      sending = false;
+      window.clearTimeout(retryTimer);
+      retryTimer = window.setTimeout(send, backoff);
+      backoff = Math.min(backoff * 2, 30000);
+    });
+  }
+
+  function settle() {
+    var ready = waiters;
+    waiters = [];
+    ready.forEach(function (resolve) { resolve(); });
+  }
+
+  // Resolves when every cue on this page has reached the server.
+  function flush() {
+    if (!outbox.length) return Promise.resolve();
+    window.clearTimeout(retryTimer);
+    send();
+    return new Promise(function (resolve) { waiters.push(resolve); });
+  }
+  player.cueFlush = flush;
+
+  function done(op, json) {
+    if (op.type === "cue" && json.prompt && json.prompt.level === "pause" && !pausedBy) {
+      // The server knew of cues this page did not (logged before a reload, or by the other
+      // caregiver): its judgement stands.
+      var cue = logged.find(function (c) { return c.id === op.id; });
+      if (cue && !cue.undone && last && last.id === cue.id) openPause(cue, json.prompt);
+    }
+    if (op.type === "respond" && op.body.response === "end" && json.next) {
+      window.location.assign(json.next);
+    }
+  }
+
+  window.addEventListener("online", function () { backoff = 2000; send(); });
+  window.addEventListener("pagehide", function () {
+    // Whatever is still waiting goes out with the page; the copy in localStorage is sent
+    // again on the next visit, which the server recognises by id.
+    outbox.forEach(function (op) {
+      var body = new FormData();
+      Object.keys(op.body || {}).forEach(function (key) { body.append(key, op.body[key]); });
+      fetch(urlFor(op), { method: "POST", body: body, keepalive: true, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, Accept: "application/json" } }).catch(function () {});
+    });
+  });
+
+  // Showing the answer ----------------------------------------------------------------------
+
+  function say(text) {
+    player.dispatchEvent(new CustomEvent("cues:say", { detail: text }));
+  }
+
+  function showToast(label, message, tone, undoable) {
+    window.clearTimeout(toastTimer);
+    el.toastLabel.textContent = label;
+    el.toastMessage.textContent = message;
+    el.toast.setAttribute("data-tone", tone);
+    el.toastUndo.hidden = !undoable;
+    el.toast.hidden = false;
+    toastTimer = window.setTimeout(function () { el.toast.hidden = true; }, undoable ? UNDO_MS : 2500);
+  }
+
+  function openPause(cue, prompt) {
+    pausedBy = cue;
+    player.dispatchEvent(new CustomEvent("cues:pause"));
+    el.pauseTitle.textContent = config.pauseTitle.replace("%(cue)s", config.cues[cue.kind].label);
+    el.pauseText.textContent = prompt.message;
+    el.pause.hidden = false;
+    el.toast.hidden = true;
+    el.pause.querySelector("[data-cue-response]").focus();
+    say(prompt.message);
+  }
+
+  function closePause() {
+    el.pause.hidden = true;
+    pausedBy = null;
+  }
+
+  function flash(button) {
+    if (!button) return;
+    button.classList.remove("cue-flash");
+    void button.offsetWidth; // restart the animation on a second tap
+    button.classList.add("cue-flash");
+  }
+
+  // Logging ---------------------------------------------------------------------------------
+
+  function log(kind, button) {
+    var now = new Date();
+    if (last && last.cue.kind === kind && now.getTime() - last.at < DOUBLE_TAP_MS) {
+      flash(button); // a double tap is one cue
+      return;
+    }
+    var cue = {
+      id: newId(),
+      kind: kind,
+      seconds: Math.max(0, (now.getTime() - startedAt) / 1000),
+      undone: false,
+    };
+    var earlier = logged.filter(function (c) { return !c.undone; }).map(function (c) { return [c.kind, c.seconds]; });
+    logged.push(cue);
+    last = { id: cue.id, cue: cue, at: now.getTime() };
+    var prompt = respond(kind, cue.seconds, earlier);
+    flash(button);
+    if (prompt.level === "pause") openPause(cue, prompt);
+    else {
+      var tone = prompt.level === "acknowledge" ? "happy" : "gentle";
+      showToast(config.cues[kind].label, prompt.message, tone, true);
+      if (prompt.level === "slow_down") say(prompt.message);
+    }
+    enqueue({
+      type: "cue",
+      id: cue.id,
+      body: { client_id: cue.id, kind: kind, step: player.getAttribute("data-current-step"), at: now.toISOString() },
+    });
+  }
+
+  function undo() {
+    if (!last || Date.now() - last.at > UNDO_MS) {
+      el.toast.hidden = true;
+      closePause();
+      return;
+    }
+    var target = last;
+    last = null;
+    target.cue.undone = true;
+    closePause();
+    var waiting = outbox.findIndex(function (op) { return op.type === "cue" && op.id === target.id; });
+    if (waiting > 0 || (waiting === 0 && !sending)) {
+      outbox.splice(waiting, 1); // never sent: nothing to take back on the server
+      storeOutbox();
+    } else {
+      enqueue({ type: "undo", id: target.id, body: {} });
+    }
+    showToast(config.undone, "", "plain", false);
+  }
+
+  function answer(response) {
+    var cue = pausedBy;
+    closePause();
+    if (!cue) return;
+    var respondOp = { type: "respond", id: cue.id, body: { response: response } };
+    if (response === "end") {
+      // Progress first, so the time on the last step is saved before the massage ends.
+      var progress = player.saveProgress ? player.saveProgress() : Promise.resolve();
+      player.dispatchEvent(new CustomEvent("cues:ending"));
+      progress.then(function () { enqueue(respondOp); });
+      return;
+    }
+    enqueue(respondOp);
+    if (response === "skip_area") {
+      player.dispatchEvent(new CustomEvent("cues:skip-area"));
+    } else if (response === "comfort") {
+      showToast("", config.comfortHint, "plain", false);
+    }
+  }
+
+  bar.addEventListener("click", function (event) {
+    var cueButton = event.target.closest("[data-cue]");
+    if (cueButton) {
+      event.preventDefault();
+      log(cueButton.getAttribute("data-cue"), cueButton);
+      if (el.more.open && el.more.contains(cueButton)) el.more.open = false;
+      return;
+    }
+    if (event.target.closest("[data-cue-undo]")) {
+      event.preventDefault();
+      undo();
+      return;
+    }
+    var responseButton = event.target.closest("[data-cue-response]");
+    if (responseButton) {
+      event.preventDefault();
+      answer(responseButton.getAttribute("data-cue-response"));
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && el.more.open) el.more.open = false;
+  });
+
+  // Leaving by the "End" link: first make sure the cues are saved (for a few seconds at most).
+  var exit = player.querySelector(".player-exit");
+  if (exit) {
+    exit.addEventListener("click", function (event) {
+      if (!outbox.length) return;
+      event.preventDefault();
+      var go = function () { window.location.assign(exit.href); };
+      Promise.race([flush(), new Promise(function (resolve) { window.setTimeout(resolve, 4000); })]).then(go);
+    });
+  }
+
+  send();
+})();

@@ -1,0 +1,177 @@
+"""Cues in the player as a parent logs them: one thumb, an instant answer, baby-led pauses."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cues.models import CueEvent
+from massage.models import Routine, Step
+from sessions.models import MassageSession
+from tests.browser.conftest import log_in, shoot
+from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
+from tests.factories import BabyFactory, MembershipFactory
+
+
+@pytest.fixture
+def routine(transactional_db):
+    routine = Routine.objects.create(
+        slug="legs-and-feet",
+        title="Legs and feet",
+        summary="A short routine for tests.",
+        min_age_months=0,
+        max_age_months=12,
+        published=True,
+    )
+    for order, (area, stroke, motion, seconds) in enumerate(
+        [
+            ("whole_body", "Ask permission", "hold", 20),
+            ("legs", "Leg glide", "glide_toward_feet", 20),
+            ("legs", "Leg squeeze", "glide_toward_feet", 5),
+            ("feet", "Thumb walk", "thumb_walk", 4),
+        ],
+        start=1,
+    ):
+        Step.objects.create(
+            routine=routine,
+            order=order,
+            body_area=area,
+            stroke=stroke,
+            instruction=f"{stroke}, slowly.",
+            motion=motion,
+            seconds=seconds,
+        )
+    return routine
+
+
+@pytest.fixture
+def parent_and_baby(transactional_db):
+    membership = MembershipFactory()
+    return membership.user, BabyFactory(family=membership.family, name="Ada")
+
+
+def start_player(page, live_server, parent_and_baby, routine):
+    user, baby = parent_and_baby
+    log_in(page, live_server, user)
+    page.clock.install()
+    page.goto(f"/babies/{baby.pk}/routines/{routine.slug}/start/")
+    answer_readiness(page)
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(COUNTDOWN_MS + 500)
+    return baby
+
+
+def tap(page, label):
+    page.locator(".cue-bar").get_by_role("button", name=label, exact=True).click()
+
+
+def test_cues_answer_at_once_and_two_unsettled_ones_pause_the_massage(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    baby = start_player(page, live_server, parent_and_baby, routine)
+    toast = page.locator("[data-cue-toast]")
+
+    # The answer shows with the tap itself: the clock is frozen, nothing else has run.
+    for label in ["Eye contact", "Smiling", "Babbling or cooing"]:
+        tap(page, label)
+        expect(toast).to_be_visible()
+        expect(toast).to_contain_text(label)
+
+    page.clock.run_for(20_000)
+    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+    tap(page, "Frowning or grimacing")
+    expect(toast).to_contain_text("Slow down")
+    page.clock.run_for(5000)
+    tap(page, "Squirming")
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Squirming: time for a break")
+    shoot(page, "cue-pause-phone")
+    remaining = page.locator("[data-count]").inner_text()
+    page.clock.run_for(5000)
+    expect(page.locator("[data-count]")).to_have_text(remaining)  # the player waits
+
+    dialog.get_by_role("button", name="Skip this body area").click()
+    expect(page.get_by_role("heading", name="Thumb walk")).to_be_visible()
+    page.clock.run_for(COUNTDOWN_MS + 4000 + 1000)
+    page.wait_for_url("**/summary/")
+
+    session = MassageSession.objects.get(baby=baby)
+    assert session.outcome == "completed"
+    cues = list(CueEvent.objects.logged().filter(session=session).order_by("at"))
+    assert [c.kind for c in cues] == [
+        "eye_contact",
+        "smiling",
+        "cooing",
+        "frowning",
+        "squirming",
+    ]
+    assert [c.body_area for c in cues] == ["whole_body"] * 3 + ["legs"] * 2
+    assert cues[-1].response == "skip_area"
+    assert cues[-1].recorded_by == parent_and_baby[0]
+    skipped = set(session.visits.filter(skipped=True).values_list("stroke", flat=True))
+    assert skipped == {"Leg glide", "Leg squeeze"}
+
+    page.goto(f"/sessions/{session.pk}/review/")
+    timeline = page.locator("svg.cue-timeline")
+    expect(timeline).to_be_visible()
+    expect(timeline.locator(".cue-mark")).to_have_count(5)
+    shoot(page, "cue-review-phone")
+
+
+def test_undo_and_double_tap_leave_exactly_what_was_meant(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    baby = start_player(page, live_server, parent_and_baby, routine)
+    with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 201):
+        page.locator(".cue-bar").get_by_role("button", name="Smiling").dblclick()
+    with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 201):
+        tap(page, "Eye contact")
+    with page.expect_response(lambda r: r.url.endswith("/undo/") and r.ok):
+        page.locator("[data-cue-toast]").get_by_role("button", name="Undo").click()
+    expect(page.locator("[data-cue-toast]")).to_contain_text("Cue taken back")
+    session = MassageSession.objects.get(baby=baby)
+    standing = CueEvent.objects.logged().filter(session=session)
+    assert list(standing.values_list("kind", flat=True)) == ["smiling"]
+    assert CueEvent.objects.filter(session=session).count() == 2
+
+
+def test_a_crying_baby_can_end_the_massage_as_baby_led(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    baby = start_player(page, live_server, parent_and_baby, routine)
+    tap(page, "Crying")
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Crying: time for a break")
+    dialog.get_by_role("button", name="End the massage here").click()
+    page.wait_for_url("**/summary/")
+    session = MassageSession.objects.get(baby=baby)
+    assert session.outcome == "baby_led_end"
+    assert session.end_reason == "Crying during whole body"
+
+
+def test_cues_without_javascript(phone_no_js, live_server, parent_and_baby, routine):
+    page = phone_no_js
+    user, baby = parent_and_baby
+    log_in(page, live_server, user)
+    page.goto(f"/babies/{baby.pk}/routines/{routine.slug}/start/")
+    answer_readiness(page)
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+    tap(page, "Smiling")
+    expect(page.get_by_text("Smiling:", exact=False)).to_be_visible()
+    page.locator(".cue-bar summary").click()  # "More cues" opens without JavaScript too
+    tap(page, "Arching the back")
+    expect(page.get_by_text("Arching the back: time for a break")).to_be_visible()
+    page.get_by_role("button", name="Skip this body area").click()
+    expect(page.get_by_role("heading", name="Thumb walk")).to_be_visible()
+    session = MassageSession.objects.get(baby=baby)
+    assert list(session.cues.values_list("kind", "response")) == [
+        ("smiling", ""),
+        ("arching", "skip_area"),
+    ]
+    assert set(session.visits.filter(skipped=True).values_list("stroke", flat=True)) == {
+        "Leg glide",
+        "Leg squeeze",
+    }

@@ -1,0 +1,91 @@
+"""Today: each baby with the massage under way, the last one and its cues, this week's count."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cues.models import CueEvent
+from sessions.models import Outcome
+from tests.factories import BabyFactory, CueEventFactory, MassageSessionFactory, routine_with_areas
+
+
+@pytest.fixture
+def routine(db):
+    return routine_with_areas(["legs", "tummy"], title="Evening calm")
+
+
+def finished(baby, routine, *, days_ago=0, outcome=Outcome.COMPLETED):
+    started = timezone.now() - timedelta(days=days_ago, minutes=20)
+    session = MassageSessionFactory(baby=baby, routine=routine, started_at=started)
+    session.finish(outcome=outcome, at=started + timedelta(minutes=10))
+    return session
+
+
+def test_a_running_massage_is_offered_to_continue(client, parent, baby, routine):
+    session = MassageSessionFactory(baby=baby, routine=routine)
+    client.force_login(parent)
+    page = client.get(reverse("today")).text
+    assert "A massage is under way" in page
+    assert reverse("sessions:session-player", args=[session.pk]) in page
+    assert "Choose a routine" not in page
+
+
+def test_a_massage_left_for_hours_is_not_offered(client, parent, baby, routine):
+    MassageSessionFactory(
+        baby=baby, routine=routine, last_activity_at=timezone.now() - timedelta(hours=5)
+    )
+    client.force_login(parent)
+    page = client.get(reverse("today")).text
+    assert "A massage is under way" not in page
+    assert f"/routines/?baby={baby.pk}" in page
+
+
+def test_the_last_massage_shows_its_cues_without_undone_ones(client, parent, baby, routine):
+    finished(baby, routine, days_ago=3)
+    last = finished(baby, routine, days_ago=1, outcome=Outcome.BABY_LED_END)
+    CueEventFactory(session=last, kind="smiling")
+    CueEventFactory(session=last, kind="cooing")
+    CueEventFactory(session=last, kind="crying")
+    CueEventFactory(session=last, kind="eye_contact", undone_at=timezone.now())
+    client.force_login(parent)
+    page = client.get(reverse("today")).text
+    assert reverse("cues:session-review", args=[last.pk]) in page
+    assert "Baby-led end" in page
+    assert "2 happy cues" in page
+    assert "1 unsettled" in page
+    assert "2 massages in the last 7 days" in page
+    assert CueEvent.objects.count() == 4
+
+
+def test_a_baby_with_no_massage_gets_a_gentle_start(client, parent, baby):
+    client.force_login(parent)
+    page = client.get(reverse("today")).text
+    assert "No massage yet" in page
+    assert "0 massages in the last 7 days" in page
+
+
+def test_another_familys_massages_never_show(client, parent, outsider, routine):
+    their_baby = outsider.families.get().babies.get()
+    MassageSessionFactory(baby=their_baby, routine=routine, routine_title="Their secret routine")
+    client.force_login(parent)
+    page = client.get(reverse("today")).text
+    assert "Their secret routine" not in page
+    assert "A massage is under way" not in page
+
+
+def test_queries_stay_constant_with_babies_and_sessions(
+    client, parent, family, baby, routine, django_assert_max_num_queries
+):
+    client.force_login(parent)
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("today")).status_code == 200
+    for _ in range(4):
+        twin = BabyFactory(family=family)
+        for days in range(5):
+            CueEventFactory(session=finished(twin, routine, days_ago=days))
+        MassageSessionFactory(baby=twin, routine=routine)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("today"))
+    assert response.text.count("A massage is under way") == 4
