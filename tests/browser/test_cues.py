@@ -175,3 +175,30 @@ def test_cues_without_javascript(phone_no_js, live_server, parent_and_baby, rout
         "Leg glide",
         "Leg squeeze",
     }
+
+
+def test_cues_tapped_offline_are_saved_once_back_online(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    baby = start_player(page, live_server, parent_and_baby, routine)
+    page.context.set_offline(True)
+    tap(page, "Smiling")
+    expect(page.locator("[data-cue-toast]")).to_contain_text("Smiling")
+    page.clock.run_for(500)
+    tap(page, "Eye contact")
+    page.clock.run_for(8000)  # retries fail quietly while offline
+    session = MassageSession.objects.get(baby=baby)
+    assert not CueEvent.objects.filter(session=session).exists()
+
+    page.context.set_offline(False)
+    with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 201):
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    for _attempt in range(50):  # the second cue follows the first, one request at a time
+        if CueEvent.objects.filter(session=session).count() == 2:
+            break
+        page.wait_for_timeout(100)
+    kinds = CueEvent.objects.filter(session=session).values_list("kind", flat=True)
+    assert sorted(kinds) == ["eye_contact", "smiling"]
+    outbox = page.evaluate(f"localStorage.getItem('gentle-hands-cues-{session.pk}')")
+    assert outbox is None
