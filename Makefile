@@ -30,6 +30,7 @@ migrate: venv
 seed: migrate
 	DEBUG=true $(PY) manage.py load_library
 	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py seed_demo_history
 
 run: seed
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
