@@ -1,4 +1,6 @@
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -51,3 +53,18 @@ def age_range(routine):
         return _("birth to %(high)s") % {"high": high_text}
     low_text = ngettext("%(n)d month", "%(n)d months", low) % {"n": low}
     return _("%(low)s to %(high)s") % {"low": low_text, "high": high_text}
+
+
+@register.filter
+def days_ago(moment):
+    """ "today", "yesterday", "3 days ago", or the date once it is over a week back."""
+    if not moment:
+        return ""
+    days = (timezone.localdate() - timezone.localtime(moment).date()).days
+    if days <= 0:
+        return _("today")
+    if days == 1:
+        return _("yesterday")
+    if days < 7:
+        return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+    return date_format(timezone.localtime(moment), "j M")

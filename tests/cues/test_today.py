@@ -89,3 +89,12 @@ def test_queries_stay_constant_with_babies_and_sessions(
     with django_assert_max_num_queries(7):
         response = client.get(reverse("today"))
     assert response.text.count("A massage is under way") == 4
+
+
+@pytest.mark.parametrize(("days", "expected"), [(0, "today"), (1, "yesterday"), (3, "3 days ago")])
+def test_the_last_massage_says_when_in_plain_words(client, parent, baby, routine, days, expected):
+    session = finished(baby, routine, days_ago=days)
+    session.started_at = timezone.now().replace(hour=12) - timedelta(days=days)
+    session.save(update_fields=["started_at"])
+    client.force_login(parent)
+    assert f">{expected}</time>" in client.get(reverse("today")).text
