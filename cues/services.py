@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cues import rules
-from cues.models import CUES, CueEvent, Response
+from cues.models import CUES, MAX_SECONDS_INTO_SESSION, CueEvent, Response
 from sessions import services as session_services
 from sessions.models import Outcome
 
@@ -39,6 +39,10 @@ def cue_log(*, session, user, client_id, kind, step, at, note="") -> tuple[CueEv
         raise CueError(_("This cue id was already used for a different cue."))
     if not session.is_running:
         raise CueError(_("This massage has ended: cues can't be added to it any more."))
+    seconds = max((at - session.started_at).total_seconds(), 0)
+    if seconds > MAX_SECONDS_INTO_SESSION:
+        # The database refuses it too; say why rather than blame the cue id below.
+        raise CueError(_("This massage began too long ago to take new cues."))
     cue = CueEvent(
         session=session,
         step=step,
@@ -46,7 +50,7 @@ def cue_log(*, session, user, client_id, kind, step, at, note="") -> tuple[CueEv
         stroke=step.stroke,
         kind=kind,
         at=at,
-        seconds_into_session=max((at - session.started_at).total_seconds(), 0),
+        seconds_into_session=seconds,
         recorded_by=user,
         client_id=client_id,
         note=note,

@@ -1,3 +1,5 @@
+from io import StringIO
+
 from django.core.management import call_command
 
 from cues.models import CueEvent, Valence
@@ -6,13 +8,13 @@ from sessions.models import MassageSession, Outcome, StepVisit
 
 def test_demo_history_is_made_once_and_every_massage_is_finished(db):
     call_command("load_library", verbosity=0)
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo_history", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo_history", stdout=StringIO())
     counts = (MassageSession.objects.count(), StepVisit.objects.count(), CueEvent.objects.count())
     assert counts[0] >= 20  # two babies, most days of four weeks
     assert counts[2] > counts[0]
 
-    call_command("seed_demo_history", stdout=open("/dev/null", "w"))
+    call_command("seed_demo_history", stdout=StringIO())
     again = (MassageSession.objects.count(), StepVisit.objects.count(), CueEvent.objects.count())
     assert again == counts
     assert not MassageSession.objects.filter(ended_at__isnull=True).exists()

@@ -698,7 +698,7 @@ def count_queries(client, page_url):
 
 
 PLAYER_CEILING = 5  # login session, user, the massage session with its baby, steps, visits
-SUMMARY_CEILING = 4  # login session, user, the massage session with its baby, visits
+SUMMARY_CEILING = 5  # login session, user, the massage session with its baby, visits, cue counts
 
 
 def sessions_of_length(baby, family, n):
