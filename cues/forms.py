@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cues import exports
 from cues.models import CueKind, Response
 
 # Phone clocks drift a little; a cue from further in the future than this is refused.
@@ -54,3 +55,44 @@ class ResponseForm(forms.Form):
 
 class CueNoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ReportRangeForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the first day as a date, like 2025-03-01.")},
+    )
+    end = forms.DateField(
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the last day as a date, like 2025-03-28.")},
+    )
+
+    def _within_reach(self, day):
+        earliest = exports.REPORT_EARLIEST
+        latest = timezone.localdate() + timedelta(days=366)
+        if day is not None and not earliest <= day <= latest:
+            raise forms.ValidationError(
+                _("Choose a date between %(earliest)s and a year from now.")
+                % {"earliest": earliest.year}
+            )
+        return day
+
+    def clean_start(self):
+        return self._within_reach(self.cleaned_data.get("start"))
+
+    def clean_end(self):
+        return self._within_reach(self.cleaned_data.get("end"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("The first day comes after the last day."))
+            if end - start >= timedelta(days=exports.REPORT_MAX_DAYS):
+                raise forms.ValidationError(
+                    _("A report covers at most two years: please choose a shorter time.")
+                )
+        return cleaned

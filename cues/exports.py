@@ -1,0 +1,505 @@
+"""The family's data to take away: CSV rows, a JSON document and a baby's printable report.
+
+Every function takes a family or a baby that the caller has already found through the user's
+scoped selectors (``massage.selectors.membership_in`` / ``baby_of``) and reads only that family's
+rows. Undone cues never appear: cues are always read through ``CueEvent.objects.logged()``.
+
+The reads run a fixed number of queries whatever the amount of data: one per table, grouped in
+Python (what ``prefetch_related`` does, without building a model instance for each of the
+thousands of cues), and the CSV streams both of its queries in chunks.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, FloatField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cues.models import CUES, CueEvent, Response, Valence
+from massage.models import Step
+from sessions.models import MassageSession, Outcome, StepVisit
+from sessions.readiness import ReadinessForm
+
+EXPORT_FORMAT = "gentle-hands-family-export"
+EXPORT_VERSION = 1
+CHUNK_SIZE = 2000
+
+# The CSV: one row per cue, with its massage's columns repeated; a massage without cues still
+# has one row, with the cue columns empty. The family page documents each column.
+SESSION_COLUMNS = [
+    "session_id",
+    "baby",
+    "routine",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "end_reason",
+    "baby_state",
+    "readiness",
+    "massage_seconds",
+    "steps_done",
+    "steps_skipped",
+    "session_note",
+]
+CUE_COLUMNS = [
+    "cue",
+    "cue_label",
+    "valence",
+    "potent",
+    "body_area",
+    "stroke",
+    "cue_at",
+    "seconds_into_session",
+    "recorded_by",
+    "cue_note",
+    "response",
+]
+CSV_COLUMNS = SESSION_COLUMNS + CUE_COLUMNS
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+
+
+def safe_cell(value):
+    """A text cell a spreadsheet will show as text: formula-like text gets a leading quote."""
+    if isinstance(value, str) and value[:1] in FORMULA_TRIGGERS:
+        return "'" + value
+    return value
+
+
+def safe_row(cells) -> list:
+    """safe_cell on every cell (inlined: it runs for each of tens of thousands of rows)."""
+    return [
+        "'" + cell if type(cell) is str and cell[:1] in FORMULA_TRIGGERS else cell for cell in cells
+    ]
+
+
+def export_filename(family, extension: str, today: date | None = None) -> str:
+    today = today or timezone.localdate()
+    name = slugify(family.name) or "family"
+    return f"gentle-hands-{name}-{today.isoformat()}.{extension}"
+
+
+def _local(moment: datetime | None, zone=None) -> str:
+    """ISO 8601 in the site's time zone, with its offset ("" for no time)."""
+    if moment is None:
+        return ""
+    return moment.astimezone(zone or timezone.get_current_timezone()).isoformat("T", "seconds")
+
+
+def _cue_labels() -> dict[str, str]:
+    """Each cue's label, translated once per export rather than once per row."""
+    return {kind: str(info.label) for kind, info in CUES.items()}
+
+
+def _person(display_name, email) -> str:
+    """How a member is named in the exports: as User.__str__ does, empty once they're gone."""
+    return display_name or email or ""
+
+
+# Per-session sums of the step visits, as subqueries so they never multiply with other joins.
+
+
+def _visits(**filters):
+    return StepVisit.objects.filter(session=OuterRef("pk"), **filters).order_by().values("session")
+
+
+def _massage_seconds():
+    """Time spent massaging: the steps done, as the session summary counts it."""
+    total = _visits(skipped=False).annotate(total=Sum("seconds")).values("total")
+    return Coalesce(Subquery(total, output_field=FloatField()), Value(0.0))
+
+
+def _visit_count(**filters):
+    count = _visits(**filters).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def with_visit_totals(sessions):
+    return sessions.annotate(
+        massage_seconds=_massage_seconds(),
+        steps_done=_visit_count(skipped=False, seconds__gt=0),
+        steps_skipped=_visit_count(skipped=True),
+    )
+
+
+def _family_sessions(family):
+    return MassageSession.objects.filter(baby__family=family)
+
+
+def _family_cues(family):
+    return CueEvent.objects.logged().filter(session__baby__family=family)
+
+
+# CSV ------------------------------------------------------------------------------------------
+
+
+# The safety check's questions in the order it asks them (PostgreSQL's jsonb forgets the order).
+READINESS_ORDER = {name: index for index, name in enumerate(ReadinessForm.base_fields)}
+
+
+def _readiness_text(answers) -> str:
+    """The safety check's answers as "question=answer; ...", in the order they were asked."""
+    if not isinstance(answers, dict):
+        return ""
+    keys = sorted(answers, key=lambda key: (READINESS_ORDER.get(key, len(READINESS_ORDER)), key))
+    return "; ".join(f"{key}={answers[key]}" for key in keys)
+
+
+def _session_cells(session, zone) -> list:
+    return [
+        session["pk"],
+        session["baby__name"],
+        session["routine_title"],
+        _local(session["started_at"], zone),
+        _local(session["ended_at"], zone),
+        session["outcome"],
+        session["end_reason"],
+        session["state_at_start"],
+        _readiness_text(session["readiness"]),
+        round(session["massage_seconds"]),
+        session["steps_done"],
+        session["steps_skipped"],
+        session["note"],
+    ]
+
+
+def _cue_cells(cue, zone, labels) -> list:
+    return [
+        cue["kind"],
+        labels.get(cue["kind"], cue["kind"]),
+        cue["valence"],
+        "yes" if cue["potent"] else "no",
+        cue["body_area"],
+        cue["stroke"],
+        _local(cue["at"], zone),
+        round(cue["seconds_into_session"], 1),
+        _person(cue["recorded_by__display_name"], cue["recorded_by__email"]),
+        cue["note"],
+        cue["response"],
+    ]
+
+
+NO_CUE = [""] * len(CUE_COLUMNS)
+
+
+def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
+    """The header, then one row per cue (or per massage without cues), oldest massage first.
+
+    Two queries, both read in chunks and walked side by side (a merge join), so a family's
+    whole history streams out in constant memory.
+    """
+    sessions = (
+        with_visit_totals(_family_sessions(family))
+        .order_by("started_at", "pk")
+        .values(
+            "pk",
+            "started_at",
+            "baby__name",
+            "routine_title",
+            "ended_at",
+            "outcome",
+            "end_reason",
+            "state_at_start",
+            "readiness",
+            "note",
+            "massage_seconds",
+            "steps_done",
+            "steps_skipped",
+        )
+    )
+    cues = (
+        _family_cues(family)
+        .order_by("session__started_at", "session_id", "at", "pk")
+        .values(
+            "session_id",
+            "session__started_at",
+            "kind",
+            "valence",
+            "potent",
+            "body_area",
+            "stroke",
+            "at",
+            "seconds_into_session",
+            "recorded_by__display_name",
+            "recorded_by__email",
+            "note",
+            "response",
+        )
+    )
+    zone, labels = timezone.get_current_timezone(), _cue_labels()
+    yield CSV_COLUMNS
+    cue_stream = cues.iterator(chunk_size=chunk_size)
+    cue = next(cue_stream, None)
+    for session in sessions.iterator(chunk_size=chunk_size):
+        key = (session["started_at"], session["pk"])
+        # Cues of a massage started after the first query ran have no session row: pass them.
+        while cue is not None and (cue["session__started_at"], cue["session_id"]) < key:
+            cue = next(cue_stream, None)
+        session_cells = safe_row(_session_cells(session, zone))
+        had_cues = False
+        while cue is not None and cue["session_id"] == session["pk"]:
+            yield session_cells + safe_row(_cue_cells(cue, zone, labels))
+            had_cues = True
+            cue = next(cue_stream, None)
+        if not had_cues:
+            yield session_cells + NO_CUE
+
+
+# JSON -----------------------------------------------------------------------------------------
+
+
+def _choice(choices, value):
+    """{"code": ..., "label": ...} for a choice, or None when the field is empty."""
+    if not value:
+        return None
+    try:
+        label = str(choices(value).label)
+    except ValueError:
+        label = value
+    return {"code": value, "label": label}
+
+
+def family_document(family) -> dict:
+    """Everything the family recorded, as one JSON-ready dict, in five queries.
+
+    family → babies → sessions (with their step visits and cues). Times are ISO 8601 with the
+    site's UTC offset; choices carry both their stable code and their label.
+    """
+    zone, labels = timezone.get_current_timezone(), _cue_labels()
+    responses = {code: str(label) for code, label in Response.choices}
+    members = [
+        {"name": str(membership.user), "role": membership.role}
+        for membership in family.memberships.select_related("user").order_by("joined_at", "pk")
+    ]
+    babies = list(
+        family.babies.order_by("birth_date", "pk").values("pk", "name", "birth_date", "due_date")
+    )
+    sessions = _family_sessions(family).order_by("started_at", "pk")
+    sessions = sessions.values(
+        "pk",
+        "baby_id",
+        "client_id",
+        "routine_title",
+        "routine__slug",
+        "started_at",
+        "ended_at",
+        "started_by__display_name",
+        "started_by__email",
+        "state_at_start",
+        "readiness",
+        "outcome",
+        "end_reason",
+        "note",
+    )
+    visits_by_session = defaultdict(list)
+    visits = (
+        StepVisit.objects.filter(session__baby__family=family)
+        .order_by("session_id", "order", "pk")
+        .values("session_id", "order", "body_area", "stroke", "started_at", "seconds", "skipped")
+    )
+    for visit in visits:
+        visits_by_session[visit["session_id"]].append(
+            {
+                "order": visit["order"],
+                "body_area": visit["body_area"],
+                "stroke": visit["stroke"],
+                "started_at": _local(visit["started_at"], zone),
+                "seconds": round(visit["seconds"], 1),
+                "skipped": visit["skipped"],
+            }
+        )
+    cues_by_session = defaultdict(list)
+    cues = (
+        _family_cues(family)
+        .order_by("session_id", "at", "pk")
+        .values(
+            "session_id",
+            "client_id",
+            "kind",
+            "valence",
+            "potent",
+            "step__order",
+            "body_area",
+            "stroke",
+            "at",
+            "seconds_into_session",
+            "recorded_by__display_name",
+            "recorded_by__email",
+            "note",
+            "response",
+        )
+    )
+    for cue in cues:
+        cues_by_session[cue["session_id"]].append(
+            {
+                "id": str(cue["client_id"]),
+                "kind": cue["kind"],
+                "label": labels.get(cue["kind"], cue["kind"]),
+                "valence": cue["valence"],
+                "potent": cue["potent"],
+                "step": cue["step__order"],
+                "body_area": cue["body_area"],
+                "stroke": cue["stroke"],
+                "at": _local(cue["at"], zone),
+                "seconds_into_session": round(cue["seconds_into_session"], 1),
+                "recorded_by": _person(cue["recorded_by__display_name"], cue["recorded_by__email"]),
+                "note": cue["note"],
+                "response": {"code": cue["response"], "label": responses[cue["response"]]}
+                if cue["response"] in responses
+                else None,
+            }
+        )
+    sessions_by_baby = defaultdict(list)
+    for session in sessions:
+        visits = visits_by_session.pop(session["pk"], [])
+        sessions_by_baby[session["baby_id"]].append(
+            {
+                "id": session["pk"],
+                "client_id": str(session["client_id"]),
+                "routine": session["routine_title"],
+                "routine_slug": session["routine__slug"],
+                "started_at": _local(session["started_at"], zone),
+                "ended_at": _local(session["ended_at"], zone) or None,
+                "started_by": _person(
+                    session["started_by__display_name"], session["started_by__email"]
+                ),
+                "baby_state": session["state_at_start"],
+                "readiness": session["readiness"],
+                "outcome": _choice(Outcome, session["outcome"]),
+                "end_reason": session["end_reason"],
+                "note": session["note"],
+                "massage_seconds": round(sum(v["seconds"] for v in visits if not v["skipped"])),
+                "step_visits": visits,
+                "cues": cues_by_session.pop(session["pk"], []),
+            }
+        )
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": _local(timezone.now()),
+        "family": {"name": family.name, "members": members},
+        "babies": [
+            {
+                "id": baby["pk"],
+                "name": baby["name"],
+                "birth_date": baby["birth_date"].isoformat(),
+                "due_date": baby["due_date"].isoformat() if baby["due_date"] else None,
+                "sessions": sessions_by_baby.get(baby["pk"], []),
+            }
+            for baby in babies
+        ],
+    }
+
+
+# The printable report -------------------------------------------------------------------------
+
+REPORT_DEFAULT_DAYS = 28
+REPORT_MAX_DAYS = 731  # two years, a leap day included
+# Dates are kept between this and a year ahead (the view checks): sums of dates near year 1 or
+# 9999 would overflow.
+REPORT_EARLIEST = date(2000, 1, 1)
+TOP_CUES_PER_AREA = 3
+
+
+def default_report_range(today: date | None = None) -> tuple[date, date]:
+    """The last four weeks, today included."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=REPORT_DEFAULT_DAYS - 1), today
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass
+class AreaCues:
+    area: str
+    label: str
+    engaging: int = 0
+    disengaging: int = 0
+    top: list = field(default_factory=list)  # (label, engaging, count), most seen first
+
+    @property
+    def total(self):
+        return self.engaging + self.disengaging
+
+
+@dataclass
+class BabyReport:
+    baby: object
+    start: date
+    end: date
+    sessions: list
+    outcomes: list  # (code, label, count) for the outcomes that happened, in Outcome order
+    massage_seconds: float
+    engaging: int
+    disengaging: int
+    areas: list  # AreaCues, in the body map's order, only areas with cues
+
+    @property
+    def session_count(self):
+        return len(self.sessions)
+
+    @property
+    def days_with_massage(self):
+        return len({timezone.localdate(session.started_at) for session in self.sessions})
+
+    @property
+    def cue_count(self):
+        return self.engaging + self.disengaging
+
+
+def baby_report(baby, start: date, end: date) -> BabyReport:
+    """A baby's massages from start to end (both days included), summed up, in three queries."""
+    window = {"started_at__gte": _start_of(start), "started_at__lt": _start_of(end + timedelta(1))}
+    sessions = list(
+        with_visit_totals(MassageSession.objects.filter(baby=baby, **window)).order_by(
+            "started_at", "pk"
+        )
+    )
+    cues = CueEvent.objects.logged().filter(
+        session__baby=baby, **{f"session__{key}": value for key, value in window.items()}
+    )
+    by_session = defaultdict(lambda: {Valence.ENGAGEMENT: 0, Valence.DISENGAGEMENT: 0})
+    for row in cues.order_by().values("session_id", "valence").annotate(n=Count("pk")):
+        by_session[row["session_id"]][row["valence"]] += row["n"]
+    areas = {area: AreaCues(area, str(label)) for area, label in Step.BodyArea.choices}
+    per_kind = cues.order_by().values("body_area", "kind").annotate(n=Count("pk"))
+    for row in sorted(per_kind, key=lambda row: (-row["n"], str(CUES[row["kind"]].label))):
+        area = areas.setdefault(row["body_area"], AreaCues(row["body_area"], row["body_area"]))
+        info = CUES[row["kind"]]
+        if info.engaging:
+            area.engaging += row["n"]
+        else:
+            area.disengaging += row["n"]
+        if len(area.top) < TOP_CUES_PER_AREA:
+            area.top.append((info.label, info.engaging, row["n"]))
+    outcome_counts = defaultdict(int)
+    for session in sessions:
+        counts = by_session[session.pk]
+        session.engaging = counts[Valence.ENGAGEMENT]
+        session.disengaging = counts[Valence.DISENGAGEMENT]
+        outcome_counts[session.outcome] += 1
+    outcomes = [
+        (code, label, outcome_counts[code])
+        for code, label in Outcome.choices
+        if code in outcome_counts
+    ]
+    if outcome_counts.get(""):
+        outcomes.append(("", _("Not finished"), outcome_counts[""]))
+    return BabyReport(
+        baby=baby,
+        start=start,
+        end=end,
+        sessions=sessions,
+        outcomes=outcomes,
+        massage_seconds=sum(session.massage_seconds for session in sessions),
+        engaging=sum(area.engaging for area in areas.values()),
+        disengaging=sum(area.disengaging for area in areas.values()),
+        areas=[area for area in areas.values() if area.total],
+    )
