@@ -1,9 +1,17 @@
 """Reads of cues, always through the user's own families (via the session selectors)."""
 
-from django.shortcuts import get_object_or_404
+from datetime import date, datetime, time, timedelta
 
-from cues.models import CueEvent
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cues.models import CueEvent, Valence
+from massage.models import Step
 from sessions import selectors as session_selectors
+from sessions.models import MassageSession, StepVisit
+from sessions.readiness import ReadinessForm
 
 
 def cue_of(user, session_id, client_id) -> CueEvent:
@@ -14,3 +22,161 @@ def cue_of(user, session_id, client_id) -> CueEvent:
     )
     cue.session = session
     return cue
+
+
+# The family's look back: a session's review, a baby's history ----------------------------------
+
+ENGAGING = Q(valence=Valence.ENGAGEMENT)
+DISENGAGING = Q(valence=Valence.DISENGAGEMENT)
+
+
+def _valence_counts(prefix=""):
+    """Count(…) for engagement and disengagement cues, for .annotate() or .aggregate()."""
+    if not prefix:
+        return {
+            "engaging": Count("pk", filter=ENGAGING),
+            "disengaging": Count("pk", filter=DISENGAGING),
+        }
+    # Across a relation the manager can't be called: this is CueEvent.objects.logged()'s rule.
+    logged = Q(**{f"{prefix}undone_at__isnull": True})
+    return {
+        "engaging": Count(
+            prefix.rstrip("_"), filter=logged & Q(**{f"{prefix}valence": Valence.ENGAGEMENT})
+        ),
+        "disengaging": Count(
+            prefix.rstrip("_"), filter=logged & Q(**{f"{prefix}valence": Valence.DISENGAGEMENT})
+        ),
+    }
+
+
+def session_cue_counts(session) -> dict:
+    """How many standing cues of each side a session has: one query."""
+    counts = CueEvent.objects.logged().filter(session=session).aggregate(**_valence_counts())
+    counts["total"] = counts["engaging"] + counts["disengaging"]
+    return counts
+
+
+def readiness_answers(session) -> list[tuple[str, str]]:
+    """The safety-check answers as (question, answer) in the words the parent saw."""
+    form = ReadinessForm(routine_has_tummy=True)
+    answers = []
+    for name, formfield in form.fields.items():
+        value = session.readiness.get(name) if isinstance(session.readiness, dict) else None
+        if value in (None, "") or name == "go_ahead":
+            continue
+        choices = {str(k): str(v) for k, v in getattr(formfield, "choices", [])}
+        answers.append((str(formfield.label), choices.get(str(value), str(value))))
+    return answers
+
+
+def session_review(session) -> dict:
+    """Everything the review page shows, in four queries however long the session was.
+
+    The cues in time order, the steps (visits) in order, and the cues counted per body area and
+    per stroke by the database.
+    """
+    cues = CueEvent.objects.logged().filter(session=session)
+    cue_list = list(cues.select_related("recorded_by").order_by("seconds_into_session", "at", "pk"))
+    visits = list(session.visits.order_by("order", "pk"))
+    by_area = list(
+        cues.values("body_area")
+        .annotate(**_valence_counts(), first=Min("seconds_into_session"))
+        .order_by("first", "body_area")
+    )
+    by_stroke = list(
+        cues.values("body_area", "stroke")
+        .annotate(**_valence_counts(), first=Min("seconds_into_session"))
+        .order_by("first", "stroke")
+    )
+    area_labels = dict(Step.BodyArea.choices)
+    for row in by_area:
+        row["label"] = area_labels.get(row["body_area"], row["body_area"])
+    return {
+        "session": session,
+        "cues": cue_list,
+        "visits": visits,
+        "by_area": by_area,
+        "by_stroke": by_stroke,
+        "engaging": sum(row["engaging"] for row in by_area),
+        "disengaging": sum(row["disengaging"] for row in by_area),
+        "readiness": readiness_answers(session),
+    }
+
+
+def baby_sessions(baby) -> QuerySet[MassageSession]:
+    """A baby's massages, newest first, each with its engagement and disengagement cue counts.
+
+    `baby` comes from massage.selectors.baby_of(user, ...), which scoped it to the user.
+    """
+    return (
+        MassageSession.objects.filter(baby=baby)
+        .annotate(**_valence_counts("cues__"))
+        .order_by("-started_at", "-pk")
+    )
+
+
+def week_starts(today: date, weeks: int) -> list[date]:
+    """The Mondays of the last `weeks` weeks, oldest first, this week last."""
+    monday = today - timedelta(days=today.weekday())
+    return [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def baby_weeks(baby, *, weeks=12, today=None) -> list[dict]:
+    """Massages and cues per week for the last `weeks` weeks: one query, grouped by the database.
+
+    A massage's cues count in the week the massage began.
+    """
+    starts = week_starts(today or timezone.localdate(), weeks)
+    since = timezone.make_aware(datetime.combine(starts[0], time.min))
+    rows = (
+        MassageSession.objects.filter(baby=baby, started_at__gte=since)
+        .annotate(week=TruncWeek("started_at"))
+        .values("week")
+        .annotate(sessions=Count("pk", distinct=True), **_valence_counts("cues__"))
+        .order_by("week")
+    )
+    found = {}
+    for row in rows:
+        week = row["week"]
+        if isinstance(week, datetime):
+            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
+        found[week] = row
+    return [
+        {
+            "start": start,
+            "sessions": found.get(start, {}).get("sessions", 0),
+            "engaging": found.get(start, {}).get("engaging", 0),
+            "disengaging": found.get(start, {}).get("disengaging", 0),
+        }
+        for start in starts
+    ]
+
+
+def baby_insight_counts(baby) -> dict:
+    """The counts the insight is built from, over the baby's ended massages: four queries.
+
+    Cues per (body area, stroke, kind); the massages each stroke and each area was done in
+    (from the step visits, skipped steps left out); and how many massages have cues at all.
+    """
+    ended = Q(session__baby=baby, session__ended_at__isnull=False)
+    cues = CueEvent.objects.logged().filter(ended)
+    rows = list(cues.values("body_area", "stroke", "kind").annotate(n=Count("pk")).order_by())
+    sessions_with_cues = cues.aggregate(n=Count("session", distinct=True))["n"]
+    visits = StepVisit.objects.filter(ended, skipped=False)
+    stroke_sessions = {
+        (row["body_area"], row["stroke"]): row["n"]
+        for row in visits.values("body_area", "stroke")
+        .annotate(n=Count("session", distinct=True))
+        .order_by()
+    }
+    area_sessions = {
+        row["body_area"]: row["n"]
+        for row in visits.values("body_area").annotate(n=Count("session", distinct=True)).order_by()
+    }
+    return {
+        "rows": rows,
+        "sessions_with_cues": sessions_with_cues,
+        "stroke_sessions": stroke_sessions,
+        "area_sessions": area_sessions,
+        "area_labels": dict(Step.BodyArea.choices),
+    }

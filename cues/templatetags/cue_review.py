@@ -1,0 +1,27 @@
+"""``{% load cue_review %}``: the review's pieces that other apps' pages show.
+
+``{% session_cue_counts session %}`` puts a session's cue counts and the way to its review on the
+session summary (the sessions app can't import cues, so the summary loads this tag instead).
+"""
+
+from django import template
+
+from cues import selectors
+from cues.charts import clock as clock_text
+
+register = template.Library()
+
+
+@register.inclusion_tag("cues/partials/review_cue_counts.html")
+def session_cue_counts(session):
+    """The session's engagement and disengagement cue counts (one query) and a review link."""
+    return {"session": session, "counts": selectors.session_cue_counts(session)}
+
+
+@register.filter
+def clock(seconds):
+    """Seconds into a massage as '2:05'."""
+    try:
+        return clock_text(float(seconds))
+    except (TypeError, ValueError):
+        return ""

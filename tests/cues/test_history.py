@@ -1,0 +1,272 @@
+"""A baby's history: every massage with its cue counts, the last weeks as charts, the insight."""
+
+import re
+from datetime import datetime, time, timedelta
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cues import selectors
+from cues.insights import MIN_SESSIONS
+from sessions.models import Outcome, StepVisit
+from tests.factories import (
+    BabyFactory,
+    CueEventFactory,
+    MassageSessionFactory,
+    routine_with_areas,
+)
+
+
+@pytest.fixture
+def routine(db):
+    return routine_with_areas(["legs", "tummy", "back"], title="Evening calm")
+
+
+@pytest.fixture
+def steps(routine):
+    return list(routine.steps.order_by("order"))
+
+
+@pytest.fixture
+def as_parent(client, parent):
+    client.force_login(parent)
+    return client
+
+
+def history_url(baby):
+    return reverse("cues:baby-history", args=[baby.pk])
+
+
+def text(response):
+    return unescape(response.content.decode())
+
+
+def massage(baby, routine, steps, *, started_at=None, cues=(), outcome=Outcome.COMPLETED):
+    """An ended massage with every step done (30 s each) and cues as (step index, kind)."""
+    session = MassageSessionFactory(
+        routine=routine, baby=baby, started_at=started_at or timezone.now() - timedelta(hours=1)
+    )
+    for step in steps:
+        StepVisit.objects.create(
+            session=session,
+            step=step,
+            order=step.order,
+            body_area=step.body_area,
+            stroke=step.stroke,
+            seconds=30,
+        )
+    for index, (step_index, kind) in enumerate(cues):
+        CueEventFactory(
+            session=session, step=steps[step_index], kind=kind, seconds_into_session=10 + index
+        )
+    if outcome:
+        session.finish(outcome=outcome, at=session.started_at + timedelta(minutes=5))
+    return session
+
+
+def week_start(weeks_ago):
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks_ago)
+    return timezone.make_aware(datetime.combine(monday, time(12, 0)))
+
+
+# -- Who may see it ------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client, baby):
+    response = client.get(history_url(baby))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_another_family_gets_404(client, outsider, baby):
+    client.force_login(outsider)
+    assert client.get(history_url(baby)).status_code == 404
+
+
+def test_a_caregiver_sees_the_history(client, caregiver, baby):
+    client.force_login(caregiver)
+    assert client.get(history_url(baby)).status_code == 200
+
+
+# -- The list of massages ------------------------------------------------------------------------
+
+
+def test_sessions_list_with_counts_and_links(as_parent, baby, routine, steps):
+    first = massage(baby, routine, steps, cues=[(0, "smiling"), (0, "cooing"), (1, "crying")])
+    CueEventFactory(session=first, step=steps[2], kind="hiccups", undone_at=timezone.now())
+    page = text(as_parent.get(history_url(baby)))
+    assert reverse("cues:session-review", args=[first.pk]) in page
+    assert reverse("cues:baby-report", args=[baby.pk]) in page
+    row = re.search(r'<div class="session-row">.*?</li>', page, re.S).group(0)
+    assert "Evening calm" in row and "Completed" in row and "5 min" in row
+    assert re.search(r"●</span> 2<", row) and re.search(r"▼</span> 1<", row)
+
+
+def test_only_this_babys_sessions(as_parent, baby, family, routine, steps):
+    massage(baby, routine, steps)
+    sibling = BabyFactory(family=family)
+    massage(sibling, routine, steps, started_at=timezone.now() - timedelta(days=1))
+    page = text(as_parent.get(history_url(baby)))
+    assert page.count('<div class="session-row">') == 1
+
+
+def test_a_running_session_is_listed_as_still_going(as_parent, baby, routine, steps):
+    massage(baby, routine, steps, outcome=None)
+    assert "Still going" in text(as_parent.get(history_url(baby)))
+
+
+def test_sessions_are_paginated_twenty_a_page(as_parent, baby, routine, steps):
+    now = timezone.now()
+    for n in range(23):
+        massage(baby, routine, [], started_at=now - timedelta(days=n, hours=1))
+    first = text(as_parent.get(history_url(baby)))
+    assert first.count('<div class="session-row">') == 20
+    assert "Page 1 of 2" in first and "?page=2#sessions" in first
+    second = text(as_parent.get(history_url(baby) + "?page=2"))
+    assert second.count('<div class="session-row">') == 3
+    assert "?page=1#sessions" in second
+    # A page that isn't a number, or is past the end, still shows a page rather than failing.
+    assert as_parent.get(history_url(baby) + "?page=abc").status_code == 200
+    assert "Page 2 of 2" in text(as_parent.get(history_url(baby) + "?page=99"))
+
+
+def test_no_sessions_yet(as_parent, baby):
+    page = text(as_parent.get(history_url(baby)))
+    assert "No massages with" in page
+    assert reverse("massage:routine-list") in page
+    assert "No massages in these weeks" in page
+
+
+# -- The weeks -----------------------------------------------------------------------------------
+
+
+def test_weeks_are_counted_by_the_database(baby, routine, steps):
+    this_week = [(0, "smiling"), (0, "smiling"), (1, "crying")]
+    massage(baby, routine, steps, started_at=timezone.now(), cues=this_week)
+    massage(baby, routine, steps, started_at=week_start(2), cues=[(0, "smiling")])
+    massage(baby, routine, steps, started_at=week_start(2) + timedelta(days=1))
+    massage(baby, routine, steps, started_at=week_start(13), cues=[(0, "smiling")])  # too old
+    weeks = selectors.baby_weeks(baby, weeks=12)
+    assert len(weeks) == 12
+    assert weeks[-1]["start"] == timezone.localdate() - timedelta(
+        days=timezone.localdate().weekday()
+    )
+    this, two_ago = weeks[-1], weeks[-3]
+    assert (this["sessions"], this["engaging"], this["disengaging"]) == (1, 2, 1)
+    assert (two_ago["sessions"], two_ago["engaging"], two_ago["disengaging"]) == (2, 1, 0)
+    assert sum(w["sessions"] for w in weeks) == 3
+
+
+def test_trend_charts_and_their_table(as_parent, baby, routine, steps):
+    massage(baby, routine, steps, started_at=week_start(1), cues=[(0, "smiling"), (1, "crying")])
+    massage(baby, routine, steps, started_at=week_start(3))
+    page = text(as_parent.get(history_url(baby)))
+    for css in ("weekly-sessions", "weekly-share"):
+        svg = re.search(rf'<svg class="chart {css}".*?</svg>', page, re.S).group(0)
+        assert 'role="img"' in svg and "<title" in svg
+    sessions_svg = re.search(r'<svg class="chart weekly-sessions".*?</svg>', page, re.S).group(0)
+    assert sessions_svg.count('class="chart-bar"') == 2
+    share_svg = re.search(r'<svg class="chart weekly-share".*?</svg>', page, re.S).group(0)
+    assert share_svg.count('class="chart-point"') == 1  # only one week had cues
+    table = re.search(r'<table class="review-table weeks-table">.*?</table>', page, re.S).group(0)
+    assert table.count("<tr>") == 13
+    assert "50%" in table
+
+
+# -- The insight ---------------------------------------------------------------------------------
+
+
+def test_insight_waits_kindly_for_enough_massages(as_parent, baby, routine, steps):
+    for n in range(MIN_SESSIONS - 1):
+        massage(
+            baby,
+            routine,
+            steps,
+            started_at=timezone.now() - timedelta(days=n + 1),
+            cues=[(0, "smiling")] * 4,
+        )
+    page = text(as_parent.get(history_url(baby)))
+    assert "Once you have noted cues in 3 massages" in page
+    assert "So far: 2 of 3." in page
+    assert "Strokes" not in page.split("What the cues suggest")[1].split("</section>")[0]
+
+
+def test_insight_names_enjoyed_strokes_and_gentle_areas_with_evidence(
+    as_parent, baby, routine, steps
+):
+    for n in range(3):
+        massage(
+            baby,
+            routine,
+            steps,
+            started_at=timezone.now() - timedelta(days=n + 1),
+            cues=[(0, "smiling"), (0, "cooing"), (1, "squirming"), (1, "crying")],
+        )
+    # Cues of a massage still going, and undone cues, don't count.
+    running = massage(baby, routine, steps, outcome=None, cues=[(2, "arching")] * 5)
+    CueEventFactory(session=running, step=steps[0], kind="crying", undone_at=timezone.now())
+    page = text(as_parent.get(history_url(baby)))
+    insight = page.split("What the cues suggest")[1].split("</section>")[0]
+    assert "Legs stroke 1" in insight
+    assert (
+        "6 signs of enjoying over 3 massages, mostly babbling or cooing (3) and smiling (3). "
+        "No signs of needing a break."
+    ) in insight
+    assert "Tummy" in insight
+    assert "6 signs of needing a break over 3 massages" in insight
+    assert "Back" not in insight
+    assert "Based on 3 massages with cues noted." in insight
+
+
+def test_insight_counts_come_from_ended_massages_only(baby, routine, steps):
+    massage(baby, routine, steps, cues=[(0, "smiling")])
+    massage(baby, routine, steps, outcome=None, cues=[(0, "smiling")])
+    counts = selectors.baby_insight_counts(baby)
+    assert counts["sessions_with_cues"] == 1
+    assert counts["rows"] == [
+        {"body_area": "legs", "stroke": steps[0].stroke, "kind": "smiling", "n": 1}
+    ]
+    assert counts["stroke_sessions"][("legs", steps[0].stroke)] == 1
+    assert counts["area_sessions"] == {"legs": 1, "tummy": 1, "back": 1}
+
+
+# -- Queries do not grow with the history --------------------------------------------------------
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+# login session, user, baby, page count, page, weeks, insight: cues, sessions with cues,
+# stroke visits, area visits
+HISTORY_CEILING = 10
+
+
+def test_history_queries_do_not_grow_with_sessions_or_cues(
+    as_parent, family, routine, steps, django_assert_max_num_queries
+):
+    small = BabyFactory(family=family)
+    massage(small, routine, steps, cues=[(0, "smiling")])
+    big = BabyFactory(family=family)
+    for n in range(45):
+        massage(
+            big,
+            routine,
+            steps,
+            started_at=timezone.now() - timedelta(days=n * 2, hours=1),
+            cues=[(0, "smiling"), (1, "crying"), (2, "stilling")],
+        )
+    small_count = count_queries(as_parent, history_url(small))
+    with django_assert_max_num_queries(HISTORY_CEILING):
+        response = as_parent.get(history_url(big))
+    assert text(response).count('<div class="session-row">') == 20
+    assert count_queries(as_parent, history_url(big) + "?page=3") == small_count
+    assert count_queries(as_parent, history_url(big)) == small_count <= HISTORY_CEILING

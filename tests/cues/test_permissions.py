@@ -1,0 +1,165 @@
+"""Who may open what among the cues URLs: every one of them, for every kind of visitor.
+
+Follows the convention of tests/test_permissions.py (read its docstring first): anonymous → sent
+to log in; a family member (parent or caregiver) → allowed; a member of another family → 404,
+with nothing revealed and nothing changed. Add every new URL in cues/urls.py to CUE_ROUTES.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cues.models import CueEvent
+from sessions.models import MassageSession, Outcome
+from tests.factories import CueEventFactory, MassageSessionFactory, routine_with_areas
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def _cue_args(key):
+    return lambda o: [o[key].session_id, o[key].client_id]
+
+
+# (url name, its arguments from the objects, method, data from them, extra request headers,
+#  status for a member)
+CUE_ROUTES = [
+    (
+        "cues:cue-create",
+        lambda o: [o["running"].pk],
+        "post",
+        lambda o: {
+            "client_id": "5f0c6a52-8d0e-4a59-9d5b-3f1f4b7f2a11",
+            "kind": "smiling",
+            "step": o["steps"][0].pk,
+        },
+        JSON,
+        201,
+    ),
+    ("cues:cue-undo", _cue_args("fresh_cue"), "post", lambda o: {}, JSON, 200),
+    (
+        "cues:cue-respond",
+        _cue_args("fresh_cue"),
+        "post",
+        lambda o: {"response": "comfort"},
+        JSON,
+        200,
+    ),
+    (
+        "cues:cue-note",
+        _cue_args("ended_cue"),
+        "post",
+        lambda o: {"note": "She loved the leg strokes"},
+        {},
+        302,
+    ),
+    ("cues:session-review", lambda o: [o["ended"].pk], "get", None, {}, 200),
+    ("cues:baby-history", lambda o: [o["baby"].pk], "get", None, {}, 200),
+    ("cues:baby-report", lambda o: [o["baby"].pk], "get", None, {}, 200),
+    ("cues:export-csv", lambda o: [o["family"].pk], "get", None, {}, 200),
+    ("cues:export-json", lambda o: [o["family"].pk], "get", None, {}, 200),
+]
+CUE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, _d, _h, _s in CUE_ROUTES]
+PARAMS = ("name", "args", "method", "data", "headers", "status")
+
+
+@pytest.fixture
+def objects(parent, family, baby, caregiver):
+    """An ended massage with a cue in it, and a running one with a cue logged a moment ago."""
+    routine = routine_with_areas(["legs", "arms", "back"])
+    ended = MassageSessionFactory(
+        baby=baby,
+        routine=routine,
+        started_by=parent,
+        started_at=timezone.now() - timedelta(days=1),
+    )
+    ended_cue = CueEventFactory(session=ended, kind="cooing", recorded_by=parent)
+    ended.finish(outcome=Outcome.COMPLETED, at=ended.started_at + timedelta(minutes=12))
+    running = MassageSessionFactory(
+        baby=baby,
+        routine=routine,
+        started_by=parent,
+        started_at=timezone.now() - timedelta(minutes=3),
+    )
+    fresh_cue = CueEventFactory(session=running, kind="crying", recorded_by=caregiver)
+    return {
+        "family": family,
+        "baby": baby,
+        "steps": list(routine.steps.order_by("order")),
+        "ended": ended,
+        "ended_cue": ended_cue,
+        "running": running,
+        "fresh_cue": fresh_cue,
+    }
+
+
+def snapshot():
+    cues = list(
+        CueEvent.objects.order_by("pk").values_list(
+            "pk", "client_id", "session", "kind", "step", "at", "undone_at", "response", "note"
+        )
+    )
+    sessions = list(
+        MassageSession.objects.order_by("pk").values_list(
+            "pk", "current_step", "ended_at", "outcome", "end_reason", "note"
+        )
+    )
+    return cues, sessions
+
+
+def cue_request(client, name, args, method, data, headers, objects):
+    url = reverse(name, args=args(objects))
+    if method == "get":
+        return client.get(url, **headers)
+    return client.post(url, data(objects), **headers)
+
+
+@pytest.mark.parametrize(PARAMS, CUE_ROUTES, ids=CUE_IDS)
+def test_cues_anonymous_is_sent_to_log_in(
+    client, objects, name, args, method, data, headers, status
+):
+    before = snapshot()
+    response = cue_request(client, name, args, method, data, headers, objects)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("member", ["parent", "caregiver"])
+@pytest.mark.parametrize(PARAMS, CUE_ROUTES, ids=CUE_IDS)
+def test_cues_family_members_are_allowed(
+    client, request, objects, member, name, args, method, data, headers, status
+):
+    before = snapshot()
+    client.force_login(request.getfixturevalue(member))
+    response = cue_request(client, name, args, method, data, headers, objects)
+    assert response.status_code == status
+    if status == 302:
+        assert not response.url.startswith(reverse("account_login"))
+    if method == "post":
+        assert snapshot() != before
+    else:
+        assert snapshot() == before
+
+
+@pytest.mark.parametrize(PARAMS, CUE_ROUTES, ids=CUE_IDS)
+def test_cues_other_family_gets_404_and_nothing_changes(
+    client, objects, outsider, name, args, method, data, headers, status
+):
+    before = snapshot()
+    client.force_login(outsider)
+    response = cue_request(client, name, args, method, data, headers, objects)
+    assert response.status_code == 404
+    assert snapshot() == before
+    # Nothing of the family's cues in what the outsider got back.
+    body = response.content.decode(errors="replace")
+    for key in ("fresh_cue", "ended_cue"):
+        assert str(objects[key].client_id) not in body
+
+
+def test_every_cues_url_is_in_the_matrix():
+    from cues import urls
+
+    names = {f"cues:{pattern.name}" for pattern in urls.urlpatterns}
+    assert names == {name for name, *_rest in CUE_ROUTES}
