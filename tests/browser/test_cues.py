@@ -112,9 +112,11 @@ def test_cues_answer_at_once_and_two_unsettled_ones_pause_the_massage(
     assert skipped == {"Leg glide", "Leg squeeze"}
 
     page.goto(f"/sessions/{session.pk}/review/")
-    timeline = page.locator("svg.cue-timeline")
+    timeline = page.locator("svg.timeline")
     expect(timeline).to_be_visible()
-    expect(timeline.locator(".cue-mark")).to_have_count(5)
+    expect(timeline.locator(".tl-mark")).to_have_count(5)
+    expect(timeline.locator(".tl-engage")).to_have_count(3)  # drawn above the line
+    expect(timeline.locator(".tl-break")).to_have_count(2)  # and below it
     shoot(page, "cue-review-phone")
 
 
