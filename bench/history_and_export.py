@@ -167,12 +167,9 @@ def load():
             for index, step in enumerate(steps):
                 skipped = session.outcome != Outcome.COMPLETED and index >= 6
                 visits.append(
-                    StepVisit(
-                        session=session,
-                        step=step,
-                        order=step.order,
-                        body_area=step.body_area,
-                        stroke=step.stroke,
+                    StepVisit.of(
+                        session,
+                        step,
                         seconds=0 if skipped else rng.uniform(40, 75),
                         skipped=skipped,
                         started_at=session.started_at + timedelta(seconds=70 * index),
@@ -191,20 +188,17 @@ def load():
             for seconds in moments:
                 step = steps[min(int(seconds // 70), len(steps) - 1)]
                 kind = rng.choice(engaging if rng.random() < 0.7 else disengaging)
-                cue = CueEvent(
-                    session=session,
-                    step=step,
-                    body_area=step.body_area,
-                    stroke=step.stroke,
-                    kind=kind,
-                    at=session.started_at + timedelta(seconds=seconds),
-                    seconds_into_session=seconds,
+                cue = CueEvent.on_step(
+                    session,
+                    step,
+                    kind,
+                    session.started_at + timedelta(seconds=seconds),
                     recorded_by=parent if rng.random() < 0.8 else caregiver,
                     note="=so sweet" if rng.random() < 0.01 else "",
                     response=Response.COMFORT if kind == "crying" else "",
                     undone_at=timezone.now() if len(cues) % UNDONE_EVERY == 0 else None,
                 )
-                cues.append(cue.fill_from_kind())
+                cues.append(cue)
         CueEvent.objects.bulk_create(cues, batch_size=2000)
     return baby
 

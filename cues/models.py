@@ -209,6 +209,20 @@ class CueEvent(models.Model):
     def engaging(self):
         return self.valence == Valence.ENGAGEMENT
 
+    @classmethod
+    def on_step(cls, session, step, kind, at, **fields):
+        """An unsaved cue logged on `step` at `at`, with what follows from them filled in."""
+        return cls(
+            session=session,
+            step=step,
+            body_area=step.body_area,
+            stroke=step.stroke,
+            kind=kind,
+            at=at,
+            seconds_into_session=max((at - session.started_at).total_seconds(), 0),
+            **fields,
+        ).fill_from_kind()
+
     def fill_from_kind(self):
         """Set the fields that follow from the kind (bulk_create skips save(): call this)."""
         self.valence = CUES[self.kind].valence

@@ -39,22 +39,12 @@ def cue_log(*, session, user, client_id, kind, step, at, note="") -> tuple[CueEv
         raise CueError(_("This cue id was already used for a different cue."))
     if not session.is_running:
         raise CueError(_("This massage has ended: cues can't be added to it any more."))
-    seconds = max((at - session.started_at).total_seconds(), 0)
-    if seconds > MAX_SECONDS_INTO_SESSION:
+    cue = CueEvent.on_step(
+        session, step, kind, at, recorded_by=user, client_id=client_id, note=note
+    )
+    if cue.seconds_into_session > MAX_SECONDS_INTO_SESSION:
         # The database refuses it too; say why rather than blame the cue id below.
         raise CueError(_("This massage began too long ago to take new cues."))
-    cue = CueEvent(
-        session=session,
-        step=step,
-        body_area=step.body_area,
-        stroke=step.stroke,
-        kind=kind,
-        at=at,
-        seconds_into_session=seconds,
-        recorded_by=user,
-        client_id=client_id,
-        note=note,
-    )
     try:
         with transaction.atomic():
             cue.save()

@@ -130,3 +130,15 @@ class StepVisit(models.Model):
 
     def __str__(self):
         return f"{self.stroke} ({'skipped' if self.skipped else f'{self.seconds:.0f} s'})"
+
+    @classmethod
+    def of(cls, session, step, **fields):
+        """An unsaved visit of `step`, with the step's order, area and stroke copied onto it."""
+        return cls(
+            session=session,
+            step=step,
+            order=step.order,
+            body_area=step.body_area,
+            stroke=step.stroke,
+            **fields,
+        )

@@ -50,16 +50,6 @@ def session_start(*, baby, routine, user, answers, excluded_step_ids) -> Massage
         raise SessionAlreadyRunning(running_session_for(baby)) from error
 
 
-def _visit_for(session, step) -> StepVisit:
-    return StepVisit(
-        session=session,
-        step=step,
-        order=step.order,
-        body_area=step.body_area,
-        stroke=step.stroke,
-    )
-
-
 @transaction.atomic
 def session_progress(*, session, seq, current_step, elapsed, visits) -> None:
     """Save the player's progress: where it is, and the time spent per step so far.
@@ -74,9 +64,7 @@ def session_progress(*, session, seq, current_step, elapsed, visits) -> None:
         raise SessionError(_("This progress is older than what is already saved."))
     rows = []
     for step, (seconds, skipped) in visits.items():
-        visit = _visit_for(locked, step)
-        visit.seconds, visit.skipped = seconds, skipped
-        rows.append(visit)
+        rows.append(StepVisit.of(locked, step, seconds=seconds, skipped=skipped))
     if rows:
         StepVisit.objects.bulk_create(
             rows,

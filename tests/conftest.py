@@ -37,3 +37,10 @@ def outsider(db):
 @pytest.fixture
 def user_without_family(db):
     return UserFactory()
+
+
+@pytest.fixture
+def as_parent(client, parent):
+    """The test client, logged in as the parent."""
+    client.force_login(parent)
+    return client

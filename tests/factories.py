@@ -6,7 +6,7 @@ from django.utils import timezone
 from cues.models import CueEvent
 from massage.library import next_step_order
 from massage.models import Baby, Family, FocusTag, Membership, Routine, Step, User
-from sessions.models import BabyState, MassageSession
+from sessions.models import BabyState, MassageSession, StepVisit
 
 PASSWORD = "a-long-test-password"
 
@@ -122,6 +122,20 @@ class MassageSessionFactory(factory.django.DjangoModelFactory):
     current_step = factory.LazyAttribute(
         lambda session: session.routine.steps.order_by("order").first()
     )
+
+
+class StepVisitFactory(factory.django.DjangoModelFactory):
+    """Time on a step of a session: the session's current step unless told otherwise."""
+
+    class Meta:
+        model = StepVisit
+
+    session = factory.SubFactory(MassageSessionFactory)
+    step = factory.LazyAttribute(lambda visit: visit.session.current_step)
+    order = factory.LazyAttribute(lambda visit: visit.step.order)
+    body_area = factory.LazyAttribute(lambda visit: visit.step.body_area)
+    stroke = factory.LazyAttribute(lambda visit: visit.step.stroke)
+    seconds = 30
 
 
 MOTION_FOR_AREA = {"tummy": "circle_clockwise", "chest": "outward", "face": "smile"}

@@ -14,12 +14,13 @@ from django.utils import timezone
 from cues import exports
 from cues.models import CueEvent, Response
 from cues.views import export as export_views
-from sessions.models import Outcome, StepVisit
+from sessions.models import Outcome
 from tests.factories import (
     BabyFactory,
     CueEventFactory,
     MassageSessionFactory,
     MembershipFactory,
+    StepVisitFactory,
     routine_with_areas,
 )
 
@@ -48,12 +49,9 @@ def finished_session(baby, steps, *, started_at, by=None, outcome=Outcome.COMPLE
     )
     for index, step in enumerate(steps):
         skipped = index == len(steps) - 1
-        StepVisit.objects.create(
+        StepVisitFactory(
             session=session,
             step=step,
-            order=step.order,
-            body_area=step.body_area,
-            stroke=step.stroke,
             seconds=0 if skipped else 40,
             skipped=skipped,
             started_at=started_at + timedelta(seconds=40 * index),

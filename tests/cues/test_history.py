@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from cues import selectors
 from cues.insights import MIN_SESSIONS
-from sessions.models import Outcome, StepVisit
+from sessions.models import Outcome
 from tests.factories import (
     BabyFactory,
     CueEventFactory,
     MassageSessionFactory,
+    StepVisitFactory,
     routine_with_areas,
 )
 
@@ -29,12 +30,6 @@ def routine(db):
 @pytest.fixture
 def steps(routine):
     return list(routine.steps.order_by("order"))
-
-
-@pytest.fixture
-def as_parent(client, parent):
-    client.force_login(parent)
-    return client
 
 
 def history_url(baby):
@@ -51,12 +46,9 @@ def massage(baby, routine, steps, *, started_at=None, cues=(), outcome=Outcome.C
         routine=routine, baby=baby, started_at=started_at or timezone.now() - timedelta(hours=1)
     )
     for step in steps:
-        StepVisit.objects.create(
+        StepVisitFactory(
             session=session,
             step=step,
-            order=step.order,
-            body_area=step.body_area,
-            stroke=step.stroke,
             seconds=30,
         )
     for index, (step_index, kind) in enumerate(cues):

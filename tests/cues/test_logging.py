@@ -49,12 +49,6 @@ def session(routine, baby, parent):
     )
 
 
-@pytest.fixture
-def as_parent(client, parent):
-    client.force_login(parent)
-    return client
-
-
 def create_url(session):
     return reverse("cues:cue-create", args=[session.pk])
 

@@ -11,8 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cues import exports
-from sessions.models import Outcome, StepVisit
-from tests.factories import BabyFactory, CueEventFactory, MassageSessionFactory, routine_with_areas
+from sessions.models import Outcome
+from tests.factories import (
+    BabyFactory,
+    CueEventFactory,
+    MassageSessionFactory,
+    StepVisitFactory,
+    routine_with_areas,
+)
 
 BAD_REQUEST = 400
 
@@ -25,12 +31,6 @@ def routine(db):
 @pytest.fixture
 def steps(routine):
     return list(routine.steps.order_by("order"))
-
-
-@pytest.fixture
-def as_parent(client, parent):
-    client.force_login(parent)
-    return client
 
 
 def at(day, hour=18, minute=0):
@@ -48,12 +48,9 @@ def massage(baby, steps, started_at, *, outcome=Outcome.COMPLETED, seconds=60, *
         **fields,
     )
     for step in steps:
-        StepVisit.objects.create(
+        StepVisitFactory(
             session=session,
             step=step,
-            order=step.order,
-            body_area=step.body_area,
-            stroke=step.stroke,
             seconds=seconds,
             started_at=started_at,
         )

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from cues import charts
 from cues.models import CueEvent
-from sessions.models import Outcome, StepVisit
+from sessions.models import Outcome
 from tests.factories import (
     BabyFactory,
     CueEventFactory,
     MassageSessionFactory,
+    StepVisitFactory,
     routine_with_areas,
 )
 
@@ -36,19 +37,10 @@ def steps(routine):
     return list(routine.steps.order_by("order"))
 
 
-@pytest.fixture
-def as_parent(client, parent):
-    client.force_login(parent)
-    return client
-
-
 def visit(session, step, seconds=30, skipped=False):
-    return StepVisit.objects.create(
+    return StepVisitFactory(
         session=session,
         step=step,
-        order=step.order,
-        body_area=step.body_area,
-        stroke=step.stroke,
         seconds=seconds,
         skipped=skipped,
     )

@@ -18,6 +18,7 @@ from tests.factories import (
     MassageSessionFactory,
     MembershipFactory,
     RoutineFactory,
+    StepVisitFactory,
     routine_with_areas,
 )
 
@@ -41,12 +42,6 @@ def routine(db):
 @pytest.fixture
 def steps(routine):
     return list(routine.steps.order_by("order"))
-
-
-@pytest.fixture
-def as_parent(client, parent):
-    client.force_login(parent)
-    return client
 
 
 @pytest.fixture
@@ -619,12 +614,9 @@ def test_finishing_an_ended_session_changes_nothing(as_parent, session):
 
 
 def visit(session, step, seconds=0.0, skipped=False):
-    return StepVisit.objects.create(
+    return StepVisitFactory(
         session=session,
         step=step,
-        order=step.order,
-        body_area=step.body_area,
-        stroke=step.stroke,
         seconds=seconds,
         skipped=skipped,
     )

@@ -107,12 +107,9 @@ def _seed_session(baby, routine, parent, started, rng, baby_led):
         skipped = step.optional and rng.random() < 0.3 and not (baby_led and step == stop_at)
         seconds = 0 if skipped else step.duration_seconds
         visits.append(
-            StepVisit(
-                session=session,
-                step=step,
-                order=step.order,
-                body_area=step.body_area,
-                stroke=step.stroke,
+            StepVisit.of(
+                session,
+                step,
                 seconds=seconds,
                 skipped=skipped,
                 started_at=started + timedelta(seconds=clock),
@@ -129,7 +126,8 @@ def _seed_session(baby, routine, parent, started, rng, baby_led):
                 kind = rng.choice(HAPPY)
             if kind:
                 at = clock + rng.uniform(0, max(seconds, 1))
-                cues.append(_cue(session, step, kind, started, at, parent))
+                moment = started + timedelta(seconds=at)
+                cues.append(CueEvent.on_step(session, step, kind, moment, recorded_by=parent))
             if kind == "crying":
                 outcome, reason = Outcome.BABY_LED_END, baby_led_reason(cues[-1])
                 clock += seconds
@@ -140,16 +138,3 @@ def _seed_session(baby, routine, parent, started, rng, baby_led):
     session.last_activity_at = started + timedelta(seconds=clock)
     session.save(update_fields=["last_activity_at"])
     session.finish(outcome=outcome, reason=reason, at=session.last_activity_at)
-
-
-def _cue(session, step, kind, started, seconds, user):
-    return CueEvent(
-        session=session,
-        step=step,
-        body_area=step.body_area,
-        stroke=step.stroke,
-        kind=kind,
-        at=started + timedelta(seconds=seconds),
-        seconds_into_session=seconds,
-        recorded_by=user,
-    ).fill_from_kind()
