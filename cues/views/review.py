@@ -2,179 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cues import charts, insights, selectors, services
-from cues.forms import CueNoteForm
+from cues import pages, selectors, services
 from massage import selectors as massage_selectors
-from massage.models import Step
 from sessions import selectors as session_selectors
 
 INVALID = 422
-SESSIONS_PER_PAGE = 20
-TREND_WEEKS = 12
 REVIEW = "cues/session_review.html"
-
-
-def _area_label(code):
-    return dict(Step.BodyArea.choices).get(code, code)
-
-
-def _timeline(review) -> str:
-    """The session's steps and cues as the server-drawn SVG timeline."""
-    session = review["session"]
-    bands = [
-        charts.Band(
-            key=visit.step_id,
-            number=number,
-            label=f"{visit.stroke} · {visit.get_body_area_display()}",
-            seconds=visit.seconds,
-            skipped=visit.skipped,
-        )
-        for number, visit in enumerate(review["visits"], start=1)
-    ]
-    current = _current_step_unsaved(review)
-    if current is not None:  # the step on screen now, before the player has saved it
-        bands.append(
-            charts.Band(
-                key=current.pk,
-                number=len(bands) + 1,
-                label=f"{current.stroke} · {current.get_body_area_display()}",
-                seconds=_seconds_on_current(session, review["visits"]),
-            )
-        )
-    marks = [
-        charts.Mark(
-            key=cue.step_id,
-            seconds=cue.seconds_into_session,
-            engaging=cue.engaging,
-            potent=cue.potent,
-            label=f"{cue.get_kind_display()} · {charts.clock(cue.seconds_into_session)}"
-            f" · {cue.stroke}",
-        )
-        for cue in review["cues"]
-    ]
-    described = _(
-        "%(steps)d steps along the time of the massage, with %(up)d signs of enjoying above "
-        "the line and %(down)d signs of needing a break below it. The tables below list the "
-        "same steps and cues."
-    ) % {"steps": len(bands), "up": review["engaging"], "down": review["disengaging"]}
-    return charts.timeline_svg(
-        bands=bands,
-        marks=marks,
-        title=_("Timeline of the massage"),
-        description=described,
-        fallback_total=session.duration_seconds,
-        id_prefix="timeline",
-    )
-
-
-def _current_step_unsaved(review):
-    """A running session's current step when it has no visit saved yet, else None."""
-    session = review["session"]
-    step = session.current_step
-    if not session.is_running or step is None:
-        return None
-    if any(visit.step_id == step.pk for visit in review["visits"]):
-        return None
-    return step
-
-
-def _seconds_on_current(session, visits) -> float:
-    """About how long the current step has been on: what the player saved, or the clock's
-    time not yet given to any step (the plain-form player saves a step only when leaving it)."""
-    done = sum(visit.seconds for visit in visits if not visit.skipped)
-    unaccounted = session.duration_seconds - done
-    return min(max(session.current_elapsed, unaccounted, 1), 3600)
-
-
-def _steps_table(review) -> list[dict]:
-    """One row per step of the session with its cue counts; strokes not on record after them."""
-    counts = {(row["body_area"], row["stroke"]): row for row in review["by_stroke"]}
-    rows, start = [], 0.0
-    for number, visit in enumerate(review["visits"], start=1):
-        row = counts.pop((visit.body_area, visit.stroke), {})
-        rows.append(
-            {
-                "number": number,
-                "stroke": visit.stroke,
-                "area": visit.get_body_area_display(),
-                "skipped": visit.skipped,
-                "start": None if visit.skipped else charts.clock(start),
-                "seconds": visit.seconds,
-                "engaging": row.get("engaging", 0),
-                "disengaging": row.get("disengaging", 0),
-            }
-        )
-        if not visit.skipped:
-            start += visit.seconds
-    current = _current_step_unsaved(review)
-    if current is not None:
-        row = counts.pop((current.body_area, current.stroke), {})
-        rows.append(
-            {
-                "number": len(rows) + 1,
-                "stroke": current.stroke,
-                "area": current.get_body_area_display(),
-                "skipped": False,
-                "now": True,
-                "start": None,
-                "seconds": None,
-                "engaging": row.get("engaging", 0),
-                "disengaging": row.get("disengaging", 0),
-            }
-        )
-    for row in counts.values():  # cues on a step with no visit saved (yet)
-        rows.append(
-            {
-                "number": None,
-                "stroke": row["stroke"],
-                "area": _area_label(row["body_area"]),
-                "skipped": False,
-                "start": None,
-                "seconds": None,
-                "engaging": row["engaging"],
-                "disengaging": row["disengaging"],
-            }
-        )
-    top = max([r["engaging"] + r["disengaging"] for r in rows] + [1])
-    for row in rows:
-        row["bar_engaging"] = round(row["engaging"] / top * 100, 1)
-        row["bar_disengaging"] = round(row["disengaging"] / top * 100, 1)
-    return rows
-
-
-def _area_rows(review) -> list[dict]:
-    rows = review["by_area"]
-    top = max([r["engaging"] + r["disengaging"] for r in rows] + [1])
-    return [
-        row
-        | {
-            "bar_engaging": round(row["engaging"] / top * 100, 1),
-            "bar_disengaging": round(row["disengaging"] / top * 100, 1),
-        }
-        for row in rows
-    ]
-
-
-def _review_context(session, *, forms=None):
-    review = selectors.session_review(session)
-    forms = forms or {}
-    for cue in review["cues"]:
-        cue.note_form = forms.get(cue.pk) or CueNoteForm(
-            initial={"note": cue.note}, auto_id=f"note-{cue.client_id}-%s"
-        )
-    return review | {
-        "timeline": _timeline(review),
-        "steps_table": _steps_table(review),
-        "area_rows": _area_rows(review),
-        "left_out": len(session.excluded_steps or []),
-    }
 
 
 @login_required
@@ -184,7 +23,7 @@ def session_review(request, session_id):
     A massage still going can be reviewed too (its cues so far), with a way back to the player.
     """
     session = session_selectors.session_of(request.user, session_id)
-    return render(request, REVIEW, _review_context(session))
+    return render(request, REVIEW, pages.review_page(session))
 
 
 @login_required
@@ -193,17 +32,17 @@ def cue_note(request, session_id, client_id):
     cue = selectors.cue_of(request.user, session_id, client_id)
     if cue.undone_at is not None:
         raise Http404
-    form = CueNoteForm(request.POST, auto_id=f"note-{cue.client_id}-%s")
+    form = pages.note_form(cue, request.POST)
     if not form.is_valid():
         if request.htmx:
             cue.note_form = form
             context = {"session": cue.session, "cue": cue}
             return render(request, f"{REVIEW}#cue_row", context, status=INVALID)
-        context = _review_context(cue.session, forms={cue.pk: form})
+        context = pages.review_page(cue.session, forms={cue.pk: form})
         return render(request, REVIEW, context, status=INVALID)
     services.cue_set_note(cue=cue, note=form.cleaned_data["note"])
     if request.htmx:
-        cue.note_form = CueNoteForm(initial={"note": cue.note}, auto_id=f"note-{cue.client_id}-%s")
+        cue.note_form = pages.note_form(cue)
         context = {"session": cue.session, "cue": cue, "saved": True}
         return render(request, f"{REVIEW}#cue_row", context)
     messages.success(request, _("Note saved."))
@@ -215,46 +54,5 @@ def cue_note(request, session_id, client_id):
 def baby_history(request, baby_id):
     """A baby's massages, the last weeks as charts, and what the cues suggest so far."""
     baby = massage_selectors.baby_of(request.user, baby_id)
-    page = Paginator(selectors.baby_sessions(baby), SESSIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    weeks = [charts.WeekPoint(**row) for row in selectors.baby_weeks(baby, weeks=TREND_WEEKS)]
-    counts = selectors.baby_insight_counts(baby)
-    strokes, areas = insights.tally(
-        counts["rows"],
-        stroke_sessions=counts["stroke_sessions"],
-        area_sessions=counts["area_sessions"],
-        area_labels=counts["area_labels"],
-    )
-    insight = insights.build(
-        sessions_with_cues=counts["sessions_with_cues"], strokes=strokes, areas=areas
-    )
-    week_sessions = sum(w.sessions for w in weeks)
-    return render(
-        request,
-        "cues/baby_history.html",
-        {
-            "baby": baby,
-            "page": page,
-            "weeks": weeks,
-            "weeks_with_cues": [w for w in weeks if w.cues],
-            "trend_sessions": week_sessions,
-            "sessions_chart": charts.weekly_sessions_svg(
-                weeks,
-                title=_("Massages per week"),
-                description=_("%(n)d massages over the last %(weeks)d weeks, one bar a week.")
-                % {"n": week_sessions, "weeks": TREND_WEEKS},
-                id_prefix="weekly-sessions",
-            ),
-            "share_chart": charts.weekly_share_svg(
-                weeks,
-                title=_("Share of cues that were signs of enjoying, per week"),
-                description=_(
-                    "One point a week, from 0 to 100 percent; weeks without cues have no point."
-                ),
-                id_prefix="weekly-share",
-            ),
-            "insight": insight,
-            "insight_progress": [i < insight.sessions for i in range(insight.needed)],
-        },
-    )
+    context = pages.history_page(baby, request.GET.get("page"))
+    return render(request, "cues/baby_history.html", context)

@@ -1,0 +1,212 @@
+"""What the review and history pages show, put together from the selectors and the charts."""
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+from cues import charts, insights, selectors
+from cues.forms import CueNoteForm
+from massage.models import Step
+
+SESSIONS_PER_PAGE = 20
+TREND_WEEKS = 12
+
+
+def _area_label(code):
+    return dict(Step.BodyArea.choices).get(code, code)
+
+
+def _timeline(review) -> str:
+    """The session's steps and cues as the server-drawn SVG timeline."""
+    session = review["session"]
+    bands = [
+        charts.Band(
+            key=visit.step_id,
+            number=number,
+            label=f"{visit.stroke} · {visit.get_body_area_display()}",
+            seconds=visit.seconds,
+            skipped=visit.skipped,
+        )
+        for number, visit in enumerate(review["visits"], start=1)
+    ]
+    current = _current_step_unsaved(review)
+    if current is not None:  # the step on screen now, before the player has saved it
+        bands.append(
+            charts.Band(
+                key=current.pk,
+                number=len(bands) + 1,
+                label=f"{current.stroke} · {current.get_body_area_display()}",
+                seconds=_seconds_on_current(session, review["visits"]),
+            )
+        )
+    marks = [
+        charts.Mark(
+            key=cue.step_id,
+            seconds=cue.seconds_into_session,
+            engaging=cue.engaging,
+            potent=cue.potent,
+            label=f"{cue.get_kind_display()} · {charts.clock(cue.seconds_into_session)}"
+            f" · {cue.stroke}",
+        )
+        for cue in review["cues"]
+    ]
+    described = _(
+        "%(steps)d steps along the time of the massage, with %(up)d signs of enjoying above "
+        "the line and %(down)d signs of needing a break below it. The tables below list the "
+        "same steps and cues."
+    ) % {"steps": len(bands), "up": review["engaging"], "down": review["disengaging"]}
+    return charts.timeline_svg(
+        bands=bands,
+        marks=marks,
+        title=_("Timeline of the massage"),
+        description=described,
+        fallback_total=session.duration_seconds,
+        id_prefix="timeline",
+    )
+
+
+def _current_step_unsaved(review):
+    """A running session's current step when it has no visit saved yet, else None."""
+    session = review["session"]
+    step = session.current_step
+    if not session.is_running or step is None:
+        return None
+    if any(visit.step_id == step.pk for visit in review["visits"]):
+        return None
+    return step
+
+
+def _seconds_on_current(session, visits) -> float:
+    """About how long the current step has been on: what the player saved, or the clock's
+    time not yet given to any step (the plain-form player saves a step only when leaving it)."""
+    done = sum(visit.seconds for visit in visits if not visit.skipped)
+    unaccounted = session.duration_seconds - done
+    return min(max(session.current_elapsed, unaccounted, 1), 3600)
+
+
+def _steps_table(review) -> list[dict]:
+    """One row per step of the session with its cue counts; strokes not on record after them."""
+    counts = {(row["body_area"], row["stroke"]): row for row in review["by_stroke"]}
+    rows, start = [], 0.0
+    for number, visit in enumerate(review["visits"], start=1):
+        row = counts.pop((visit.body_area, visit.stroke), {})
+        rows.append(
+            {
+                "number": number,
+                "stroke": visit.stroke,
+                "area": visit.get_body_area_display(),
+                "skipped": visit.skipped,
+                "start": None if visit.skipped else charts.clock(start),
+                "seconds": visit.seconds,
+                "engaging": row.get("engaging", 0),
+                "disengaging": row.get("disengaging", 0),
+            }
+        )
+        if not visit.skipped:
+            start += visit.seconds
+    current = _current_step_unsaved(review)
+    if current is not None:
+        row = counts.pop((current.body_area, current.stroke), {})
+        rows.append(
+            {
+                "number": len(rows) + 1,
+                "stroke": current.stroke,
+                "area": current.get_body_area_display(),
+                "skipped": False,
+                "now": True,
+                "start": None,
+                "seconds": None,
+                "engaging": row.get("engaging", 0),
+                "disengaging": row.get("disengaging", 0),
+            }
+        )
+    for row in counts.values():  # cues on a step with no visit saved (yet)
+        rows.append(
+            {
+                "number": None,
+                "stroke": row["stroke"],
+                "area": _area_label(row["body_area"]),
+                "skipped": False,
+                "start": None,
+                "seconds": None,
+                "engaging": row["engaging"],
+                "disengaging": row["disengaging"],
+            }
+        )
+    top = max([r["engaging"] + r["disengaging"] for r in rows] + [1])
+    for row in rows:
+        row["bar_engaging"] = round(row["engaging"] / top * 100, 1)
+        row["bar_disengaging"] = round(row["disengaging"] / top * 100, 1)
+    return rows
+
+
+def _area_rows(review) -> list[dict]:
+    rows = review["by_area"]
+    top = max([r["engaging"] + r["disengaging"] for r in rows] + [1])
+    return [
+        row
+        | {
+            "bar_engaging": round(row["engaging"] / top * 100, 1),
+            "bar_disengaging": round(row["disengaging"] / top * 100, 1),
+        }
+        for row in rows
+    ]
+
+
+def review_page(session, *, forms=None):
+    """The session review's context; `forms` holds note forms to show with their errors."""
+    review = selectors.session_review(session)
+    forms = forms or {}
+    for cue in review["cues"]:
+        cue.note_form = forms.get(cue.pk) or note_form(cue)
+    return review | {
+        "timeline": _timeline(review),
+        "steps_table": _steps_table(review),
+        "area_rows": _area_rows(review),
+        "left_out": len(session.excluded_steps or []),
+    }
+
+
+def note_form(cue, data=None):
+    initial = None if data is not None else {"note": cue.note}
+    return CueNoteForm(data, initial=initial, auto_id=f"note-{cue.client_id}-%s")
+
+
+def history_page(baby, page_number) -> dict:
+    """A baby's massages page by page, the last weeks as charts, and the insight so far."""
+    page = Paginator(selectors.baby_sessions(baby), SESSIONS_PER_PAGE).get_page(page_number)
+    weeks = [charts.WeekPoint(**row) for row in selectors.baby_weeks(baby, weeks=TREND_WEEKS)]
+    counts = selectors.baby_insight_counts(baby)
+    strokes, areas = insights.tally(
+        counts["rows"],
+        stroke_sessions=counts["stroke_sessions"],
+        area_sessions=counts["area_sessions"],
+        area_labels=counts["area_labels"],
+    )
+    insight = insights.build(
+        sessions_with_cues=counts["sessions_with_cues"], strokes=strokes, areas=areas
+    )
+    week_sessions = sum(w.sessions for w in weeks)
+    return {
+        "baby": baby,
+        "page": page,
+        "weeks": weeks,
+        "weeks_with_cues": [w for w in weeks if w.cues],
+        "trend_sessions": week_sessions,
+        "sessions_chart": charts.weekly_sessions_svg(
+            weeks,
+            title=_("Massages per week"),
+            description=_("%(n)d massages over the last %(weeks)d weeks, one bar a week.")
+            % {"n": week_sessions, "weeks": TREND_WEEKS},
+            id_prefix="weekly-sessions",
+        ),
+        "share_chart": charts.weekly_share_svg(
+            weeks,
+            title=_("Share of cues that were signs of enjoying, per week"),
+            description=_(
+                "One point a week, from 0 to 100 percent; weeks without cues have no point."
+            ),
+            id_prefix="weekly-share",
+        ),
+        "insight": insight,
+        "insight_progress": [i < insight.sessions for i in range(insight.needed)],
+    }
