@@ -20,4 +20,5 @@ MEDIA_ROOT = TEST_ARTIFACTS / "media"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not the in-memory default: the browser tests' live server answers from other
     # threads, and only a file database gives them WAL and waiting instead of "table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(TEST_ARTIFACTS / "test.sqlite3")}  # noqa: F405
+    # One per run (Django deletes it at the end), so two runs at once don't share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_ARTIFACTS / f"test-{os.getpid()}.sqlite3")}  # noqa: F405

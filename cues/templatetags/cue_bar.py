@@ -4,13 +4,15 @@ The player (in `sessions`) includes it by template only, so `sessions` never imp
 """
 
 import uuid
+from datetime import timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cues import rules
 from cues.models import CUES, CueEvent, Valence
-from cues.services import prompt_for
+from cues.services import UNDO_SECONDS, prompt_for
 
 register = template.Library()
 
@@ -44,20 +46,21 @@ def _groups():
     ]
 
 
-def _pending_pause(request, session):
-    """Without JavaScript: the cue just logged, if it asks for a pause not yet answered."""
-    raw = request.GET.get("cue") if request else None
+def _just_logged(request, session):
+    """Without JavaScript: the cue the parent just logged (named in the address), if it stands.
+
+    Returns it with whether it asks for a pause not yet answered, and whether undo still works.
+    """
     try:
-        client_id = uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
-    if client_id is None:
+        client_id = uuid.UUID(request.GET.get("cue", ""))
+    except (AttributeError, ValueError):
         return None
     cue = CueEvent.objects.logged().filter(session=session, client_id=client_id).first()
-    if cue is None or cue.response:
+    if cue is None:
         return None
-    prompt = prompt_for(cue)
-    return cue if prompt.level == rules.Level.PAUSE else None
+    cue.asks_pause = not cue.response and prompt_for(cue).level == rules.Level.PAUSE
+    cue.can_undo = timezone.now() - cue.created_at <= timedelta(seconds=UNDO_SECONDS)
+    return cue
 
 
 def _words():
@@ -80,5 +83,5 @@ def cue_bar(context, session, step):
         "groups": _groups(),
         "client_id": uuid.uuid4(),
         "rules_config": rules.player_config() | _words(),
-        "pending": _pending_pause(context.get("request"), session),
+        "just_logged": _just_logged(context.get("request"), session),
     }

@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cues import rules, selectors, services
+from cues import selectors, services
 from cues.forms import CueForm, ResponseForm
 from sessions import selectors as session_selectors
 
@@ -18,18 +18,17 @@ def _wants_json(request):
 
 
 def _error(request, session_id, message, status):
+    """Bad input answers 4xx: as JSON for the player's saves, as a short page for a plain form."""
     if _wants_json(request):
         return JsonResponse({"errors": {"__all__": [message]}}, status=status)
-    messages.error(request, message)
-    return redirect("sessions:session-player", session_id=session_id)
+    context = {"message": message, "session_id": session_id}
+    return render(request, "cues/cue_error.html", context, status=status)
 
 
 def _form_error(request, session_id, form):
     if _wants_json(request):
         return JsonResponse({"errors": form.errors}, status=400)
-    first = next(iter(form.errors.values()))[0]
-    messages.error(request, first)
-    return redirect("sessions:session-player", session_id=session_id)
+    return _error(request, session_id, next(iter(form.errors.values()))[0], 400)
 
 
 @login_required
@@ -50,11 +49,9 @@ def cue_create(request, session_id):
             status=201 if created else 200,
         )
     messages.info(request, f"{cue.get_kind_display()}: {prompt.message}")
-    target = reverse("sessions:session-player", args=[session.pk])
-    if prompt.level == rules.Level.PAUSE:
-        # Without JavaScript the player shows the pause choices for this cue.
-        target += f"?cue={cue.client_id}"
-    return redirect(target)
+    # The player then offers undo for this cue, or the pause choices when it asks for a pause.
+    player = reverse("sessions:session-player", args=[session.pk])
+    return redirect(f"{player}?cue={cue.client_id}")
 
 
 @login_required

@@ -366,37 +366,56 @@ def test_without_javascript_the_cue_is_stored_and_the_player_says_what_to_do(
     assert user_messages(response) == [f"Crying: {rules.messages()[rules.Level.PAUSE]}"]
 
 
-def test_without_javascript_a_happy_cue_goes_straight_back_to_the_player(as_parent, session, steps):
-    response = as_parent.post(create_url(session), cue_data(steps[0], "cooing"))
+def test_without_javascript_a_happy_cue_goes_back_to_the_player_with_undo(
+    as_parent, session, steps
+):
+    data = cue_data(steps[0], "cooing")
+    response = as_parent.post(create_url(session), data)
     assert response.status_code == 302
-    assert response.url == reverse("sessions:session-player", args=[session.pk])
+    player = reverse("sessions:session-player", args=[session.pk])
+    assert response.url == f"{player}?cue={data['client_id']}"
     assert user_messages(response) == [f"Babbling or cooing: {rules.acknowledgements()[0]}"]
+    page = as_parent.get(response.url).content.decode()
+    assert reverse("cues:cue-undo", args=[session.pk, data["client_id"]]) in page
+    assert "Undo “Babbling or cooing”" in page
+    assert "Skip this body area</button></form>" not in page
+
+
+def test_without_javascript_undo_is_no_longer_offered_after_its_window(as_parent, session, steps):
+    data = cue_data(steps[0], "cooing")
+    as_parent.post(create_url(session), data)
+    CueEvent.objects.update(created_at=timezone.now() - timedelta(seconds=30))
+    player = reverse("sessions:session-player", args=[session.pk])
+    page = as_parent.get(f"{player}?cue={data['client_id']}").content.decode()
+    assert "Undo “" not in page
 
 
 def test_without_javascript_the_message_shows_on_the_player(as_parent, session, steps):
     response = as_parent.post(create_url(session), cue_data(steps[0], "smiling"), follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("sessions:session-player", args=[session.pk])
+    player = reverse("sessions:session-player", args=[session.pk])
+    assert response.redirect_chain[-1][0].startswith(f"{player}?cue=")
     assert "Lovely: your baby is enjoying this." in response.content.decode()
 
 
-def test_without_javascript_an_error_goes_back_to_the_player_with_its_message(
+def test_without_javascript_an_error_is_a_4xx_page_with_its_message_and_a_way_back(
     as_parent, session, steps
 ):
     response = as_parent.post(create_url(session), cue_data(steps[0], "giggling"))
-    assert response.status_code == 302
-    assert response.url == reverse("sessions:session-player", args=[session.pk])
-    assert user_messages(response) == ["That is not a cue the app knows."]
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "That is not a cue the app knows." in page
+    assert reverse("sessions:session-player", args=[session.pk]) in page
     assert not CueEvent.objects.exists()
 
 
 def test_without_javascript_a_finished_session_says_so(as_parent, session, steps):
     session.finish(outcome=Outcome.COMPLETED)
     response = as_parent.post(create_url(session), cue_data(steps[0]))
-    assert response.status_code == 302
-    assert user_messages(response) == [
-        "This massage has ended: cues can't be added to it any more."
-    ]
+    assert response.status_code == 409
+    assert "This massage has ended: cues can&#x27;t be added to it any more." in (
+        response.content.decode()
+    )
     assert not CueEvent.objects.exists()
 
 
