@@ -74,14 +74,35 @@ def _open(browser, live_server, viewport, **options):
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("response", lambda r: _response_problem(r) and problems.append(f"{r.status} {r.url}"))
     page.problems = problems
+    pending = set()
+    context.on("request", lambda request: pending.add(request))
+    context.on("requestfinished", lambda request: pending.discard(request))
+    context.on("requestfailed", lambda request: pending.discard(request))
+    page.pending_requests = pending
     return context, page
+
+
+def _close(context, page):
+    """Leave the page and let what it sends on the way out (progress, cues) finish first.
+
+    Otherwise a save could still be running on the live server while the test database is
+    being emptied, and PostgreSQL would call that a deadlock.
+    """
+    try:
+        page.goto("about:blank")
+        for _attempt in range(40):
+            if not page.pending_requests:
+                break
+            page.wait_for_timeout(50)
+    finally:
+        context.close()
 
 
 @pytest.fixture
 def phone(browser, live_server):
     context, page = _open(browser, live_server, PHONE, is_mobile=True)
     yield page
-    context.close()
+    _close(context, page)
     assert not page.problems, page.problems
 
 
@@ -89,7 +110,7 @@ def phone(browser, live_server):
 def tablet(browser, live_server):
     context, page = _open(browser, live_server, TABLET)
     yield page
-    context.close()
+    _close(context, page)
     assert not page.problems, page.problems
 
 
@@ -116,5 +137,14 @@ def log_in(page, live_server, user):
 def phone_no_js(browser, live_server):
     context, page = _open(browser, live_server, PHONE, is_mobile=True, java_script_enabled=False)
     yield page
-    context.close()
+    _close(context, page)
     assert not page.problems, page.problems
+
+
+def wait_until(page, predicate, seconds=5):
+    """Poll the database (or anything) until `predicate()` holds: background saves take a moment."""
+    for _attempt in range(int(seconds * 10)):
+        if predicate():
+            return True
+        page.wait_for_timeout(100)
+    return predicate()

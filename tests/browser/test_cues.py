@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from cues.models import CueEvent
 from massage.models import Routine, Step
 from sessions.models import MassageSession
-from tests.browser.conftest import log_in, shoot
+from tests.browser.conftest import log_in, shoot, wait_until
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
 from tests.factories import BabyFactory, MembershipFactory
 
@@ -196,10 +196,8 @@ def test_cues_tapped_offline_are_saved_once_back_online(
     page.context.set_offline(False)
     with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 201):
         page.evaluate("window.dispatchEvent(new Event('online'))")
-    for _attempt in range(50):  # the second cue follows the first, one request at a time
-        if CueEvent.objects.filter(session=session).count() == 2:
-            break
-        page.wait_for_timeout(100)
+    # The second cue follows the first, one request at a time.
+    wait_until(page, lambda: CueEvent.objects.filter(session=session).count() == 2)
     kinds = CueEvent.objects.filter(session=session).values_list("kind", flat=True)
     assert sorted(kinds) == ["eye_contact", "smiling"]
     outbox = page.evaluate(f"localStorage.getItem('gentle-hands-cues-{session.pk}')")
