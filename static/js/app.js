@@ -2,6 +2,15 @@
 (function () {
   "use strict";
 
+  // Tell the server the phone's time zone, so times read as the family's own clock.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var saved = document.cookie.split("; ").find(function (c) { return c.indexOf("tz=") === 0; });
+    if (zone && /^[\w+\-/]+$/.test(zone) && (!saved || saved.slice(3) !== zone)) {
+      document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  } catch (error) { /* an old browser: the site's time zone is used */ }
+
   // "Copy" buttons next to read-only fields (the invitation link).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");
