@@ -150,7 +150,11 @@
       // The server knew of cues this page did not (logged before a reload, or by the other
       // caregiver): its judgement stands.
       var cue = logged.find(function (c) { return c.id === op.id; });
-      if (cue && !cue.undone && last && last.id === cue.id) openPause(cue, json.prompt);
+      var pausedAlready = cue && cue.level === "pause";
+      if (cue && !pausedAlready && !cue.undone && last && last.id === cue.id) {
+        cue.level = "pause";
+        openPause(cue, json.prompt);
+      }
     }
     if (op.type === "respond" && op.body.response === "end" && json.next) {
       window.location.assign(json.next);
@@ -226,6 +230,7 @@
     logged.push(cue);
     last = { id: cue.id, cue: cue, at: now.getTime() };
     var prompt = respond(kind, cue.seconds, earlier);
+    cue.level = prompt.level;
     flash(button);
     if (prompt.level === "pause") openPause(cue, prompt);
     else {
@@ -301,7 +306,9 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && el.more.open) el.more.open = false;
+    if (event.key !== "Escape") return;
+    if (el.more.open) el.more.open = false;
+    else if (pausedBy) answer("comfort"); // closing the pause: comfort, and go on when ready
   });
 
   // Leaving by the "End" link: first make sure the cues are saved (for a few seconds at most).

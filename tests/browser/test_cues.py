@@ -138,6 +138,23 @@ def test_undo_and_double_tap_leave_exactly_what_was_meant(
     assert CueEvent.objects.filter(session=session).count() == 2
 
 
+def test_escape_closes_the_pause_as_comfort_and_the_player_waits(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    baby = start_player(page, live_server, parent_and_baby, routine)
+    tap(page, "Crying")
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+    with page.expect_response(lambda r: r.url.endswith("/response/") and r.ok):
+        page.keyboard.press("Escape")
+    expect(page.get_by_role("alertdialog")).to_be_hidden()
+    remaining = page.locator("[data-count]").inner_text()
+    page.clock.run_for(5000)
+    expect(page.locator("[data-count]")).to_have_text(remaining)
+    cue = CueEvent.objects.get(session__baby=baby)
+    assert cue.response == "comfort"
+
+
 def test_a_crying_baby_can_end_the_massage_as_baby_led(
     phone, live_server, parent_and_baby, routine
 ):
