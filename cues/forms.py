@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cues import exports
 from cues.models import CueKind, Response
+from sessions.forms import SessionStepForm
 
 # Phone clocks drift a little; a cue from further in the future than this is refused.
 CLOCK_SLACK = timedelta(minutes=2)
 
 
-class CueForm(forms.Form):
+class CueForm(SessionStepForm):
     """A cue as the player sends it. Without JavaScript, `at` is left out and means now."""
 
     client_id = forms.UUIDField(error_messages={"invalid": _("The cue id is not a valid UUID.")})
@@ -19,20 +20,12 @@ class CueForm(forms.Form):
         choices=CueKind.choices,
         error_messages={"invalid_choice": _("That is not a cue the app knows.")},
     )
-    step = forms.IntegerField(min_value=1)
     at = forms.DateTimeField(required=False)
     note = forms.CharField(max_length=500, required=False)
 
     def __init__(self, data, *, session, steps):
-        super().__init__(data)
+        super().__init__(data, steps=steps)
         self.session = session
-        self.steps = {step.pk: step for step in steps}
-
-    def clean_step(self):
-        step = self.steps.get(self.cleaned_data["step"])
-        if step is None:
-            raise forms.ValidationError(_("That step is not part of this massage."))
-        return step
 
     def clean_at(self):
         at = self.cleaned_data["at"]

@@ -6,13 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models import MAX_STEP_VISIT_SECONDS, Outcome
 
 
-class ProgressForm(forms.Form):
-    """What the player sends as it goes: a sequence number, where it is, and time per step."""
+class SessionStepForm(forms.Form):
+    """A form naming one step of the session by id: `step` comes back as that Step."""
 
-    seq = forms.IntegerField(min_value=1, max_value=10_000_000)
     step = forms.IntegerField(min_value=1)
-    elapsed = forms.FloatField(min_value=0, max_value=MAX_STEP_VISIT_SECONDS)
-    visits = forms.CharField(max_length=20_000, required=False)
 
     def __init__(self, data, *, steps):
         super().__init__(data)
@@ -23,6 +20,14 @@ class ProgressForm(forms.Form):
         if step is None:
             raise forms.ValidationError(_("That step is not part of this massage."))
         return step
+
+
+class ProgressForm(SessionStepForm):
+    """What the player sends as it goes: a sequence number, where it is, and time per step."""
+
+    seq = forms.IntegerField(min_value=1, max_value=10_000_000)
+    elapsed = forms.FloatField(min_value=0, max_value=MAX_STEP_VISIT_SECONDS)
+    visits = forms.CharField(max_length=20_000, required=False)
 
     def clean_visits(self):
         raw = self.cleaned_data["visits"] or "{}"
