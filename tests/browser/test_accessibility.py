@@ -1,0 +1,97 @@
+"""The main pages, checked by axe-core (the engine behind browsers' accessibility audits).
+
+Every page a parent meets on the way through a massage, by day and by night, at phone size: no
+serious or critical problem (contrast, names of buttons and fields, landmarks, ARIA misuse).
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from cues.models import CueEvent
+from massage.models import Routine
+from sessions.models import Outcome
+from tests.browser.conftest import PHONE, _close, _open, log_in
+from tests.factories import BabyFactory, MassageSessionFactory, MembershipFactory
+
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture
+def family_pages(transactional_db):
+    """A family with one finished massage (with cues) and one under way; the pages to check."""
+    call_command("load_library", verbosity=0)
+    membership = MembershipFactory()
+    baby = BabyFactory(family=membership.family, name="Ada")
+    routine = Routine.objects.get(slug="tummy-comfort")
+    done = MassageSessionFactory(baby=baby, routine=routine)
+    first_steps = routine.steps.order_by("order")[:3]
+    for step, kind in zip(first_steps, ["smiling", "frowning", "crying"], strict=True):
+        CueEvent.on_step(done, step, kind, done.started_at).save()
+    done.finish(outcome=Outcome.BABY_LED_END, reason="Crying during tummy")
+    running = MassageSessionFactory(baby=baby, routine=routine)
+    pages = [
+        "/",
+        "/today/",
+        "/routines/",
+        f"/routines/{routine.slug}/",
+        f"/babies/{baby.pk}/routines/{routine.slug}/start/",
+        f"/sessions/{running.pk}/",
+        f"/sessions/{done.pk}/summary/",
+        f"/sessions/{done.pk}/review/",
+        f"/babies/{baby.pk}/history/",
+        f"/babies/{baby.pk}/report/",
+        f"/families/{membership.family.pk}/",
+        f"/families/{membership.family.pk}/invitations/new/",
+        f"/babies/{baby.pk}/edit/",
+        f"/sessions/{running.pk}/finish/",
+        f"/routines/{routine.slug}/print/",
+    ]
+    return membership.user, pages
+
+
+def problems_on(page, axe):
+    results = axe.run(page)
+    return [
+        f"{page.url} [{v['impact']}] {v['id']}: {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_main_pages_have_no_serious_accessibility_problems(
+    browser, live_server, family_pages, scheme
+):
+    user, urls = family_pages
+    context, page = _open(browser, live_server, PHONE, is_mobile=True, color_scheme=scheme)
+    axe = Axe()
+    found = []
+    try:
+        log_in(page, live_server, user)
+        for url in urls:
+            page.goto(url)
+            found += problems_on(page, axe)
+    finally:
+        _close(context, page)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_before_logging_in_have_no_serious_accessibility_problems(
+    browser, live_server, transactional_db, scheme
+):
+    context, page = _open(browser, live_server, PHONE, is_mobile=True, color_scheme=scheme)
+    axe = Axe()
+    found = []
+    try:
+        for url in ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]:
+            page.goto(url)
+            found += problems_on(page, axe)
+        page.goto("/accounts/login/")
+        page.locator("form button[type=submit]").first.click()  # an empty form: its errors too
+        found += problems_on(page, axe)
+    finally:
+        _close(context, page)
+    assert not found, "\n".join(found)
