@@ -85,10 +85,17 @@ def _seconds_on_current(session, visits) -> float:
 
 def _steps_table(review) -> list[dict]:
     """One row per step of the session with its cue counts; strokes not on record after them."""
-    counts = {(row["body_area"], row["stroke"]): row for row in review["by_stroke"]}
+    counts, unplaced = {}, []
+    for row in review["by_step"]:
+        if row["step_id"] is None:  # the step was deleted from the routine since
+            unplaced.append(row)
+            continue
+        total = counts.setdefault(row["step_id"], row | {"engaging": 0, "disengaging": 0})
+        total["engaging"] += row["engaging"]
+        total["disengaging"] += row["disengaging"]
     rows, start = [], 0.0
     for number, visit in enumerate(review["visits"], start=1):
-        row = counts.pop((visit.body_area, visit.stroke), {})
+        row = counts.pop(visit.step_id, {})
         rows.append(
             {
                 "number": number,
@@ -105,7 +112,7 @@ def _steps_table(review) -> list[dict]:
             start += visit.seconds
     current = _current_step_unsaved(review)
     if current is not None:
-        row = counts.pop((current.body_area, current.stroke), {})
+        row = counts.pop(current.pk, {})
         rows.append(
             {
                 "number": len(rows) + 1,
@@ -119,7 +126,7 @@ def _steps_table(review) -> list[dict]:
                 "disengaging": row.get("disengaging", 0),
             }
         )
-    for row in counts.values():  # cues on a step with no visit saved (yet)
+    for row in [*counts.values(), *unplaced]:  # cues on a step with no visit saved (yet)
         rows.append(
             {
                 "number": None,

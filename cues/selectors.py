@@ -73,7 +73,7 @@ def session_review(session) -> dict:
     """Everything the review page shows, in four queries however long the session was.
 
     The cues in time order, the steps (visits) in order, and the cues counted per body area and
-    per stroke by the database.
+    per step (a stroke done twice in a routine counts on each of its steps) by the database.
     """
     cues = CueEvent.objects.logged().filter(session=session)
     cue_list = list(cues.select_related("recorded_by").order_by("seconds_into_session", "at", "pk"))
@@ -83,8 +83,8 @@ def session_review(session) -> dict:
         .annotate(**_valence_counts(), first=Min("seconds_into_session"))
         .order_by("first", "body_area")
     )
-    by_stroke = list(
-        cues.values("body_area", "stroke")
+    by_step = list(
+        cues.values("step_id", "body_area", "stroke")
         .annotate(**_valence_counts(), first=Min("seconds_into_session"))
         .order_by("first", "stroke")
     )
@@ -96,7 +96,7 @@ def session_review(session) -> dict:
         "cues": cue_list,
         "visits": visits,
         "by_area": by_area,
-        "by_stroke": by_stroke,
+        "by_step": by_step,
         "engaging": sum(row["engaging"] for row in by_area),
         "disengaging": sum(row["disengaging"] for row in by_area),
         "readiness": readiness_answers(session),

@@ -413,3 +413,26 @@ def test_clock():
     assert charts.clock(0) == "0:00"
     assert charts.clock(65.4) == "1:05"
     assert charts.clock(3725) == "1:02:05"
+
+
+def test_a_stroke_done_twice_counts_its_cues_on_each_of_its_steps(as_parent, baby):
+    routine = routine_with_areas(["legs", "tummy", "legs"])
+    first, middle, again = routine.steps.order_by("order")
+    again.stroke = first.stroke  # the same stroke, once at the start and once at the end
+    again.save()
+    session = MassageSessionFactory(routine=routine, baby=baby)
+    for step in (first, middle, again):
+        visit(session, step, 30)
+    cue(session, first, "smiling", 10)
+    cue(session, again, "frowning", 70)
+    cue(session, again, "crying", 75)
+    session.finish(outcome=Outcome.COMPLETED)
+    page = text(as_parent.get(review_url(session)))
+    steps = re.search(r'<table class="review-table steps-table">.*?</table>', page, re.S).group(0)
+    counts = re.findall(
+        r'<span class="step-no">(\d)\.</span>.*?<td class="num">(\d+)</td>\s*'
+        r'<td class="num">(\d+)</td>',
+        steps,
+        re.S,
+    )
+    assert counts == [("1", "1", "0"), ("2", "0", "0"), ("3", "0", "2")]
