@@ -8,6 +8,8 @@ log in; the author → allowed; another instructor → 404; a parent (not an ins
 Massage sessions follow the family rule: add every sessions URL to SESSION_ROUTES.
 
 Add every new studio URL to STUDIO_ROUTES (or STUDIO_PAGES when it names no routine or step).
+The cues app's URLs have their rows in tests/cues/test_permissions.py, which fails when one is
+missing.
 """
 
 import pytest
