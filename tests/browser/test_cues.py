@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from cues.models import CueEvent
 from massage.models import Routine, Step
 from sessions.models import MassageSession
-from tests.browser.conftest import log_in, shoot, wait_until
+from tests.browser.conftest import _close, _open, log_in, shoot, wait_until
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
 from tests.factories import BabyFactory, MembershipFactory
 
@@ -219,3 +219,27 @@ def test_cues_tapped_offline_are_saved_once_back_online(
     assert sorted(kinds) == ["eye_contact", "smiling"]
     outbox = page.evaluate(f"localStorage.getItem('gentle-hands-cues-{session.pk}')")
     assert outbox is None
+
+
+def test_on_a_landscape_phone_the_step_cues_and_controls_all_fit(
+    browser, live_server, parent_and_baby, routine
+):
+    context, page = _open(browser, live_server, {"width": 844, "height": 390}, is_mobile=True)
+    try:
+        user, baby = parent_and_baby
+        log_in(page, live_server, user)
+        page.goto(f"/babies/{baby.pk}/routines/{routine.slug}/start/")
+        answer_readiness(page)
+        # Each in view, and of a size that works: the picture big, the buttons thumb-sized.
+        for target, least in [
+            (page.get_by_role("heading", name="Ask permission"), 20),
+            (page.locator(".player-figure:visible"), 150),
+            (page.locator(".cue-bar").get_by_role("button", name="Crying"), 56),
+            (page.get_by_role("button", name="Start"), 56),
+        ]:
+            box = target.bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= 390, box
+            assert box["height"] >= least, box
+    finally:
+        _close(context, page)
+    assert not page.problems, page.problems
