@@ -134,8 +134,6 @@ CUES: dict[str, CueInfo] = {
 }
 assert set(CUES) == set(CueKind.values), "every cue kind needs its entry in CUES"
 
-ENGAGEMENT_KINDS = [kind for kind, info in CUES.items() if info.engaging]
-
 
 class Response(models.TextChoices):
     """What the parent chose when the app asked them to stop for a baby-led pause."""
@@ -200,10 +198,6 @@ class CueEvent(models.Model):
     def save(self, *args, **kwargs):
         self.fill_from_kind()
         super().save(*args, **kwargs)
-
-    @property
-    def info(self) -> CueInfo:
-        return CUES[self.kind]
 
     @property
     def engaging(self):

@@ -101,9 +101,8 @@
     el.sections.forEach(function (section) {
       section.hidden = Number(section.getAttribute("data-step-id")) !== step.id;
     });
-    // The cue bar reads which step (and body area) a cue belongs to from here.
+    // The cue bar reads which step a cue belongs to from here.
     root.setAttribute("data-current-step", String(step.id));
-    root.setAttribute("data-current-area", step.areaKey);
     el.position.textContent = format(labels.stepOf, { k: state.index + 1, n: steps.length });
     var following = steps[state.index + 1];
     el.next.textContent = following ? format(labels.next, { name: following.stroke }) : labels.lastStep;
