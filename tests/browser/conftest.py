@@ -1,9 +1,12 @@
 """Playwright driving Debian's Chromium against the live test server, at phone and tablet sizes."""
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves are still plain synchronous calls.
@@ -46,6 +49,45 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+class RequestsInFlight:
+    """How many requests the live server is answering right now, counted from Django's signals.
+
+    The browser's own view of its requests is not enough: a request it gave up on (the page
+    left, the context closed) can still be running on the server.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def started(self, **_kwargs):
+        with self._lock:
+            self.count += 1
+
+    def finished(self, **_kwargs):
+        with self._lock:
+            self.count -= 1
+
+    def wait_for_none(self, seconds=10):
+        """Return once no request has been running for a short while (a late beacon may land)."""
+        deadline = time.monotonic() + seconds
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if self.count > 0:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= 0.2:
+                return
+            time.sleep(0.02)
+
+
+IN_FLIGHT = RequestsInFlight()
+# request_finished is sent once the response is closed, after Django has released the database.
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-tests-in-flight")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-tests-in-flight")
 
 
 class BrowserProblems(list):
@@ -96,6 +138,7 @@ def _close(context, page):
             page.wait_for_timeout(50)
     finally:
         context.close()
+        IN_FLIGHT.wait_for_none()
 
 
 @pytest.fixture
