@@ -1,7 +1,9 @@
 """Writes that touch families, memberships and invitations."""
 
 import hashlib
+import logging
 import secrets
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massage.models import Family, Invitation, Membership
+
+logger = logging.getLogger(__name__)
 
 
 class FamilyError(Exception):
@@ -30,13 +34,8 @@ def token_digest(token: str) -> str:
 
 
 def invitation_create(
-    *,
-    family: Family,
-    invited_by,
-    email: str = "",
-    role=Membership.Role.CAREGIVER,
-    accept_url_for=None,
-):
+    *, family: Family, invited_by, email: str = "", role=Membership.Role.CAREGIVER
+) -> tuple[Invitation, str]:
     """Make a single-use invitation; returns (invitation, token). The token is not stored."""
     token = secrets.token_urlsafe(24)
     invitation = Invitation.objects.create(
@@ -47,15 +46,26 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    if email and accept_url_for:
-        context = {"family": family, "inviter": invited_by, "url": accept_url_for(token)}
+    return invitation, token
+
+
+def invitation_email(*, invitation: Invitation, url: str) -> bool:
+    """Email the link to the invited address; False when the mail server can't take it.
+
+    The invitation stands either way: the parent sees the link and can share it themselves.
+    """
+    context = {"family": invitation.family, "inviter": invitation.invited_by, "url": url}
+    try:
         send_mail(
-            subject=_("Join %(family)s on Gentle Hands") % {"family": family.name},
+            subject=_("Join %(family)s on Gentle Hands") % {"family": invitation.family.name},
             message=render_to_string("massage/email/invitation.txt", context),
             from_email=None,
-            recipient_list=[email],
+            recipient_list=[invitation.email],
         )
-    return invitation, token
+    except (smtplib.SMTPException, OSError):
+        logger.warning("Invitation %s: the email could not be sent", invitation.pk, exc_info=True)
+        return False
+    return True
 
 
 class InvitationError(FamilyError):

@@ -1,9 +1,12 @@
 """The site's URLs: the only module besides settings that knows every app."""
 
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
+from django.views.static import serve
 
 from cues.views.today import today
 from massage import account_views
@@ -27,6 +30,18 @@ accounts = [
     path("", include("allauth.urls")),
 ]
 
+
+def media(request, path):
+    """Uploaded photos and narration, when no web server in front serves MEDIA_ROOT itself."""
+    if not (settings.DEBUG or settings.SERVE_MEDIA):
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if not settings.DEBUG:
+        # Upload names carry a random part and are never overwritten, so browsers may keep them.
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
@@ -35,7 +50,5 @@ urlpatterns = [
     path("", include("massage.app_urls")),
     path("", include("sessions.urls")),
     path("", include("cues.urls")),
+    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media, name="media"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

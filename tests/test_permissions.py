@@ -1,7 +1,9 @@
 """Who may open what: every URL that shows or changes family data, for every kind of visitor.
 
-anonymous → sent to log in; member → allowed; member of another family → 404 (nothing revealed).
-Add every new URL that touches family data to ROUTES.
+anonymous → sent to log in; parent → allowed; caregiver → allowed, or 403 where only parents may
+act; member of another family → 404 (nothing revealed). Nothing changes unless allowed.
+Add every new URL that touches family data to ROUTES, with a POST row for every change it makes;
+pages anyone may open go in PUBLIC. A test fails when a URL of massage or sessions has no row.
 
 The instructors' studio holds no family data but is scoped to its author the same way: anonymous →
 log in; the author → allowed; another instructor → 404; a parent (not an instructor) → 403.
@@ -15,7 +17,7 @@ missing.
 import pytest
 from django.urls import reverse
 
-from massage.models import Invitation, Membership, Routine
+from massage.models import Baby, Family, Invitation, Membership, Routine
 from massage.services import invitation_create
 from sessions.models import MassageSession, Outcome, StepVisit
 from tests.factories import (
@@ -27,68 +29,188 @@ from tests.factories import (
     routine_with_areas,
 )
 
-# (url name, how to build its arguments from the fixtures, method, status for a parent)
+BIRTH_DATE = "2026-01-15"
+
+# (url name, its arguments from the objects, method, data from the objects, status for a parent,
+# status for a caregiver: 403 where only parents may act)
 ROUTES = [
-    ("massage:family-detail", lambda f: [f["family"].pk], "get", 200),
-    ("massage:family-update", lambda f: [f["family"].pk], "get", 200),
-    ("massage:family-delete", lambda f: [f["family"].pk], "get", 200),
-    ("massage:family-leave", lambda f: [f["family"].pk], "get", 200),
-    ("massage:baby-create", lambda f: [f["family"].pk], "get", 200),
-    ("massage:baby-update", lambda f: [f["baby"].pk], "get", 200),
-    ("massage:baby-delete", lambda f: [f["baby"].pk], "get", 200),
-    ("massage:invitation-create", lambda f: [f["family"].pk], "get", 200),
+    ("massage:family-detail", lambda o: [o["family"].pk], "get", None, 200, 200),
+    ("massage:family-update", lambda o: [o["family"].pk], "get", None, 200, 403),
+    (
+        "massage:family-update",
+        lambda o: [o["family"].pk],
+        "post",
+        lambda o: {"name": "Renamed"},
+        302,
+        403,
+    ),
+    ("massage:family-delete", lambda o: [o["family"].pk], "get", None, 200, 403),
+    (
+        "massage:family-delete",
+        lambda o: [o["family"].pk],
+        "post",
+        lambda o: {"confirm_name": o["family"].name},
+        302,
+        403,
+    ),
+    ("massage:family-leave", lambda o: [o["family"].pk], "get", None, 200, 200),
+    # The only parent may not leave (409); a caregiver may.
+    ("massage:family-leave", lambda o: [o["family"].pk], "post", lambda o: {}, 409, 302),
+    ("massage:baby-create", lambda o: [o["family"].pk], "get", None, 200, 403),
+    (
+        "massage:baby-create",
+        lambda o: [o["family"].pk],
+        "post",
+        lambda o: {"name": "Newborn", "birth_date": BIRTH_DATE},
+        302,
+        403,
+    ),
+    ("massage:baby-update", lambda o: [o["baby"].pk], "get", None, 200, 403),
+    (
+        "massage:baby-update",
+        lambda o: [o["baby"].pk],
+        "post",
+        lambda o: {"name": "Renamed", "birth_date": BIRTH_DATE},
+        302,
+        403,
+    ),
+    ("massage:baby-delete", lambda o: [o["baby"].pk], "get", None, 200, 403),
+    ("massage:baby-delete", lambda o: [o["baby"].pk], "post", lambda o: {}, 302, 403),
+    ("massage:invitation-create", lambda o: [o["family"].pk], "get", None, 200, 403),
+    (
+        "massage:invitation-create",
+        lambda o: [o["family"].pk],
+        "post",
+        lambda o: {"role": "caregiver", "email": "nan@example.com"},
+        201,
+        403,
+    ),
     (
         "massage:invitation-revoke",
-        lambda f: [f["family"].pk, f["invitation"].pk],
+        lambda o: [o["family"].pk, o["invitation"].pk],
         "post",
+        lambda o: {},
         302,
+        403,
     ),
     (
         "massage:member-remove",
-        lambda f: [f["family"].pk, f["caregiver_membership"].pk],
+        lambda o: [o["family"].pk, o["caregiver_membership"].pk],
         "post",
+        lambda o: {},
         302,
+        403,
     ),
 ]
+ROUTE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, *_rest in ROUTES]
+ROUTE_PARAMS = ("name", "args", "method", "data", "as_parent", "as_caregiver")
 
 LOGIN_ONLY = ["today", "massage:family-create"]
+
+# Pages anyone may open, logged in or not (url name, arguments from the objects, method).
+PUBLIC = [
+    ("massage:landing", lambda o: [], "get"),
+    ("massage:theme-set", lambda o: [], "post"),
+    ("massage:routine-list", lambda o: [], "get"),
+    ("massage:routine-detail", lambda o: [o["routine"].slug], "get"),
+    ("massage:routine-print", lambda o: [o["routine"].slug], "get"),
+    ("massage:invitation-accept", lambda o: [o["token"]], "get"),
+]
 
 
 @pytest.fixture
 def objects(parent, family, baby, caregiver):
-    invitation, _ = invitation_create(family=family, invited_by=parent)
+    invitation, token = invitation_create(family=family, invited_by=parent)
     return {
         "family": family,
         "baby": baby,
         "invitation": invitation,
+        "token": token,
         "caregiver_membership": Membership.objects.get(user=caregiver),
+        "routine": RoutineFactory(),
     }
 
 
-@pytest.mark.parametrize(("name", "args", "method", "_status"), ROUTES)
-def test_anonymous_is_sent_to_log_in(client, objects, name, args, method, _status):
+def family_snapshot():
+    """Every family, baby, membership and invitation, to tell whether a request changed any."""
+    return (
+        list(Family.objects.order_by("pk").values_list("pk", "name")),
+        list(Baby.objects.order_by("pk").values_list("pk", "family", "name", "birth_date")),
+        list(Membership.objects.order_by("pk").values_list("pk", "family", "user", "role")),
+        list(
+            Invitation.objects.order_by("pk").values_list(
+                "pk", "email", "revoked_at", "accepted_at"
+            )
+        ),
+    )
+
+
+def family_request(client, name, args, method, data, objects):
     url = reverse(name, args=args(objects))
-    response = getattr(client, method)(url)
+    if method == "get":
+        return client.get(url)
+    return client.post(url, data(objects))
+
+
+@pytest.mark.parametrize(ROUTE_PARAMS, ROUTES, ids=ROUTE_IDS)
+def test_anonymous_is_sent_to_log_in(
+    client, objects, name, args, method, data, as_parent, as_caregiver
+):
+    before = family_snapshot()
+    response = family_request(client, name, args, method, data, objects)
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+    assert family_snapshot() == before
 
 
-@pytest.mark.parametrize(("name", "args", "method", "status"), ROUTES)
-def test_member_is_allowed(client, objects, parent, name, args, method, status):
-    client.force_login(parent)
-    response = getattr(client, method)(reverse(name, args=args(objects)))
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize(("name", "args", "method", "_status"), ROUTES)
-def test_other_family_gets_404_and_nothing_changes(
-    client, objects, outsider, name, args, method, _status
+@pytest.mark.parametrize(ROUTE_PARAMS, ROUTES, ids=ROUTE_IDS)
+def test_parent_is_allowed(
+    client, objects, parent, name, args, method, data, as_parent, as_caregiver
 ):
+    before = family_snapshot()
+    client.force_login(parent)
+    response = family_request(client, name, args, method, data, objects)
+    assert response.status_code == as_parent
+    if method == "post" and response.status_code < 400:
+        assert family_snapshot() != before
+    else:
+        assert family_snapshot() == before
+
+
+@pytest.mark.parametrize(ROUTE_PARAMS, ROUTES, ids=ROUTE_IDS)
+def test_caregiver_is_allowed_or_refused_where_only_parents_may(
+    client, objects, caregiver, name, args, method, data, as_parent, as_caregiver
+):
+    before = family_snapshot()
+    client.force_login(caregiver)
+    response = family_request(client, name, args, method, data, objects)
+    assert response.status_code == as_caregiver
+    if response.status_code == 403:
+        assert "Only the family&#x27;s parents can do this." in response.text
+    if method == "post" and response.status_code < 400:
+        assert family_snapshot() != before
+    else:
+        assert family_snapshot() == before
+
+
+@pytest.mark.parametrize(ROUTE_PARAMS, ROUTES, ids=ROUTE_IDS)
+def test_other_family_gets_404_and_nothing_changes(
+    client, objects, outsider, name, args, method, data, as_parent, as_caregiver
+):
+    before = family_snapshot()
     client.force_login(outsider)
-    response = getattr(client, method)(reverse(name, args=args(objects)))
+    response = family_request(client, name, args, method, data, objects)
     assert response.status_code == 404
-    assert Invitation.objects.get().revoked_at is None
-    assert objects["family"].memberships.count() == 2
+    assert family_snapshot() == before
+    assert objects["family"].name not in response.text
+
+
+@pytest.mark.parametrize(("name", "args", "method"), PUBLIC)
+def test_public_pages_need_no_login(client, objects, name, args, method):
+    response = getattr(client, method)(reverse(name, args=args(objects)))
+    assert response.status_code in {200, 302}
+    if response.status_code == 302:
+        assert not response.url.startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", LOGIN_ONLY)
@@ -339,3 +461,21 @@ def test_studio_pages_need_an_instructor(client, parent, name, method, status):
     assert getattr(client, method)(url).status_code == 403
     client.force_login(InstructorFactory())
     assert getattr(client, method)(url).status_code == status
+
+
+# -- Every URL has its rows ----------------------------------------------------------------------
+
+
+def test_every_massage_url_is_in_a_matrix():
+    from massage import app_urls
+
+    names = {f"massage:{pattern.name}" for pattern in app_urls.urlpatterns}
+    listed = {row[0] for row in ROUTES + PUBLIC + STUDIO_ROUTES + STUDIO_PAGES} | set(LOGIN_ONLY)
+    assert names - listed == set()
+
+
+def test_every_sessions_url_is_in_the_matrix():
+    from sessions import urls
+
+    names = {f"sessions:{pattern.name}" for pattern in urls.urlpatterns}
+    assert names == {row[0] for row in SESSION_ROUTES}

@@ -52,6 +52,50 @@ def test_deploy_check_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+PRODUCTION_ONLY = ("SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL")
+
+
+def env_example(*, uncomment=()):
+    """What a copy of .env.example as .env sets, with the named variables' lines uncommented."""
+    values, notes = {}, {}
+    comment = ""
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        key = line.removeprefix("# ").split("=", 1)[0]
+        if line.startswith("# ") and "=" in line and key in uncomment:
+            line = line.removeprefix("# ")
+        if line.startswith("#"):
+            comment += line
+            if "=" in line and key.isupper():
+                notes[key], comment = comment, ""
+        elif "=" in line:
+            values[key] = line.split("=", 1)[1]
+            notes[key], comment = comment, ""
+    return values, notes
+
+
+def test_env_example_copied_as_is_serves_local_development():
+    values, _notes = env_example()
+    assert not set(values) & set(PRODUCTION_ONLY)
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ALLOWED_HOSTS)",
+        DEBUG="true",
+        **values,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "127.0.0.1" in result.stdout
+
+
+def test_env_example_production_lines_are_marked_and_pass_the_deploy_check():
+    values, notes = env_example(uncomment=PRODUCTION_ONLY)
+    for name in PRODUCTION_ONLY:
+        assert "Required in production" in notes[name], name
+    values["SECRET_KEY"] = values["SECRET_KEY"] or "y" * 20 + "a-production-like-secret-key-456"
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **values)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_sqlite_waits_for_writers_instead_of_failing():
     from django.conf import settings
 

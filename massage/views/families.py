@@ -122,16 +122,12 @@ def invitation_create(request, family_id):
                 invited_by=request.user,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                accept_url_for=lambda t: request.build_absolute_uri(
-                    reverse("massage:invitation-accept", args=[t])
-                ),
             )
-            context |= {
-                "invitation": invitation,
-                "link": request.build_absolute_uri(
-                    reverse("massage:invitation-accept", args=[token])
-                ),
-            }
+            link = request.build_absolute_uri(reverse("massage:invitation-accept", args=[token]))
+            emailed = bool(invitation.email) and services.invitation_email(
+                invitation=invitation, url=link
+            )
+            context |= {"invitation": invitation, "link": link, "emailed": emailed}
             return render(request, "massage/invitation_created.html", context, status=201)
         return render(request, "massage/invitation_form.html", context, status=INVALID)
     return render(request, "massage/invitation_form.html", context)
@@ -166,7 +162,16 @@ def invitation_accept(request, token):
             request, _("You have joined %(family)s.") % {"family": membership.family.name}
         )
         return redirect("today")
-    return render(request, "massage/invitation_accept.html", {"invitation": invitation})
+    # The link is what admits someone (a grandparent may sign up with another address than the
+    # one the parent typed), so a different email only earns a warning, never a refusal.
+    email_differs = bool(invitation.email) and (
+        invitation.email.casefold() != request.user.email.casefold()
+    )
+    return render(
+        request,
+        "massage/invitation_accept.html",
+        {"invitation": invitation, "email_differs": email_differs},
+    )
 
 
 @login_required

@@ -1,7 +1,10 @@
+import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,6 +66,73 @@ def test_invitation_link_lets_a_caregiver_join_once(client, parent, family):
     assert response.status_code == 410
     assert "already been used" in response.text
     assert not Membership.objects.filter(user=other).exists()
+
+
+class UnreachableMailServer(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPConnectError(421, "Service not available")
+
+
+class RefusedConnection(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+@pytest.mark.parametrize("backend", [UnreachableMailServer, RefusedConnection])
+def test_invitation_survives_a_mail_server_failure(client, parent, family, backend):
+    client.force_login(parent)
+    mailers = {"default": {"BACKEND": f"{__name__}.{backend.__name__}"}}
+    with override_settings(MAILERS=mailers):
+        response = client.post(
+            reverse("massage:invitation-create", args=[family.pk]),
+            {"role": "caregiver", "email": "nan@example.com"},
+        )
+    assert response.status_code == 201
+    assert "send the email to nan@example.com just now" in response.text
+    assert "We emailed" not in response.text
+    invitation = Invitation.objects.get()
+    assert invitation.email == "nan@example.com"
+    # The link shown still works.
+    nan = UserFactory(email="nan@example.com")
+    client.force_login(nan)
+    path = response.context["link"].removeprefix("http://testserver")
+    assert client.post(path).status_code == 302
+    assert Membership.objects.filter(user=nan, family=family).exists()
+
+
+def test_invitation_email_sent_says_so(client, parent, family):
+    client.force_login(parent)
+    response = client.post(
+        reverse("massage:invitation-create", args=[family.pk]),
+        {"role": "caregiver", "email": "nan@example.com"},
+    )
+    assert "We emailed the link to nan@example.com" in response.text
+    assert "couldn" not in response.text
+
+
+def test_invitation_for_another_address_warns_but_still_lets_the_link_holder_join(
+    client, parent, family
+):
+    client.force_login(parent)
+    path = invite(client, family, email="nan@example.com").removeprefix("http://testserver")
+    grandma = UserFactory(email="rose.home@example.com")
+    client.force_login(grandma)
+    page = client.get(path).text
+    assert "This invitation was sent to nan@example.com" in page
+    assert "logged in as rose.home@example.com" in page
+    assert "Log in with another account" in page
+    assert client.post(path).status_code == 302
+    assert Membership.objects.filter(user=grandma, family=family).exists()
+
+
+@pytest.mark.parametrize("invited", ["", "Nan@Example.com"])
+def test_no_warning_for_a_link_only_invitation_or_the_same_address(client, parent, family, invited):
+    client.force_login(parent)
+    path = invite(client, family, email=invited).removeprefix("http://testserver")
+    client.force_login(UserFactory(email="nan@example.com"))
+    page = client.get(path).text
+    assert "Join" in page
+    assert "This invitation was sent to" not in page
 
 
 def test_invitation_can_make_a_second_parent(client, parent, family):
