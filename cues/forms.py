@@ -13,13 +13,18 @@ CLOCK_SLACK = timedelta(minutes=2)
 
 
 class CueForm(SessionStepForm):
-    """A cue as the player sends it. Without JavaScript, `at` is left out and means now."""
+    """A cue as the player sends it. Without JavaScript, `at` is left out and means now.
+
+    The player also sends its clock's time at sending (`sent_at`): the difference from the
+    server's clock is the phone's skew, taken off `at`. Older players send no `sent_at`.
+    """
 
     client_id = forms.UUIDField(error_messages={"invalid": _("The cue id is not a valid UUID.")})
     kind = forms.ChoiceField(
         choices=CueKind.choices,
         error_messages={"invalid_choice": _("That is not a cue the app knows.")},
     )
+    sent_at = forms.DateTimeField(required=False)
     at = forms.DateTimeField(required=False)
     note = forms.CharField(max_length=500, required=False)
 
@@ -28,15 +33,27 @@ class CueForm(SessionStepForm):
         self.session = session
 
     def clean_at(self):
+        """The cue's time on the server's clock; the service keeps it from running past now."""
         at = self.cleaned_data["at"]
         now = timezone.now()
         if at is None:
             return now
-        if at > now + CLOCK_SLACK:
-            raise forms.ValidationError(_("This cue's time is in the future."))
-        if at < self.session.started_at - CLOCK_SLACK:
-            raise forms.ValidationError(_("This cue's time is before the massage began."))
-        return min(at, now)
+        sent_at = self.cleaned_data.get("sent_at")
+        try:
+            if sent_at is not None:
+                at += now - sent_at
+            if at > now + CLOCK_SLACK:
+                raise forms.ValidationError(_("This cue's time is in the future."))
+            if at < self.session.started_at - CLOCK_SLACK:
+                raise forms.ValidationError(_("This cue's time is before the massage began."))
+        except OverflowError as error:
+            raise forms.ValidationError(_("This cue's time is out of range.")) from error
+        return at
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.pop("sent_at", None)  # used up in `at`
+        return cleaned
 
 
 class ResponseForm(forms.Form):

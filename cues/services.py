@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cues import rules
 from cues.models import CUES, MAX_SECONDS_INTO_SESSION, CueEvent, Response
 from sessions import services as session_services
-from sessions.models import Outcome
+from sessions.models import MassageSession, Outcome
 
 # The player offers undo for 10 s; the server allows a little more for a slow network.
 UNDO_SECONDS = 10
@@ -22,23 +22,53 @@ class CueError(Exception):
     status = 409
 
 
-def _same_cue(cue, *, session, kind, step) -> bool:
-    return cue.session_id == session.pk and cue.kind == kind and cue.step_id == step.pk
+# A cue tapped just before the end reaches the server after the massage has ended (the "End" tap,
+# a slow network, the phone's clock): it is still taken if it happened at most this long after.
+LATE_CUE_ALLOWANCE = timedelta(seconds=30)
+# A retry of a cue carries the same time, shifted by the phone's clock skew measured anew on each
+# send; the network's delay differs a little from one send to the next.
+SAME_TIME_TOLERANCE = timedelta(seconds=5)
 
 
-def cue_log(*, session, user, client_id, kind, step, at, note="") -> tuple[CueEvent, bool]:
+def _stored_at(at, *, session, now):
+    """A cue's time as it is stored: never after `now`, nor after the massage's end."""
+    latest = now if session.ended_at is None else min(now, session.ended_at)
+    return min(at, latest)
+
+
+def _same_cue(cue, *, session, kind, step, at, note) -> bool:
+    """Whether `cue` is the one described, sent again (a retry, a double tap, a reload)."""
+    if (cue.session_id, cue.kind, cue.step_id) != (session.pk, kind, step.pk):
+        return False
+    # Measured as when the stored cue arrived, since a time "now" moves on between retries.
+    if abs(_stored_at(at, session=session, now=cue.created_at) - cue.at) > SAME_TIME_TOLERANCE:
+        return False
+    # A note may have been added on the review page since; a retry without one still matches.
+    return not note or note == cue.note
+
+
+def _resent(cue, **sent) -> CueEvent:
+    if not _same_cue(cue, **sent):
+        raise CueError(_("This cue id was already used for a different cue."))
+    return cue
+
+
+def cue_log(
+    *, session, user, client_id, kind, step, at, note="", now=None
+) -> tuple[CueEvent, bool]:
     """Store a cue once. Sending the same cue again (a retry, a double tap) returns the first.
 
     Returns the cue and whether it was new. A client id already used for a different cue is
-    refused, as is a cue for a massage that has ended.
+    refused, as is a cue that happened after the massage ended (beyond a small allowance).
     """
+    now = now or timezone.now()
+    sent = {"session": session, "kind": kind, "step": step, "at": at, "note": note}
     existing = CueEvent.objects.filter(client_id=client_id).first()
     if existing is not None:
-        if _same_cue(existing, session=session, kind=kind, step=step):
-            return existing, False
-        raise CueError(_("This cue id was already used for a different cue."))
-    if not session.is_running:
+        return _resent(existing, **sent), False
+    if session.ended_at is not None and min(at, now) > session.ended_at + LATE_CUE_ALLOWANCE:
         raise CueError(_("This massage has ended: cues can't be added to it any more."))
+    at = _stored_at(at, session=session, now=now)
     cue = CueEvent.on_step(
         session, step, kind, at, recorded_by=user, client_id=client_id, note=note
     )
@@ -51,9 +81,9 @@ def cue_log(*, session, user, client_id, kind, step, at, note="") -> tuple[CueEv
     except IntegrityError as error:
         # The same cue sent twice at once: the other request stored it first.
         existing = CueEvent.objects.filter(client_id=client_id).first()
-        if existing is not None and _same_cue(existing, session=session, kind=kind, step=step):
-            return existing, False
-        raise CueError(_("This cue id was already used for a different cue.")) from error
+        if existing is None:
+            raise CueError(_("This cue id was already used for a different cue.")) from error
+        return _resent(existing, **sent), False
     return cue, True
 
 
@@ -68,15 +98,21 @@ def prompt_for(cue) -> rules.Prompt:
     return rules.respond(cue.kind, cue.seconds_into_session, earlier)
 
 
+def asks_pause(cue) -> bool:
+    return prompt_for(cue).level == rules.Level.PAUSE
+
+
 def cue_undo(*, cue, now=None) -> CueEvent:
     """Take back a cue logged a moment ago. Undoing twice is harmless."""
     now = now or timezone.now()
-    if cue.undone_at is not None:
-        return cue
-    if now - cue.created_at > timedelta(seconds=UNDO_SECONDS + UNDO_GRACE_SECONDS):
-        raise CueError(_("It is too late to undo this cue: undo works for 10 seconds."))
-    cue.undone_at = now
-    cue.save(update_fields=["undone_at"])
+    with transaction.atomic():
+        cue = CueEvent.objects.select_for_update().get(pk=cue.pk)
+        if cue.undone_at is not None:
+            return cue
+        if now - cue.created_at > timedelta(seconds=UNDO_SECONDS + UNDO_GRACE_SECONDS):
+            raise CueError(_("It is too late to undo this cue: undo works for 10 seconds."))
+        cue.undone_at = now
+        cue.save(update_fields=["undone_at"])
     return cue
 
 
@@ -84,19 +120,35 @@ def cue_respond(*, cue, response, move_session=False) -> CueEvent:
     """Record what the parent chose at a baby-led pause; ending closes the massage as baby-led.
 
     The player skips a body area itself; `move_session` makes the server do it (no JavaScript).
+    Sending the same answer again is harmless; any other answer once the massage has ended, or
+    to a cue that asked for no pause, is refused.
     """
-    if cue.undone_at is not None:
-        raise CueError(_("This cue was undone."))
-    with transaction.atomic():
-        cue.response = response
-        cue.save(update_fields=["response"])
-        session = cue.session
-        if response == Response.END and session.is_running:
-            session_services.session_finish(
-                session=session, outcome=Outcome.BABY_LED_END, reason=baby_led_reason(cue)
-            )
-        elif response == Response.SKIP_AREA and move_session:
-            _skip_area(session, cue.body_area)
+    try:
+        with transaction.atomic():
+            # Locked, then read again: the other caregiver may be ending or moving this massage.
+            session = MassageSession.objects.select_for_update().get(pk=cue.session_id)
+            cue = CueEvent.objects.select_for_update().get(pk=cue.pk)
+            cue.session = session
+            if cue.undone_at is not None:
+                raise CueError(_("This cue was undone."))
+            if cue.response == response:
+                return cue
+            if not session.is_running:
+                raise CueError(_("This massage has ended: its pauses can't be answered any more."))
+            if not asks_pause(cue):
+                raise CueError(
+                    _("This cue did not ask for a pause, so there is nothing to answer.")
+                )
+            cue.response = response
+            cue.save(update_fields=["response"])
+            if response == Response.END:
+                session_services.session_finish(
+                    session=session, outcome=Outcome.BABY_LED_END, reason=baby_led_reason(cue)
+                )
+            elif response == Response.SKIP_AREA and move_session:
+                _skip_area(session, cue.body_area)
+    except session_services.SessionError as error:
+        raise CueError(str(error)) from error
     return cue
 
 

@@ -68,6 +68,13 @@ def _words():
         "pauseTitle": _("%(cue)s: time for a break"),
         "undone": _("Cue taken back."),
         "comfortHint": _("Take your time. Tap the picture to go on when your baby is ready."),
+        "saving": {
+            "notSaved": _("Not saved"),
+            "logIn": _("Not saved yet: log in again to save your cues."),
+            "reload": _("Not saved yet: reload the page to save your cues."),
+            "later": _("Not saved yet: your cues will be sent again in a moment."),
+            "refused": _("The app could not save it."),
+        },
     }
 
 

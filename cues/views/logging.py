@@ -1,5 +1,7 @@
 """Cue logging from the player: JSON for its background saves, plain forms without JavaScript."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -31,7 +33,26 @@ def _form_error(request, session_id, form):
     return _error(request, session_id, next(iter(form.errors.values()))[0], 400)
 
 
-@login_required
+def _player_endpoint(view):
+    """A log-in check the player can tell from a save.
+
+    fetch() follows a redirect to the login page and gets a 200 page, which the player would take
+    for a stored cue: it gets a JSON 401 instead; a plain form still goes to the login page. (A
+    CSRF failure answers JSON too: see massage.views.errors.csrf_failure.)
+    """
+    checked = login_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and _wants_json(request):
+            message = _("Not saved yet: log in again to save your cues.")
+            return JsonResponse({"error": message}, status=401)
+        return checked(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_player_endpoint
 @require_POST
 def cue_create(request, session_id):
     session = session_selectors.session_of(request.user, session_id)
@@ -54,7 +75,7 @@ def cue_create(request, session_id):
     return redirect(f"{player}?cue={cue.client_id}")
 
 
-@login_required
+@_player_endpoint
 @require_POST
 def cue_undo(request, session_id, client_id):
     cue = selectors.cue_of(request.user, session_id, client_id)
@@ -68,7 +89,7 @@ def cue_undo(request, session_id, client_id):
     return redirect("sessions:session-player", session_id=session_id)
 
 
-@login_required
+@_player_endpoint
 @require_POST
 def cue_respond(request, session_id, client_id):
     cue = selectors.cue_of(request.user, session_id, client_id)

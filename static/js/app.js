@@ -41,4 +41,72 @@
   document.querySelectorAll("[data-share-url]").forEach(function (button) {
     if (navigator.share) button.hidden = false;
   });
+
+  // Cues still waiting in an outbox from a player that was closed (static/js/cues.js) go out
+  // from whatever page opens next, in order. The player sends its own massage's cues itself.
+  var PREFIX = "gentle-hands-cues-";
+  var bar = document.querySelector("[data-cue-bar]");
+  var own = bar ? PREFIX + bar.getAttribute("data-session") : null;
+
+  function csrfToken() {
+    var cookie = document.cookie.split("; ").find(function (c) { return c.indexOf("csrftoken=") === 0; });
+    if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (error) { return ""; }
+  }
+
+  function tell(text) {
+    var main = document.getElementById("main");
+    if (!main || !text) return;
+    var box = document.createElement("div");
+    box.className = "messages";
+    box.setAttribute("role", "status");
+    var line = document.createElement("p");
+    line.className = "message message-warning";
+    line.textContent = text;
+    box.appendChild(line);
+    main.insertBefore(box, main.firstChild);
+  }
+
+  function drop(key, op) {
+    try {
+      var left = JSON.parse(window.localStorage.getItem(key) || "[]").filter(function (other) {
+        return !(other.type === op.type && other.id === op.id);
+      });
+      if (left.length) window.localStorage.setItem(key, JSON.stringify(left));
+      else window.localStorage.removeItem(key);
+    } catch (error) { /* storage unavailable: nothing more to do */ }
+  }
+
+  function sendFrom(key) {
+    var op;
+    try { op = JSON.parse(window.localStorage.getItem(key) || "[]")[0]; } catch (error) { return; }
+    if (!op || !op.url) return; // an older entry: its player sends it
+    var body = new FormData();
+    Object.keys(op.body || {}).forEach(function (name) { body.append(name, op.body[name]); });
+    if (op.type === "cue") body.append("sent_at", new Date().toISOString());
+    fetch(op.url, { method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" } }).then(function (response) {
+      // Logged out, a stale token, a login page or a server error: kept for the next page.
+      if (response.redirected || response.status === 401 || response.status === 403 || response.status >= 500) return;
+      return response.json().then(function (json) {
+        if (!response.ok) {
+          var errors = json.errors ? Object.keys(json.errors).map(function (k) { return json.errors[k][0]; }) : [];
+          tell("A cue from an earlier massage was not saved: " + (json.error || errors[0] || ""));
+        }
+        drop(key, op);
+        sendFrom(key);
+      }, function () {
+        if (response.ok) return; // not the JSON the app answers with: kept for the next page
+        drop(key, op); // a 4xx page (a massage or cue no longer there): it will never be taken
+        sendFrom(key);
+      });
+    }).catch(function () { /* offline: kept for the next page */ });
+  }
+
+  try {
+    for (var i = 0; i < window.localStorage.length; i += 1) {
+      var key = window.localStorage.key(i);
+      if (key && key.indexOf(PREFIX) === 0 && key !== own) sendFrom(key);
+    }
+  } catch (error) { /* storage unavailable */ }
 })();

@@ -16,7 +16,14 @@
   var DOUBLE_TAP_MS = 800;
   var PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
   var startedAt = Date.parse(bar.getAttribute("data-started-at"));
-  var csrf = bar.querySelector("input[name=csrfmiddlewaretoken]").value;
+  // What to say when a save fails; cues/templatetags/cue_bar.py may send them translated.
+  var words = Object.assign({
+    notSaved: "Not saved",
+    logIn: "Not saved yet: log in again to save your cues.",
+    reload: "Not saved yet: reload the page to save your cues.",
+    later: "Not saved yet: your cues will be sent again in a moment.",
+    refused: "The app could not save it.",
+  }, config.saving || {});
 
   var el = {
     more: bar.querySelector("[data-cue-more]"),
@@ -38,6 +45,8 @@
   var retryTimer = null;
   var backoff = 2000;
   var waiters = [];
+  var held = null; // why the outbox is waiting, when the parent can do something about it
+  var holding = false; // the toast is saying so
 
   // The rules, as in cues/rules.py ------------------------------------------------------------
 
@@ -69,11 +78,14 @@
   // The outbox: saved in order, one request at a time, retried until the server has it -------
 
   function loadOutbox() {
+    var ops;
     try {
-      return JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]");
+      ops = JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]");
     } catch (error) {
-      return [];
+      ops = [];
     }
+    ops.forEach(function (op) { op.url = op.url || urlFor(op); }); // queued by an older page
+    return ops;
   }
 
   function storeOutbox() {
@@ -84,6 +96,7 @@
   }
 
   function enqueue(op) {
+    op.url = urlFor(op); // app.js sends what is left over from any page, without the cue bar
     outbox.push(op);
     storeOutbox();
     send();
@@ -95,6 +108,63 @@
     return template.replace(PLACEHOLDER, op.id);
   }
 
+  // Read for each send: logging in again (in another tab too) gives a new token.
+  function csrfToken() {
+    var cookie = document.cookie.split("; ").find(function (c) { return c.indexOf("csrftoken=") === 0; });
+    if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (error) {
+      return bar.querySelector("input[name=csrfmiddlewaretoken]").value;
+    }
+  }
+
+  function post(op, keepalive) {
+    var body = new FormData();
+    Object.keys(op.body || {}).forEach(function (key) { body.append(key, op.body[key]); });
+    // The phone's clock now, so the server can take its skew off the cue's time.
+    if (op.type === "cue") body.append("sent_at", new Date().toISOString());
+    return fetch(op.url || urlFor(op), {
+      method: "POST",
+      body: body,
+      keepalive: keepalive,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+    });
+  }
+
+  function errorText(json) {
+    if (json.error) return json.error;
+    var lists = Object.keys(json.errors || {}).map(function (key) { return json.errors[key]; });
+    return lists.length && lists[0].length ? lists[0][0] : "";
+  }
+
+  // What became of a save: "saved", "refused" for good (sending it again would not help), or
+  // "held" (logged out, a stale page, a login or error page instead of JSON): kept and retried.
+  function outcome(response) {
+    if (response.redirected) return Promise.resolve({ state: "held", message: words.logIn });
+    return response.json().then(function (json) {
+      return json;
+    }, function () {
+      return null;
+    }).then(function (json) {
+      var message = json ? errorText(json) : "";
+      if (response.status === 401) return { state: "held", message: message || words.logIn };
+      if (response.status === 403) return { state: "held", message: words.reload };
+      if (response.status >= 500 || response.status === 408 || response.status === 429) {
+        return { state: "held" }; // the server or the network, for a moment: retried quietly
+      }
+      if (response.ok) return json ? { state: "saved", json: json } : { state: "held", message: words.later };
+      return { state: "refused", message: message || words.refused };
+    });
+  }
+
+  function retryLater() {
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(send, backoff);
+    backoff = Math.min(backoff * 2, 30000);
+  }
+
   function send() {
     if (sending || !outbox.length) {
       if (!outbox.length) settle();
@@ -102,31 +172,31 @@
     }
     sending = true;
     var op = outbox[0];
-    var body = new FormData();
-    Object.keys(op.body || {}).forEach(function (key) { body.append(key, op.body[key]); });
-    fetch(urlFor(op), {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, Accept: "application/json" },
-    }).then(function (response) {
-      if (response.status >= 500) throw new Error("server");
-      return response.json().catch(function () { return {}; }).then(function (json) {
-        return { ok: response.ok, json: json };
-      });
-    }).then(function (result) {
-      // Saved, or refused for good (a 4xx: sending it again would not help).
+    op.tried = true;
+    storeOutbox();
+    post(op, false).then(outcome).then(function (result) {
+      sending = false;
+      if (result.state === "held") {
+        if (result.message) {
+          op.tried = false; // refused at the door: certainly not stored
+          hold(result.message);
+        }
+        retryLater();
+        return;
+      }
       outbox.shift();
       storeOutbox();
-      sending = false;
       backoff = 2000;
-      if (result.ok) done(op, result.json);
+      if (result.state === "saved") {
+        release();
+        done(op, result.json);
+      } else {
+        refused(op, result.message);
+      }
       send();
     }, function () {
-      sending = false;
-      window.clearTimeout(retryTimer);
-      retryTimer = window.setTimeout(send, backoff);
-      backoff = Math.min(backoff * 2, 30000);
+      sending = false; // offline or the network dropped: kept, and tried again
+      retryLater();
     });
   }
 
@@ -161,16 +231,21 @@
     }
   }
 
-  window.addEventListener("online", function () { backoff = 2000; send(); });
+  function retryNow() {
+    if (sending || !outbox.length) return;
+    backoff = 2000;
+    send();
+  }
+  window.addEventListener("online", retryNow);
+  // Back from logging in again in another tab, or from the lock screen.
+  window.addEventListener("focus", retryNow);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") retryNow();
+  });
   window.addEventListener("pagehide", function () {
     // Whatever is still waiting goes out with the page; the copy in localStorage is sent
-    // again on the next visit, which the server recognises by id.
-    outbox.forEach(function (op) {
-      var body = new FormData();
-      Object.keys(op.body || {}).forEach(function (key) { body.append(key, op.body[key]); });
-      fetch(urlFor(op), { method: "POST", body: body, keepalive: true, credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf, Accept: "application/json" } }).catch(function () {});
-    });
+    // again on the next visit (app.js, on any page), which the server recognises by id.
+    outbox.forEach(function (op) { post(op, true).catch(function () {}); });
   });
 
   // Showing the answer ----------------------------------------------------------------------
@@ -179,14 +254,18 @@
     player.dispatchEvent(new CustomEvent("cues:say", { detail: text }));
   }
 
-  function showToast(label, message, tone, undoable) {
+  function showToast(label, message, tone, undoable, lasts) {
     window.clearTimeout(toastTimer);
+    holding = false;
     el.toastLabel.textContent = label;
     el.toastMessage.textContent = message;
     el.toast.setAttribute("data-tone", tone);
     el.toastUndo.hidden = !undoable;
     el.toast.hidden = false;
-    toastTimer = window.setTimeout(function () { el.toast.hidden = true; }, undoable ? UNDO_MS : 2500);
+    toastTimer = window.setTimeout(function () {
+      el.toast.hidden = true;
+      if (held) hold(held);
+    }, lasts || (undoable ? UNDO_MS : 2500));
   }
 
   function openPause(cue, prompt) {
@@ -200,9 +279,48 @@
     say(prompt.message);
   }
 
+  // A save that keeps failing for a reason the parent can fix says so until it goes through.
+  function hold(message) {
+    held = message;
+    // Not over a cue's own answer (its undo) or the pause: shown when that goes.
+    if (pausedBy || (!el.toast.hidden && !holding)) return;
+    holding = true;
+    window.clearTimeout(toastTimer);
+    el.toastLabel.textContent = "";
+    el.toastMessage.textContent = message;
+    el.toast.setAttribute("data-tone", "gentle");
+    el.toastUndo.hidden = true;
+    el.toast.hidden = false;
+  }
+
+  function release() {
+    held = null;
+    if (!holding) return;
+    holding = false;
+    el.toast.hidden = true;
+  }
+
+  // The server will never take this one: the parent was told "noted", so say it was not saved.
+  function refused(op, message) {
+    var cue = logged.find(function (c) { return c.id === op.id; });
+    if (op.type === "cue") {
+      if (cue) cue.undone = true; // no longer counts toward the rules here
+      outbox = outbox.filter(function (other) { return other.id !== op.id; }); // its undo, its answer
+      storeOutbox();
+    }
+    var label = op.type === "cue" && cue ? words.notSaved + ": " + config.cues[cue.kind].label : words.notSaved;
+    showToast(label, message, "gentle", false, 8000);
+    say(message);
+    if (op.type === "respond" && op.body.response === "end") {
+      // The player is already showing "saving": let the server's page say where things stand.
+      window.setTimeout(function () { window.location.reload(); }, 4000);
+    }
+  }
+
   function closePause() {
     el.pause.hidden = true;
     pausedBy = null;
+    if (held && el.toast.hidden) hold(held);
   }
 
   function flash(button) {
@@ -256,7 +374,8 @@
     target.cue.undone = true;
     closePause();
     var waiting = outbox.findIndex(function (op) { return op.type === "cue" && op.id === target.id; });
-    if (waiting > 0 || (waiting === 0 && !sending)) {
+    // A cue sent already may have been stored even if no answer came back: undo it there too.
+    if (waiting >= 0 && !outbox[waiting].tried) {
       outbox.splice(waiting, 1); // never sent: nothing to take back on the server
       storeOutbox();
     } else {

@@ -243,3 +243,39 @@ def test_on_a_landscape_phone_the_step_cues_and_controls_all_fit(
     finally:
         _close(context, page)
     assert not page.problems, page.problems
+
+
+def test_cues_tapped_while_logged_out_wait_and_are_saved_after_logging_in_again(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    user, _baby = parent_and_baby
+    baby = start_player(page, live_server, parent_and_baby, routine)
+    session = MassageSession.objects.get(baby=baby)
+    page.context.clear_cookies()  # logged out elsewhere, or the login expired
+    with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 401):
+        tap(page, "Smiling")
+    toast = page.locator("[data-cue-toast]")
+    page.clock.run_for(11_000)  # the cue's own answer (and its undo) first, then why it waits
+    expect(toast).to_contain_text("Not saved yet: log in again to save your cues.")
+    outbox = page.evaluate(f"localStorage.getItem('gentle-hands-cues-{session.pk}')")
+    assert '"smiling"' in outbox
+    assert not CueEvent.objects.filter(session=session).exists()
+    page.problems.clear()  # the 401s above were expected
+
+    # Logging in again in another tab gives new cookies; back on the player, the cue goes out.
+    log_in(page, live_server, user)
+    other = page.context.new_page()
+    other.goto("/")
+    other.close()
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    assert wait_until(page, lambda: CueEvent.objects.filter(session=session).count() == 1)
+    expect(toast).to_be_hidden()
+    page.wait_for_function(f"localStorage.getItem('gentle-hands-cues-{session.pk}') === null")
+    assert CueEvent.objects.get(session=session).kind == "smiling"
+    # player.js still sends its progress with the token read at page load: refused here (403).
+    page.goto("about:blank")
+    page.wait_for_timeout(300)
+    page.problems[:] = [
+        p for p in page.problems if not p.startswith("403 ") or "/progress/" not in p
+    ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cues import rules, services
 from cues.models import CueEvent, Response
+from sessions import services as session_services
 from sessions.models import MassageSession, Outcome
 from tests.factories import (
     BabyFactory,
@@ -326,7 +327,7 @@ def test_a_time_just_before_the_start_counts_as_the_start(as_parent, session, st
 
 
 def test_finished_session_takes_no_new_cues(as_parent, session, steps):
-    session.finish(outcome=Outcome.COMPLETED)
+    session.finish(outcome=Outcome.COMPLETED, at=timezone.now() - timedelta(minutes=1))
     response = as_parent.post(create_url(session), cue_data(steps[0]), **JSON)
     assert response.status_code == 409
     assert "has ended" in response.json()["errors"]["__all__"][0]
@@ -348,6 +349,247 @@ def test_a_caregiver_logs_cues_too(client, session, steps, caregiver):
     client.force_login(caregiver)
     assert client.post(create_url(session), cue_data(steps[0]), **JSON).status_code == 201
     assert CueEvent.objects.get().recorded_by == caregiver
+
+
+# -- Logged out, or a stale CSRF token: never an answer the player could take for "saved" ----------
+
+
+@pytest.mark.parametrize("endpoint", ["create", "undo", "respond"])
+def test_a_logged_out_save_answers_401_in_json(client, cue, session, steps, endpoint):
+    url, data = {
+        "create": (create_url(session), cue_data(steps[0])),
+        "undo": (undo_url(cue), {}),
+        "respond": (respond_url(cue), {"response": "end"}),
+    }[endpoint]
+    before = rows()
+    response = client.post(url, data, **JSON)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "Not saved yet: log in again to save your cues."}
+    assert rows() == before
+    assert fresh(session).is_running
+
+
+def test_a_logged_out_plain_form_still_goes_to_log_in(client, session, steps):
+    response = client.post(create_url(session), cue_data(steps[0]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert not CueEvent.objects.exists()
+
+
+@pytest.fixture
+def strict(parent, session):
+    """A client that checks CSRF as a browser's requests are checked, with a token from a page."""
+    http = Client(enforce_csrf_checks=True)
+    http.force_login(parent)
+    http.get(reverse("sessions:session-player", args=[session.pk]))
+    return http
+
+
+def test_a_stale_csrf_token_answers_403_in_json_and_stores_nothing(strict, session, steps):
+    response = strict.post(
+        create_url(session), cue_data(steps[0]), HTTP_X_CSRFTOKEN="x" * 32, **JSON
+    )
+    assert response.status_code == 403
+    assert response.json() == {"error": "This page has expired. Reload it, then try again."}
+    assert not CueEvent.objects.exists()
+
+
+def test_the_current_csrf_token_is_accepted(strict, session, steps):
+    token = strict.cookies["csrftoken"].value
+    response = strict.post(create_url(session), cue_data(steps[0]), HTTP_X_CSRFTOKEN=token, **JSON)
+    assert response.status_code == 201
+    assert CueEvent.objects.count() == 1
+
+
+def test_without_javascript_a_csrf_failure_is_still_a_page(strict, session, steps):
+    response = strict.post(create_url(session), cue_data(steps[0]))
+    assert response.status_code == 403
+    assert "application/json" not in response["Content-Type"]
+    assert "This page has expired" in response.content.decode()
+    assert not CueEvent.objects.exists()
+
+
+# -- Cues that arrive after the massage ended ------------------------------------------------------
+
+
+def test_a_cue_tapped_just_before_the_end_that_arrives_after_it_is_stored(
+    as_parent, session, steps
+):
+    ended = timezone.now() - timedelta(seconds=20)
+    session.finish(outcome=Outcome.COMPLETED, at=ended)
+    at = ended - timedelta(seconds=2)
+    response = as_parent.post(create_url(session), cue_data(steps[2], at=at.isoformat()), **JSON)
+    assert response.status_code == 201
+    assert CueEvent.objects.get().at == at
+
+
+def test_a_cue_a_moment_after_the_end_is_stored_at_the_end(as_parent, session, steps):
+    ended = timezone.now() - timedelta(seconds=40)
+    session.finish(outcome=Outcome.COMPLETED, at=ended)
+    at = ended + timedelta(seconds=services.LATE_CUE_ALLOWANCE.total_seconds())
+    response = as_parent.post(create_url(session), cue_data(steps[2], at=at.isoformat()), **JSON)
+    assert response.status_code == 201
+    assert CueEvent.objects.get().at == ended
+
+
+def test_a_cue_after_the_allowance_is_refused_with_a_reason(as_parent, session, steps):
+    ended = timezone.now() - timedelta(seconds=40)
+    session.finish(outcome=Outcome.COMPLETED, at=ended)
+    at = ended + services.LATE_CUE_ALLOWANCE + timedelta(seconds=1)
+    response = as_parent.post(create_url(session), cue_data(steps[2], at=at.isoformat()), **JSON)
+    assert response.status_code == 409
+    assert response.json()["errors"]["__all__"] == [
+        "This massage has ended: cues can't be added to it any more."
+    ]
+    assert not CueEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cue_logged_before_the_end_by_the_other_caregiver_is_stored_after_it():
+    """Committed for real (PostgreSQL too): one phone ends the massage, the other's cue follows."""
+    family_parent = MembershipFactory()
+    partner = MembershipFactory(family=family_parent.family, role="caregiver")
+    baby = BabyFactory(family=family_parent.family)
+    routine = routine_with_areas(["legs", "arms"])
+    step = routine.steps.order_by("order").last()
+    session = MassageSessionFactory(
+        routine=routine,
+        baby=baby,
+        started_by=family_parent.user,
+        started_at=timezone.now() - timedelta(minutes=8),
+    )
+    tapped = timezone.now() - timedelta(seconds=3)
+    session_services.session_finish(session=session, outcome=Outcome.COMPLETED)
+
+    http = Client()
+    http.force_login(partner.user)
+    data = cue_data(step, "cooing", at=tapped.isoformat(), sent_at=timezone.now().isoformat())
+    response = http.post(create_url(session), data, **JSON)
+    assert response.status_code == 201
+    again = http.post(create_url(session), data, **JSON)
+    assert again.status_code == 200
+    cue = CueEvent.objects.get(session=session)
+    assert cue.recorded_by == partner.user
+    assert abs(cue.at - tapped) < timedelta(seconds=2)
+    assert MassageSession.objects.get(pk=session.pk).outcome == Outcome.COMPLETED
+
+
+# -- The phone's clock -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "skew", [timedelta(minutes=-10), timedelta(minutes=10)], ids=["behind", "ahead"]
+)
+def test_a_skewed_phone_clock_is_corrected_by_the_time_of_sending(as_parent, session, steps, skew):
+    tapped = timezone.now() - timedelta(seconds=20)
+    data = cue_data(
+        steps[0],
+        at=(tapped + skew).isoformat(),
+        sent_at=(timezone.now() + skew).isoformat(),
+    )
+    response = as_parent.post(create_url(session), data, **JSON)
+    assert response.status_code == 201
+    assert abs(CueEvent.objects.get().at - tapped) < timedelta(seconds=2)
+
+
+def test_a_resend_with_a_new_time_of_sending_is_the_same_cue(as_parent, session, steps):
+    skew = timedelta(minutes=-7)
+    tapped = timezone.now() - timedelta(seconds=30)
+    data = cue_data(steps[0], at=(tapped + skew).isoformat())
+    first = {**data, "sent_at": (timezone.now() + skew - timedelta(seconds=1)).isoformat()}
+    assert as_parent.post(create_url(session), first, **JSON).status_code == 201
+    later = {**data, "sent_at": (timezone.now() + skew + timedelta(seconds=1)).isoformat()}
+    again = as_parent.post(create_url(session), later, **JSON)
+    assert again.status_code == 200
+    assert CueEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("at", "sent_at", "message"),
+    [
+        (timedelta(minutes=5), timedelta(0), "This cue's time is in the future."),
+        (timedelta(hours=-2), timedelta(0), "This cue's time is before the massage began."),
+    ],
+    ids=["tapped-after-sending", "before-the-start"],
+)
+def test_absurd_times_are_still_refused_after_the_shift(
+    as_parent, session, steps, at, sent_at, message
+):
+    now = timezone.now()
+    data = cue_data(steps[0], at=(now + at).isoformat(), sent_at=(now + sent_at).isoformat())
+    response = as_parent.post(create_url(session), data, **JSON)
+    assert response.status_code == 400
+    assert response.json()["errors"]["at"] == [message]
+    assert not CueEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("at", "sent_at", "field"),
+    [
+        ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "at"),
+        ("9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "at"),
+        (None, "soon", "sent_at"),
+    ],
+    ids=["far-past", "far-future", "sent-at-text"],
+)
+def test_times_out_of_range_are_a_400_not_a_500(as_parent, session, steps, at, sent_at, field):
+    data = cue_data(steps[0], sent_at=sent_at)
+    if at:
+        data["at"] = at
+    response = as_parent.post(create_url(session), data, **JSON)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not CueEvent.objects.exists()
+
+
+# -- A cue id used again ---------------------------------------------------------------------------
+
+
+def test_same_id_a_second_apart_is_the_same_cue(as_parent, session, steps):
+    at = session.started_at + timedelta(seconds=100)
+    data = cue_data(steps[0], at=at.isoformat())
+    assert as_parent.post(create_url(session), data, **JSON).status_code == 201
+    nudged = {**data, "at": (at + timedelta(seconds=1)).isoformat()}
+    assert as_parent.post(create_url(session), nudged, **JSON).status_code == 200
+    assert CueEvent.objects.get().at == at
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"at": timedelta(seconds=60)}, {"note": "A different note"}],
+    ids=["other-time", "other-note"],
+)
+def test_same_id_with_another_time_or_note_is_refused(as_parent, session, steps, change):
+    at = session.started_at + timedelta(seconds=100)
+    data = cue_data(steps[0], at=at.isoformat(), note="Loved it")
+    as_parent.post(create_url(session), data, **JSON)
+    before = rows()
+    changed = {**data, **change}
+    if "at" in change:
+        changed["at"] = (at + change["at"]).isoformat()
+    response = as_parent.post(create_url(session), changed, **JSON)
+    assert response.status_code == 409
+    assert "already used" in response.json()["errors"]["__all__"][0]
+    assert rows() == before
+
+
+def test_a_resend_without_the_note_added_since_is_the_same_cue(as_parent, session, steps):
+    at = session.started_at + timedelta(seconds=100)
+    data = cue_data(steps[0], at=at.isoformat())
+    as_parent.post(create_url(session), data, **JSON)
+    services.cue_set_note(cue=CueEvent.objects.get(), note="Added on the review page")
+    assert as_parent.post(create_url(session), data, **JSON).status_code == 200
+    assert CueEvent.objects.get().note == "Added on the review page"
+
+
+def test_a_plain_form_sent_twice_a_minute_apart_is_one_cue(as_parent, session, steps):
+    data = cue_data(steps[0])
+    assert as_parent.post(create_url(session), data).status_code == 302
+    CueEvent.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    CueEvent.objects.update(at=timezone.now() - timedelta(minutes=1))
+    assert as_parent.post(create_url(session), data).status_code == 302
+    assert CueEvent.objects.count() == 1
 
 
 # -- Without JavaScript ----------------------------------------------------------------------------
@@ -410,7 +652,7 @@ def test_without_javascript_an_error_is_a_4xx_page_with_its_message_and_a_way_ba
 
 
 def test_without_javascript_a_finished_session_says_so(as_parent, session, steps):
-    session.finish(outcome=Outcome.COMPLETED)
+    session.finish(outcome=Outcome.COMPLETED, at=timezone.now() - timedelta(minutes=1))
     response = as_parent.post(create_url(session), cue_data(steps[0]))
     assert response.status_code == 409
     assert "This massage has ended: cues can&#x27;t be added to it any more." in (
@@ -469,7 +711,12 @@ def test_undo_without_javascript(as_parent, cue, session):
 
 def test_resending_an_undone_cue_does_not_bring_it_back(as_parent, cue):
     as_parent.post(undo_url(cue), **JSON)
-    data = {"client_id": str(cue.client_id), "kind": cue.kind, "step": cue.step_id}
+    data = {
+        "client_id": str(cue.client_id),
+        "kind": cue.kind,
+        "step": cue.step_id,
+        "at": cue.at.isoformat(),
+    }
     response = as_parent.post(create_url(cue.session), data, **JSON)
     assert response.status_code == 200
     assert response.json()["created"] is False
@@ -536,10 +783,14 @@ def test_comfort_without_javascript_goes_back_to_the_player(as_parent, cue, sess
     assert response.url == reverse("sessions:session-player", args=[session.pk])
 
 
-def test_ending_a_massage_that_already_ended_keeps_its_outcome(as_parent, cue, session):
+def test_ending_a_massage_that_already_ended_is_refused_and_keeps_its_outcome(
+    as_parent, cue, session
+):
     session.finish(outcome=Outcome.COMPLETED, reason="All done")
     response = as_parent.post(respond_url(cue), {"response": "end"}, **JSON)
-    assert response.status_code == 200
+    assert response.status_code == 409
+    assert "has ended" in response.json()["errors"]["__all__"][0]
+    assert fresh(cue).response == ""
     session = fresh(session)
     assert (session.outcome, session.end_reason) == (Outcome.COMPLETED, "All done")
 
@@ -560,6 +811,69 @@ def test_responding_to_an_undone_cue_is_refused(as_parent, cue, session):
     assert response.json()["errors"]["__all__"] == ["This cue was undone."]
     assert fresh(cue).response == ""
     assert fresh(session).is_running
+
+
+def test_the_same_answer_again_after_the_end_is_harmless(as_parent, cue, session):
+    assert as_parent.post(respond_url(cue), {"response": "end"}, **JSON).status_code == 200
+    ended = fresh(session)
+    again = as_parent.post(respond_url(cue), {"response": "end"}, **JSON)
+    assert again.status_code == 200
+    assert again.json()["next"] == reverse("sessions:session-summary", args=[session.pk])
+    assert (fresh(session).ended_at, fresh(session).outcome) == (
+        ended.ended_at,
+        Outcome.BABY_LED_END,
+    )
+
+
+def test_the_same_comfort_again_after_the_massage_completed_is_harmless(as_parent, cue, session):
+    as_parent.post(respond_url(cue), {"response": "comfort"}, **JSON)
+    session.finish(outcome=Outcome.COMPLETED)
+    response = as_parent.post(respond_url(cue), {"response": "comfort"}, **JSON)
+    assert response.status_code == 200
+    assert fresh(cue).response == Response.COMFORT
+
+
+@pytest.mark.parametrize(
+    ("kind", "choice"),
+    [("smiling", "end"), ("smiling", "comfort"), ("frowning", "end")],
+    ids=["happy-end", "happy-comfort", "one-subtle-cue"],
+)
+def test_an_answer_to_a_cue_that_asked_for_no_pause_is_refused(as_parent, session, kind, choice):
+    cue = CueEventFactory(session=session, kind=kind, recorded_by=session.started_by)
+    response = as_parent.post(respond_url(cue), {"response": choice}, **JSON)
+    assert response.status_code == 409
+    assert response.json()["errors"]["__all__"] == [
+        "This cue did not ask for a pause, so there is nothing to answer."
+    ]
+    assert fresh(cue).response == ""
+    assert fresh(session).is_running
+
+
+def test_a_subtle_cue_in_a_cluster_may_be_answered(as_parent, session):
+    CueEventFactory(session=session, kind="frowning", seconds_into_session=100)
+    second = CueEventFactory(session=session, kind="yawning", seconds_into_session=130)
+    response = as_parent.post(respond_url(second), {"response": "end"}, **JSON)
+    assert response.status_code == 200
+    assert fresh(session).outcome == Outcome.BABY_LED_END
+
+
+@pytest.mark.parametrize(
+    ("choice", "headers"),
+    [("end", JSON), ("end", {}), ("skip_area", {})],
+    ids=["end-json", "end-plain-form", "skip-plain-form"],
+)
+def test_a_session_change_refused_under_the_lock_is_a_409_and_nothing_is_kept(
+    as_parent, cue, session, monkeypatch, choice, headers
+):
+    def refuse(**kwargs):
+        raise session_services.SessionError("This massage has already ended.")
+
+    monkeypatch.setattr(session_services, "session_finish", refuse)
+    monkeypatch.setattr(session_services, "session_move", refuse)
+    response = as_parent.post(respond_url(cue), {"response": choice}, **headers)
+    assert response.status_code == 409
+    assert "This massage has already ended." in response.content.decode()
+    assert fresh(cue).response == ""
 
 
 def test_respond_by_another_family_is_not_found(client, cue, session, outsider):
@@ -655,6 +969,61 @@ def test_two_caregivers_logging_at_once_store_every_cue_exactly_once():
     recorders = set(stored.values_list("recorded_by", flat=True))
     assert recorders == {family_parent.user.pk, partner.user.pk}
     assert MassageSession.objects.get(pk=session.pk).is_running
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("rounds", [8])
+def test_ending_from_both_phones_at_once_ends_it_once_and_never_fails(rounds):
+    """One caregiver completes the massage while the other answers a pause with "end"."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so nothing races")
+    family_parent = MembershipFactory()
+    partner = MembershipFactory(family=family_parent.family, role="caregiver")
+    baby = BabyFactory(family=family_parent.family)
+    routine = routine_with_areas(["legs", "arms"])
+    for _round in range(rounds):
+        session = MassageSessionFactory(routine=routine, baby=baby, started_by=family_parent.user)
+        cue = CueEventFactory(session=session, kind="crying", recorded_by=partner.user)
+        barrier = threading.Barrier(2)
+        statuses, failures = [], []
+
+        def complete(session=session, barrier=barrier, failures=failures):
+            try:
+                barrier.wait(timeout=10)
+                session_services.session_finish(session=session, outcome=Outcome.COMPLETED)
+            except session_services.SessionError:
+                pass
+            except Exception as error:
+                failures.append(repr(error))
+            finally:
+                connection.close()
+
+        def answer(cue=cue, barrier=barrier, statuses=statuses, failures=failures):
+            http = Client()
+            http.force_login(partner.user)
+            try:
+                barrier.wait(timeout=10)
+                statuses.append(
+                    http.post(respond_url(cue), {"response": "end"}, **JSON).status_code
+                )
+            except Exception as error:
+                failures.append(repr(error))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=complete), threading.Thread(target=answer)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert failures == []
+        ended = MassageSession.objects.get(pk=session.pk)
+        stored = CueEvent.objects.get(pk=cue.pk).response
+        assert statuses in ([200], [409])
+        if statuses == [200]:
+            assert (ended.outcome, stored) == (Outcome.BABY_LED_END, Response.END)
+        else:
+            assert (ended.outcome, stored) == (Outcome.COMPLETED, "")
 
 
 def test_a_massage_left_running_for_hours_refuses_cues_with_a_true_reason(
