@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from massage.models import Baby, Family, Invitation, Membership, User
+from massage import library
+from massage.forms import StepForm
+from massage.models import Baby, Family, FocusTag, Invitation, Membership, Routine, Step, User
 
 
 @admin.register(User)
@@ -65,3 +70,160 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["family"]
     readonly_fields = ["token_digest", "accepted_by", "accepted_at"]
     raw_id_fields = ["family", "invited_by"]
+
+
+# -- The routine library -------------------------------------------------------------------------
+
+# The step form of the studio, so the admin checks amounts, photos and narration the same way.
+STEP_FIELDS = [
+    "order",
+    *StepForm.Meta.fields,
+    "photo",
+    "remove_photo",
+    "narration",
+    "remove_narration",
+    "files",
+]
+
+
+# Declared on StepForm rather than model fields ("narration" would clash with the model's own).
+FORM_ONLY_FIELDS = {"photo", "remove_photo", "narration", "remove_narration"}
+
+
+def _model_fields(model_admin, request, obj, kwargs):
+    """The form factory's kwargs with only model fields named (None still means "the form's")."""
+    if "fields" not in kwargs:
+        kwargs["fields"] = flatten_fieldsets(model_admin.get_fieldsets(request, obj))
+    if kwargs["fields"] is not None:
+        kwargs["fields"] = [name for name in kwargs["fields"] if name not in FORM_ONLY_FIELDS]
+    return kwargs
+
+
+def _save_step(form) -> None:
+    cleaned = form.cleaned_data
+    library.step_save(
+        step=form.instance,
+        photo=cleaned.get("photo"),
+        remove_photo=cleaned.get("remove_photo"),
+        narration=cleaned.get("narration"),
+        remove_narration=cleaned.get("remove_narration"),
+    )
+
+
+@admin.display(description=_("files"))
+def step_files(step):
+    links = [
+        (label, field.url)
+        for label, field in [(_("photo"), step.photo_large), (_("narration"), step.narration)]
+        if field
+    ]
+    if not links:
+        return "—"
+    return format_html_join(" · ", '<a href="{1}">{0}</a>', links)
+
+
+class AuthorKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("library", _("Library")), ("instructor", _("Instructor's"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "library":
+            return queryset.filter(author__isnull=True)
+        if self.value() == "instructor":
+            return queryset.filter(author__isnull=False)
+        return queryset
+
+
+class StepInline(admin.StackedInline):
+    model = Step
+    form = StepForm
+    fields = STEP_FIELDS
+    readonly_fields = ["files"]
+    extra = 0
+
+    files = staticmethod(step_files)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **_model_fields(self, request, obj, kwargs))
+
+
+@admin.register(Routine)
+class RoutineAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "author", "published", "follows_seed", "updated_at"]
+    list_filter = [AuthorKindFilter, "published", "follows_seed", "focus"]
+    list_select_related = ["author"]
+    search_fields = ["title", "slug", "author__email"]
+    raw_id_fields = ["author", "copied_from"]
+    inlines = [StepInline]
+
+    def save_model(self, request, obj, form, change):
+        # Any admin save of a library routine keeps it from the seed loader (see library_load),
+        # unless the admin just changed that very box.
+        if obj.is_library and "follows_seed" not in form.changed_data:
+            obj.follows_seed = False
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Step:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for step in formset.deleted_objects:
+            library.step_delete(step=step, renumber=False)
+        for step_form in formset.saved_forms:
+            _save_step(step_form)
+        return None
+
+    def delete_model(self, request, obj):
+        library.routine_delete(routine=obj)
+
+    def delete_queryset(self, request, queryset):
+        for routine in queryset:
+            library.routine_delete(routine=routine)
+
+
+@admin.register(Step)
+class StepAdmin(admin.ModelAdmin):
+    form = StepForm
+    fields = ["routine", *STEP_FIELDS]
+    readonly_fields = ["files"]
+    list_display = ["__str__", "routine", "body_area", "has_photo"]
+    list_filter = ["body_area", "routine__published"]
+    list_select_related = ["routine"]
+    search_fields = ["stroke", "routine__title", "routine__slug"]
+    raw_id_fields = ["routine"]
+
+    files = staticmethod(step_files)
+
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, **_model_fields(self, request, obj, kwargs))
+
+    def save_model(self, request, obj, form, change):
+        _save_step(form)
+        if obj.routine.is_library:
+            Routine.objects.filter(pk=obj.routine_id).update(follows_seed=False)
+
+    def delete_model(self, request, obj):
+        library.step_delete(step=obj)
+
+    def delete_queryset(self, request, queryset):
+        for step in queryset:
+            library.step_delete(step=step)
+
+
+@admin.register(FocusTag)
+class FocusTagAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "routine_count"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(routine_count=Count("routines"))
+
+    @admin.display(description=_("name"))
+    def name(self, tag):
+        return tag.get_slug_display()
+
+    @admin.display(description=_("routines"), ordering="routine_count")
+    def routine_count(self, tag):
+        return tag.routine_count

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from massage.models import Baby, Family, Focus, FocusTag, Invitation, Routine, Step
@@ -159,10 +160,34 @@ class StepForm(forms.ModelForm):
             "repetitions": _("…or a number of strokes, with the seconds each one takes."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 1 at least: a 0 would otherwise pass as "no amount" and only fail in the database.
+        limits = {
+            "seconds": _("Between 1 and %(max)d seconds.") % {"max": MAX_STEP_SECONDS},
+            "repetitions": _("Between 1 and %(max)d repetitions.") % {"max": MAX_REPETITIONS},
+            "seconds_per_repetition": _("Between 1 and %(max)d seconds.")
+            % {"max": MAX_SECONDS_PER_REPETITION},
+        }
+        maxima = {
+            "seconds": MAX_STEP_SECONDS,
+            "repetitions": MAX_REPETITIONS,
+            "seconds_per_repetition": MAX_SECONDS_PER_REPETITION,
+        }
+        for name, message in limits.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = 1, maxima[name]
+            field.widget.attrs.update(min=1, max=maxima[name])
+            field.validators = [
+                MinValueValidator(1, message=message),
+                MaxValueValidator(maxima[name], message=message),
+            ]
+
     def clean(self):
         cleaned = super().clean()
+        if {"seconds", "repetitions", "seconds_per_repetition"} & set(self.errors):
+            return cleaned  # a number out of range: that field's own message says enough
         seconds, reps = cleaned.get("seconds"), cleaned.get("repetitions")
-        per_rep = cleaned.get("seconds_per_repetition")
         if seconds and reps:
             raise forms.ValidationError(
                 _("Give either seconds or repetitions, not both."), code="both_amounts"
@@ -172,25 +197,10 @@ class StepForm(forms.ModelForm):
                 _("Give the step a time in seconds or a number of repetitions."),
                 code="no_amount",
             )
-        if seconds and not 1 <= seconds <= MAX_STEP_SECONDS:
+        if reps and not cleaned.get("seconds_per_repetition"):
             self.add_error(
-                "seconds", _("Between 1 and %(max)d seconds.") % {"max": MAX_STEP_SECONDS}
+                "seconds_per_repetition", _("How long does one repetition take, roughly?")
             )
-        if reps:
-            if not 1 <= reps <= MAX_REPETITIONS:
-                self.add_error(
-                    "repetitions",
-                    _("Between 1 and %(max)d repetitions.") % {"max": MAX_REPETITIONS},
-                )
-            if not per_rep:
-                self.add_error(
-                    "seconds_per_repetition", _("How long does one repetition take, roughly?")
-                )
-            elif not 1 <= per_rep <= MAX_SECONDS_PER_REPETITION:
-                self.add_error(
-                    "seconds_per_repetition",
-                    _("Between 1 and %(max)d seconds.") % {"max": MAX_SECONDS_PER_REPETITION},
-                )
         if seconds:
             cleaned["seconds_per_repetition"] = None
         return cleaned

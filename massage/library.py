@@ -1,9 +1,11 @@
 """Writes to the routine library: loading the seed routines and instructors' authoring."""
 
 import secrets
+from contextlib import contextmanager
+from functools import partial
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.text import slugify
 
 from massage.library_seed import LIBRARY
@@ -29,9 +31,23 @@ def library_load(routines=LIBRARY) -> dict:
 
     Only library routines (no author) are touched: an instructor's copy has its own slug and is
     never overwritten.
+
+    Admin edits win. A library routine that still follows the seed (``follows_seed``, the
+    default) is reset to the seed data on every load, steps and all, so fixes to the seed reach
+    every site. Saving a library routine in the admin unticks ``follows_seed``: from then on the
+    loader leaves that routine and its steps alone (counted as "kept") and the admin's text is
+    never silently undone. Ticking the box again in the admin hands the routine back to the seed,
+    which resets it on the next load. One flag per routine, no field-by-field merging: what a
+    site shows is either exactly the seed or exactly what its admin wrote.
     """
-    counts = {"created": 0, "updated": 0}
+    counts = {"created": 0, "updated": 0, "kept": 0}
+    kept = set(
+        Routine.objects.filter(author=None, follows_seed=False).values_list("slug", flat=True)
+    )
     for data in routines:
+        if data["slug"] in kept:
+            counts["kept"] += 1
+            continue
         defaults = {field: data[field] for field in ROUTINE_FIELDS}
         defaults["cautions"] = "\n".join(data.get("cautions", []))
         defaults["published"] = True
@@ -107,27 +123,70 @@ def next_step_order(routine: Routine) -> int:
     return (routine.steps.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
+def step_save(
+    *, step: Step, photo=None, remove_photo=False, narration=None, remove_narration=False
+) -> Step:
+    """Save a step with its new photo (a massage.uploads.ProcessedPhoto) and narration, if any.
+
+    All or nothing: if anything fails, the database keeps the step as it was, the files just
+    written are deleted again and the step's old files stay. Files the step lets go of are
+    deleted only once the transaction has committed. A new step (no order yet) goes last.
+    """
+    with _new_files_removed_on_error(step), transaction.atomic():
+        if step.order is None:
+            # Lock the routine so two steps added at once can't both take the same next order.
+            Routine.objects.select_for_update().filter(pk=step.routine_id).get()
+            step.order = next_step_order(step.routine)
+        step.save()
+        if photo:
+            step_set_photo(step=step, photo=photo)
+        elif remove_photo:
+            step_clear_photo(step=step)
+        if narration:
+            step_set_narration(step=step, audio=narration, extension=narration.narration_format)
+        elif remove_narration:
+            step_clear_narration(step=step)
+        step.routine.save(update_fields=["updated_at"])
+    return step
+
+
 @transaction.atomic
-def step_move(*, step: Step, offset: int) -> None:
-    """Swap a step with its neighbour (offset -1: earlier, +1: later). At the ends, nothing."""
+def step_move(*, step: Step, offset: int) -> int:
+    """Swap a step with its neighbour (offset -1: earlier, +1: later). At the ends, nothing.
+
+    Returns the step's position afterwards.
+    """
     siblings = list(
         Step.objects.select_for_update().filter(routine_id=step.routine_id).order_by("order")
     )
     index = next(i for i, s in enumerate(siblings) if s.pk == step.pk)
     target = index + offset
     if not 0 <= target < len(siblings):
-        return
+        return index + 1
     siblings[index], siblings[target] = siblings[target], siblings[index]
     _renumber(siblings)
+    return target + 1
 
 
 @transaction.atomic
-def step_delete(*, step: Step) -> None:
+def step_delete(*, step: Step, renumber=True) -> None:
+    """Delete a step (and, once committed, its files); close the gap it leaves in the order."""
     routine_id = step.routine_id
+    names = _file_names(step)
     step.delete()
-    _renumber(
-        list(Step.objects.select_for_update().filter(routine_id=routine_id).order_by("order"))
-    )
+    _delete_unshared_files_on_commit(names)
+    if renumber:
+        _renumber(
+            list(Step.objects.select_for_update().filter(routine_id=routine_id).order_by("order"))
+        )
+
+
+@transaction.atomic
+def routine_delete(*, routine: Routine) -> None:
+    """Delete a routine with its steps and, once committed, the files no copy still uses."""
+    names = [name for step in routine.steps.all() for name in _file_names(step)]
+    routine.delete()
+    _delete_unshared_files_on_commit(names)
 
 
 def _renumber(steps: list[Step]) -> None:
@@ -141,47 +200,97 @@ def _renumber(steps: list[Step]) -> None:
     Step.objects.bulk_update(steps, ["order"])
 
 
+# Only call these inside step_save (or another atomic block that removes new files on error).
+
+
 def step_set_photo(*, step: Step, photo) -> None:
-    """Store the renditions of a processed photo (massage.uploads.ProcessedPhoto) on a step."""
+    """Store the renditions of a processed photo (massage.uploads.ProcessedPhoto) on a step.
+
+    A photo narrower than the smallest rendition has just one: both fields then name one file.
+    """
     renditions = photo.renditions
     small, large = renditions[0], renditions[-1]
-    old = [step.photo_small.name, step.photo_large.name]
-    step.photo_small.save(small.content.name, small.content, save=False)
+    old = _photo_names(step)
     step.photo_large.save(large.content.name, large.content, save=False)
+    if small is large:
+        step.photo_small.name = step.photo_large.name
+    else:
+        step.photo_small.save(small.content.name, small.content, save=False)
     step.photo_width, step.photo_height = large.width, large.height
     step.save(update_fields=["photo_small", "photo_large", "photo_width", "photo_height"])
-    _delete_unshared_files(step, old)
+    _delete_unshared_files_on_commit(old)
 
 
 def step_clear_photo(*, step: Step) -> None:
-    old = [step.photo_small.name, step.photo_large.name]
+    old = _photo_names(step)
     step.photo_small = step.photo_large = ""
     step.photo_width = step.photo_height = None
     step.save(update_fields=["photo_small", "photo_large", "photo_width", "photo_height"])
-    _delete_unshared_files(step, old)
+    _delete_unshared_files_on_commit(old)
 
 
 def step_set_narration(*, step: Step, audio, extension: str) -> None:
     old = [step.narration.name]
     step.narration.save(f"narration.{extension}", audio, save=True)
-    _delete_unshared_files(step, old)
+    _delete_unshared_files_on_commit(old)
 
 
 def step_clear_narration(*, step: Step) -> None:
     old = [step.narration.name]
     step.narration = ""
     step.save(update_fields=["narration"])
-    _delete_unshared_files(step, old)
+    _delete_unshared_files_on_commit(old)
 
 
-def _delete_unshared_files(step: Step, names: list[str]) -> None:
-    """Remove files a step no longer uses, unless a copied routine still points at them."""
-    storage = step.photo_small.storage
-    for name in filter(None, names):
-        in_use = (
-            Step.objects.filter(photo_small=name).exists()
-            or Step.objects.filter(photo_large=name).exists()
-            or Step.objects.filter(narration=name).exists()
-        )
+FILE_FIELDS = ["photo_small", "photo_large", "narration"]
+
+
+def _photo_names(step: Step) -> list[str]:
+    return [step.photo_small.name, step.photo_large.name]
+
+
+def _file_names(step: Step) -> list[str]:
+    return [getattr(step, field).name for field in FILE_FIELDS]
+
+
+def _storage():
+    return Step._meta.get_field("narration").storage
+
+
+@contextmanager
+def _new_files_removed_on_error(step: Step):
+    """If the block fails, delete the files it wrote and point the step at its old ones again.
+
+    Wrap the transaction in this (not the other way round) so a failed commit counts too.
+    """
+    before = {field: getattr(step, field).name for field in FILE_FIELDS}
+    adding, order, size = step._state.adding, step.order, (step.photo_width, step.photo_height)
+    try:
+        yield
+    except BaseException:
+        written = set(_file_names(step)) - set(before.values())
+        for name in filter(None, written):
+            _storage().delete(name)
+        for field, name in before.items():
+            getattr(step, field).name = name
+        step.photo_width, step.photo_height = size
+        if adding:  # the row was rolled back: the step is unsaved again
+            step.pk, step.order, step._state.adding = None, order, True
+        raise
+
+
+def _delete_unshared_files_on_commit(names: list[str]) -> None:
+    names = [name for name in dict.fromkeys(names) if name]
+    if names:
+        transaction.on_commit(partial(_delete_unshared_files, names), robust=True)
+
+
+def _delete_unshared_files(names: list[str]) -> None:
+    """Remove files no step uses any more (a copied routine's steps may still point at them)."""
+    storage = _storage()
+    for name in names:
+        in_use = Step.objects.filter(
+            Q(photo_small=name) | Q(photo_large=name) | Q(narration=name)
+        ).exists()
         if not in_use:
             storage.delete(name)

@@ -160,14 +160,19 @@ LIBRARY: list[dict[str, Any]] = [
         ),
         "min_age_months": 0,
         "max_age_months": 2,
-        "focus": ["bonding"],
+        # Also the routine for babies born early, once home: the gentlest one, chosen by
+        # corrected age (DOMAIN.md section 5), after the family has asked the care team.
+        "focus": ["bonding", "preterm_home"],
         "uses_oil": False,
         "cautions": [
             "No oil or lotion on the skin in the first weeks.",
             "Leave out the tummy until the cord site has fully healed.",
             "The lightest touch: it can be done through clothes or while you hold your baby.",
             "Wait about 30 minutes after a feed.",
-            "Born early or unwell? Check with your clinician before you start.",
+            "Born early? Check with your baby's care team before you start, and go by your "
+            "baby's corrected age (counted from the due date).",
+            "Heart problems, seizures, jaundice, recent surgery or unwell? Ask your clinician "
+            "first.",
         ],
         "steps": [
             _permission(25),

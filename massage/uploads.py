@@ -13,6 +13,7 @@ Everything here is a pure function of the uploaded bytes: no models, no database
 from __future__ import annotations
 
 import io
+import math
 import struct
 import warnings
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms
 
 __all__ = [
     "NARRATION_FORMATS",
@@ -38,12 +39,15 @@ __all__ = [
     "ProcessedPhoto",
     "Rendition",
     "check_narration",
+    "narration_without_tags",
     "process_photo",
     "srcset",
 ]
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
+# 24 MP covers every phone camera's default mode; decoding is capped near the widest rendition,
+# so even the limit needs little memory.
+PHOTO_MAX_PIXELS = 24_000_000
 PHOTO_WIDTHS = (480, 960)
 PHOTO_WEBP_QUALITY = 80
 #: Pillow format names accepted, mapped to the name shown to people. Pillow reports JPEGs that
@@ -71,7 +75,7 @@ PHOTO_ERRORS = {
     "photo_too_many_pixels": _(
         "This photo has too many pixels. "
         "Please choose a photo of at most %(max_megapixels)s megapixels "
-        "(for example 8000 by 5000 pixels)."
+        "(for example 6000 by 4000 pixels)."
     ),
 }
 
@@ -287,11 +291,14 @@ def _open_checked(data: bytes) -> Image.Image:
         if not _COMPLETENESS_CHECKS[image_format](data):
             raise _photo_error("photo_invalid")
 
-        # verify() leaves the image unusable: open again and decode every pixel.
+        # verify() leaves the image unusable: open again and decode every pixel (of a JPEG, only
+        # as many as the widest rendition needs: its decoder can scale by 1/2, 1/4 or 1/8).
         try:
             image = Image.open(io.BytesIO(data))
             if image.format != image_format or image.size != (width, height):
                 raise _photo_error("photo_invalid")
+            if image_format in ("JPEG", "MPO"):
+                image.draft(None, _decode_size(image.size, _orientation(image)))
             image.load()
         except ValidationError:
             raise
@@ -300,6 +307,53 @@ def _open_checked(data: bytes) -> Image.Image:
         except _IMAGE_ERRORS as error:
             raise _photo_error("photo_invalid") from error
     return image
+
+
+# EXIF orientation → the transposition that makes the picture upright (as ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SIDEWAYS = {5, 6, 7, 8}
+# Modes Image.reduce() averages correctly (not palette indices or 1-bit pixels).
+_REDUCIBLE_MODES = {"L", "LA", "RGB", "RGBA", "CMYK", "I", "F"}
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        orientation = image.getexif().get(0x0112, 1)
+    except _IMAGE_ERRORS:  # unreadable EXIF: keep the picture as stored
+        return 1
+    return orientation if orientation in _UPRIGHT else 1
+
+
+def _decode_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """The stored size worth decoding: enough for the widest rendition once turned upright.
+
+    A sideways photo's upright width is its stored height, so the scale comes from that.
+    """
+    width, height = size
+    upright_width = height if orientation in _SIDEWAYS else width
+    scale = min(1.0, max(PHOTO_WIDTHS) / upright_width)
+    return max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))
+
+
+def _reduced(image: Image.Image, orientation: int) -> Image.Image:
+    """Shrink by a whole factor (cheap, box-averaged) to no less than twice the widest rendition.
+
+    Done before any colour conversion, so that works on a small copy. The final resize to
+    each rendition (Lanczos) keeps the quality.
+    """
+    upright_width = image.height if orientation in _SIDEWAYS else image.width
+    factor = upright_width // (2 * max(PHOTO_WIDTHS))
+    if factor < 2 or image.mode not in _REDUCIBLE_MODES:
+        return image
+    return image.reduce(factor)
 
 
 def _has_alpha(image: Image.Image) -> bool:
@@ -366,11 +420,11 @@ def process_photo(uploaded: Any) -> ProcessedPhoto:
     data = _read_photo(uploaded)
     image = _open_checked(data)
     try:
-        try:
-            upright = ImageOps.exif_transpose(image)
-        except _IMAGE_ERRORS:  # unreadable EXIF: keep the picture as stored
-            upright = image
         keep_alpha = image.format in ("PNG", "WEBP") and _has_alpha(image)
+        orientation = _orientation(image)
+        upright = _reduced(image, orientation)
+        if orientation in _UPRIGHT:
+            upright = upright.transpose(_UPRIGHT[orientation])
         try:
             upright = _to_srgb(upright, keep_alpha)
         except _IMAGE_ERRORS as error:
@@ -727,6 +781,53 @@ def check_narration(uploaded: Any) -> str:
     return audio_format
 
 
+# -- Removing tags ------------------------------------------------------------------------------
+
+
+def _mp3_without_tags(data: bytes) -> bytes:
+    """The MPEG frames only: no ID3v2 tag before them, no ID3v1 tag after them."""
+    f = io.BytesIO(data)
+    offset = 0
+    while data[offset : offset + 3] == b"ID3":
+        offset = _id3_end(f, offset)
+    start = offset
+    while start < len(data) and not _mpeg_frames_at(f, start, len(data)):
+        start += 1
+    end = len(data) - 128 if data[-128:-125] == b"TAG" else len(data)
+    return data[start:end] if start < end else data
+
+
+def _wav_without_tags(data: bytes) -> bytes:
+    """A WAV of just its "fmt " and "data" chunks (LIST/INFO, id3, bext… are dropped)."""
+    kept, pos = [], 12
+    while pos + 8 <= len(data) and len(kept) < 2:
+        chunk_id, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if chunk_id in (b"fmt ", b"data"):
+            body = data[pos + 8 : pos + 8 + size]
+            kept.append(chunk_id + len(body).to_bytes(4, "little") + body + b"\0" * (len(body) & 1))
+        pos += 8 + size + (size & 1)
+    body = b"WAVE" + b"".join(kept)
+    return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
+_TAG_STRIPPERS = {"mp3": _mp3_without_tags, "wav": _wav_without_tags}
+
+
+def narration_without_tags(uploaded: Any, audio_format: str) -> Any:
+    """A copy of a checked recording without the tags that may name people or places.
+
+    MP3 loses its ID3 tags and WAV every chunk but the sound's. OGG comments and M4A metadata
+    are kept for now: removing them means rewriting pages or box offsets.
+    """
+    strip = _TAG_STRIPPERS.get(audio_format)
+    if strip is None:
+        return uploaded
+    _rewind(uploaded)
+    content = ContentFile(strip(uploaded.read(NARRATION_MAX_BYTES + 1)), name=uploaded.name)
+    _rewind(uploaded)
+    return content
+
+
 # --------------------------------------------------------------------------------------------
 # Form fields
 # --------------------------------------------------------------------------------------------
@@ -757,8 +858,9 @@ class PhotoField(forms.FileField):
 class NarrationField(forms.FileField):
     """A file field that checks a narration recording by its content.
 
-    Cleans to the uploaded file itself, with the detected format (``"mp3"``, ``"ogg"``,
-    ``"m4a"`` or ``"wav"``) set as its ``narration_format`` attribute.
+    Cleans to the recording without its tags (see :func:`narration_without_tags`), with the
+    detected format (``"mp3"``, ``"ogg"``, ``"m4a"`` or ``"wav"``) set as its
+    ``narration_format`` attribute.
     """
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
@@ -771,5 +873,7 @@ class NarrationField(forms.FileField):
         uploaded = super().to_python(data)
         if uploaded is None:
             return None
-        uploaded.narration_format = check_narration(uploaded)
-        return uploaded
+        audio_format = check_narration(uploaded)
+        cleaned = narration_without_tags(uploaded, audio_format)
+        cleaned.narration_format = audio_format
+        return cleaned

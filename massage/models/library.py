@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from massage.bodymap import BODY_AREAS, MOTIONS
+from massage.uploads import PHOTO_WIDTHS, srcset
 
 MAX_STEP_SECONDS = 600
 MAX_REPETITIONS = 60
@@ -98,6 +99,14 @@ class Routine(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
     published = models.BooleanField(_("published"), default=False)
+    follows_seed = models.BooleanField(
+        _("follows the seed data"),
+        default=True,
+        help_text=_(
+            "Library routines only. While ticked, loading the library resets this routine to the "
+            "seed data; saving it in the admin unticks it, so the admin's edits are kept."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -190,6 +199,10 @@ class Step(models.Model):
                     )
                 ),
                 name="step_timed_or_counted",
+                violation_error_message=_(
+                    "Give the step either a time of 1 to 600 seconds, or 1 to 60 repetitions "
+                    "of 1 to 60 seconds each."
+                ),
             ),
         ]
 
@@ -205,3 +218,19 @@ class Step(models.Model):
     @property
     def has_photo(self):
         return bool(self.photo_large)
+
+    @property
+    def photo_srcset(self) -> str:
+        """The photo's renditions for ``<img srcset>``, each with its real width.
+
+        Renditions are never upscaled: the small one is at most the smallest rendition width
+        and the large one ``photo_width`` wide; a small original has only the one.
+        """
+        if not self.has_photo:
+            return ""
+        small_width = min(min(PHOTO_WIDTHS), self.photo_width)
+        if small_width == self.photo_width or self.photo_small.name == self.photo_large.name:
+            return srcset([(self.photo_large.url, self.photo_width)])
+        return srcset(
+            [(self.photo_small.url, small_width), (self.photo_large.url, self.photo_width)]
+        )

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -125,10 +124,7 @@ def routine_preview(request, routine_id):
 def routine_delete(request, routine_id):
     routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
     if request.method == "POST":
-        for step in routine.steps.all():
-            library.step_clear_photo(step=step)
-            library.step_clear_narration(step=step)
-        routine.delete()
+        library.routine_delete(routine=routine)
         messages.success(request, _("“%(title)s” was deleted.") % {"title": routine.title})
         return redirect("massage:studio")
     return render(request, "massage/routine_confirm_delete.html", {"routine": routine})
@@ -154,23 +150,24 @@ def _step_form(request, routine, step):
         return render(request, "massage/step_form.html", context)
     if not form.is_valid():
         return render(request, "massage/step_form.html", context, status=INVALID)
-    with transaction.atomic():
-        step = form.save(commit=False)
-        if step.order is None:
-            step.order = library.next_step_order(routine)
-        step.save()
-        photo, narration = form.cleaned_data["photo"], form.cleaned_data["narration"]
-        if photo:
-            library.step_set_photo(step=step, photo=photo)
-        elif form.cleaned_data["remove_photo"]:
-            library.step_clear_photo(step=step)
-        if narration:
-            library.step_set_narration(
-                step=step, audio=narration, extension=narration.narration_format
-            )
-        elif form.cleaned_data["remove_narration"]:
-            library.step_clear_narration(step=step)
-        routine.save(update_fields=["updated_at"])
+    cleaned = form.cleaned_data
+    try:
+        library.step_save(
+            step=form.save(commit=False),
+            photo=cleaned["photo"],
+            remove_photo=cleaned["remove_photo"],
+            narration=cleaned["narration"],
+            remove_narration=cleaned["remove_narration"],
+        )
+    except OSError:  # the file storage failed (disk full, bucket down): nothing was saved
+        form.add_error(
+            None,
+            _(
+                "The photo or recording could not be stored just now. "
+                "Nothing was changed: please try again."
+            ),
+        )
+        return render(request, "massage/step_form.html", context, status=503)
     messages.success(request, _("Step saved."))
     return redirect("massage:routine-edit", routine_id=routine.pk)
 
@@ -179,8 +176,6 @@ def _step_form(request, routine, step):
 def step_delete(request, step_id):
     step = selectors.authored_step(request.user, step_id)
     if request.method == "POST":
-        library.step_clear_photo(step=step)
-        library.step_clear_narration(step=step)
         library.step_delete(step=step)
         messages.success(request, _("Step removed."))
         return redirect("massage:routine-edit", routine_id=step.routine_id)
@@ -198,10 +193,19 @@ def step_move(request, step_id):
             selectors.authored_routines(request.user), pk=step.routine_id
         )
         return render(request, "massage/routine_edit.html", _edit_context(routine), status=400)
-    library.step_move(step=step, offset=offset)
+    position = library.step_move(step=step, offset=offset)
+    moved = _("“%(stroke)s” moved to position %(position)d.") % {
+        "stroke": step.stroke,
+        "position": position,
+    }
     if request.htmx:
         routine = selectors.routine_with_steps(
             selectors.authored_routines(request.user), pk=step.routine_id
         )
-        return render(request, "massage/routine_edit.html#steps", _edit_context(routine))
+        context = {
+            **_edit_context(routine),
+            "moved": {"pk": step.pk, "direction": request.POST["direction"], "message": moved},
+        }
+        return render(request, "massage/routine_edit.html#steps", context)
+    messages.success(request, moved)
     return redirect("massage:routine-edit", routine_id=step.routine_id)

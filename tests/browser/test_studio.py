@@ -37,7 +37,11 @@ def test_instructor_adapts_a_library_routine_on_a_phone(phone, transactional_db)
 
     expect(steps.nth(1)).to_contain_text("2. Leg glide")
     expect(steps.nth(2)).to_contain_text("3. Resting hands")
-    expect(page.get_by_role("button", name="Move “Leg glide” up")).to_be_enabled()
+    move_up = page.get_by_role("button", name="Move “Leg glide” up")
+    expect(move_up).to_be_enabled()
+    # The list was replaced: focus is back on the button pressed, and the move is announced.
+    expect(move_up).to_be_focused()
+    expect(page.locator("#steps-status")).to_have_text("“Leg glide” moved to position 2.")
     shoot(page, "studio-step-moved-phone")
     assert list(copy.steps.order_by("order").values_list("stroke", flat=True)[:4]) == [
         "Ask permission",
@@ -45,6 +49,17 @@ def test_instructor_adapts_a_library_routine_on_a_phone(phone, transactional_db)
         "Resting hands",
         "Thumb walk",
     ]
+
+    # Keyboard only: once the step reaches the top, "up" is disabled, so focus goes to "down".
+    page.keyboard.press("Enter")
+    expect(steps.nth(0)).to_contain_text("1. Leg glide")
+    expect(page.get_by_role("button", name="Move “Leg glide” down")).to_be_focused()
+    expect(page.locator("#steps-status")).to_have_text("“Leg glide” moved to position 1.")
+    page.get_by_role("button", name="Move “Leg glide” down").press("Enter")
+    expect(steps.nth(1)).to_contain_text("2. Leg glide")
+    expect(page.get_by_role("button", name="Move “Leg glide” down")).to_be_focused()
+    expect(page.locator("#steps-status")).to_have_text("“Leg glide” moved to position 2.")
+
     source = Routine.objects.get(slug="newborn-first-touch")
     assert source.steps.get(order=3).stroke == "Leg glide"  # the library is untouched
 

@@ -62,8 +62,8 @@ def test_loading_twice_gives_the_same_rows():
 
     second_counts = library_load()
 
-    assert first_counts == {"created": len(LIBRARY), "updated": 0}
-    assert second_counts == {"created": 0, "updated": len(LIBRARY)}
+    assert first_counts == {"created": len(LIBRARY), "updated": 0, "kept": 0}
+    assert second_counts == {"created": 0, "updated": len(LIBRARY), "kept": 0}
     assert library_snapshot() == first
     assert Routine.objects.count() == len(LIBRARY)
     assert Step.objects.count() == sum(len(r["steps"]) for r in LIBRARY)
@@ -133,11 +133,15 @@ def test_reloading_never_touches_an_instructors_copy():
 def test_load_library_command_reports_what_it_did():
     out = StringIO()
     call_command("load_library", stdout=out)
-    assert out.getvalue().strip() == f"Routine library: {len(LIBRARY)} created, 0 up to date."
+    assert out.getvalue().strip() == (
+        f"Routine library: {len(LIBRARY)} created, 0 up to date, 0 kept as edited in the admin."
+    )
 
     out = StringIO()
     call_command("load_library", stdout=out)
-    assert out.getvalue().strip() == f"Routine library: 0 created, {len(LIBRARY)} up to date."
+    assert out.getvalue().strip() == (
+        f"Routine library: 0 created, {len(LIBRARY)} up to date, 0 kept as edited in the admin."
+    )
     assert Routine.objects.count() == len(LIBRARY)
 
 
@@ -157,6 +161,15 @@ def test_every_seed_step_has_a_picture_and_the_first_asks_permission(client, slu
     assert "Ask permission" in first_step_html
     assert steps[0].stroke == "Ask permission"
     assert steps[0].body_area == "whole_body"
+
+
+def test_the_born_early_filter_finds_the_newborn_routine(client, db):
+    library_load()
+
+    response = client.get(reverse("massage:routine-list"), {"focus": "preterm_home"})
+
+    assert response.status_code == 200
+    assert titles_in(response.content.decode()) == ["Newborn first touch"]
 
 
 # -- The list ------------------------------------------------------------------------------------
@@ -395,6 +408,24 @@ def test_print_sheet_has_the_print_stylesheet_and_every_step(client, oily_routin
     assert "Wait 30 minutes after a feed. · Stop if your baby cries." in html
     for stroke in ["Warm hands", "Leg glide", "Tummy circles"]:
         assert stroke in html
+
+
+def test_print_sheet_has_a_print_button_and_loads_photos_at_once(client, oily_routine):
+    oily_routine.steps.filter(order=2).update(
+        photo_small="routines/1/a-photo-480w.webp",
+        photo_large="routines/1/a-photo-960w.webp",
+        photo_width=960,
+        photo_height=640,
+    )
+
+    html = client.get(reverse("massage:routine-print", args=[oily_routine.slug])).content.decode()
+
+    # Shown by print.js (no inline script); without JavaScript the hint stays.
+    assert re.search(r'<button type="button"[^>]* data-print hidden>Print</button>', html)
+    assert re.search(r'<script src="[^"]*js/print[^"]*\.js" defer></script>', html)
+    assert "data-print-hint" in html
+    assert 'src="/media/routines/1/a-photo-960w.webp"' in html
+    assert 'loading="eager"' in html and 'loading="lazy"' not in html
 
 
 @pytest.mark.parametrize("name", ["massage:routine-detail", "massage:routine-print"])

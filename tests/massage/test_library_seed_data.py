@@ -224,3 +224,18 @@ def test_hold_steps_are_timed():
     for _slug, _i, step in ALL_STEPS:
         if step["motion"] == "hold":
             assert step["seconds"] is not None
+
+
+def test_every_focus_filter_finds_a_seed_routine():
+    used = {tag for routine in LIBRARY for tag in routine["focus"]}
+    assert used == set(FOCUS_TAGS)
+
+
+def test_routines_for_babies_born_early_send_parents_to_the_care_team_first():
+    preterm = [r for r in LIBRARY if "preterm_home" in r["focus"]]
+    assert [r["slug"] for r in preterm] == ["newborn-first-touch"]
+    for routine in preterm:
+        assert not routine["uses_oil"]
+        assert any(
+            "born early" in c.lower() and "care team" in c.lower() for c in routine["cautions"]
+        )

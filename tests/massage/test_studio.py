@@ -4,13 +4,18 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from PIL import Image
 
+from massage import library
 from massage.library import library_load
 from massage.models import Routine, Step
+from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
 from tests.factories import InstructorFactory, RoutineFactory, StepFactory
 from tests.massage.test_uploads import encode, noisy_image, png_header_only, wav_bytes
 
@@ -37,8 +42,16 @@ def own_routine(instructor):
 
 
 @pytest.fixture
-def as_instructor(client, instructor):
+def as_instructor(client, instructor, django_capture_on_commit_callbacks):
+    """The instructor's client. Each POST runs its on-commit hooks, as a real request's commit."""
     client.force_login(instructor)
+    post = client.post
+
+    def committing_post(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return post(*args, **kwargs)
+
+    client.post = committing_post
     return client
 
 
@@ -430,6 +443,92 @@ def test_a_step_needs_exactly_one_amount(as_instructor, own_routine, amounts, me
     assert own_routine.steps.count() == 3
 
 
+@pytest.mark.parametrize(
+    ("amounts", "message"),
+    [
+        ({"seconds": "0", "repetitions": "5", "seconds_per_repetition": "4"}, "1 and 600 seconds"),
+        ({"seconds": "0"}, "Between 1 and 600 seconds."),
+        ({"seconds": "-5"}, "Between 1 and 600 seconds."),
+        ({"seconds": "", "repetitions": "0", "seconds_per_repetition": "4"}, "60 repetitions."),
+        ({"seconds": "", "repetitions": "5", "seconds_per_repetition": "0"}, "1 and 60 seconds"),
+    ],
+)
+def test_zero_amounts_get_a_clear_message_not_a_constraint_error(
+    as_instructor, own_routine, amounts, message
+):
+    response = as_instructor.post(
+        reverse("massage:step-create", args=[own_routine.pk]),
+        step_data(stroke="Not saved", **amounts),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == INVALID
+    assert message in html
+    assert "violated" not in html and "Constraint" not in html
+    assert not Step.objects.filter(stroke="Not saved").exists()
+
+
+def test_the_amount_constraint_explains_itself(own_routine):
+    step = Step(
+        routine=own_routine,
+        order=9,
+        body_area="legs",
+        stroke="Raw",
+        instruction="…",
+        motion="glide_toward_feet",
+        seconds=0,
+        repetitions=5,
+        seconds_per_repetition=4,
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        step.validate_constraints()
+
+    assert caught.value.messages == [
+        f"Give the step either a time of 1 to {MAX_STEP_SECONDS} seconds, or 1 to "
+        f"{MAX_REPETITIONS} repetitions of 1 to {MAX_SECONDS_PER_REPETITION} seconds each."
+    ]
+
+
+def test_a_posted_order_never_duplicates_or_reorders_a_step(as_instructor, own_routine):
+    response = as_instructor.post(
+        reverse("massage:step-create", args=[own_routine.pk]),
+        step_data(stroke="Added", order="1"),
+    )
+    assert response.status_code == 302
+    assert own_routine.steps.get(stroke="Added").order == 4
+
+    last = own_routine.steps.get(order=3)
+    response = post_step(as_instructor, last, order="1", stroke="Renamed")
+
+    assert response.status_code == 302
+    assert strokes(own_routine) == ["Ask permission", "Leg glide", "Renamed", "Added"]
+    assert orders(own_routine) == [1, 2, 3, 4]
+
+
+def test_adding_a_step_locks_the_routine_before_numbering(as_instructor, own_routine, monkeypatch):
+    events = []
+    select_for_update, next_step_order = QuerySet.select_for_update, library.next_step_order
+
+    def spy_lock(queryset, *args, **kwargs):
+        events.append(("lock", queryset.model))
+        return select_for_update(queryset, *args, **kwargs)
+
+    def spy_order(routine):
+        events.append(("number", routine.pk))
+        return next_step_order(routine)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy_lock)
+    monkeypatch.setattr(library, "next_step_order", spy_order)
+
+    response = as_instructor.post(
+        reverse("massage:step-create", args=[own_routine.pk]), step_data(stroke="Added")
+    )
+
+    assert response.status_code == 302
+    assert events[:2] == [("lock", Routine), ("number", own_routine.pk)]
+
+
 def test_editing_a_step(as_instructor, own_routine):
     step = own_routine.steps.get(order=2)
     url = reverse("massage:step-update", args=[step.pk])
@@ -494,6 +593,39 @@ def test_moving_a_step_with_htmx_returns_the_new_list(as_instructor, own_routine
     # The moved step is now last: its "down" button is disabled, "up" is not.
     assert re.search(r'aria-label="Move “Leg glide” down" disabled>', html)
     assert not re.search(r'aria-label="Move “Leg glide” up" disabled>', html)
+
+
+def test_a_moved_step_is_marked_for_focus_and_announced(as_instructor, own_routine):
+    step = own_routine.steps.get(order=3)
+
+    response = as_instructor.post(
+        reverse("massage:step-move", args=[step.pk]),
+        {"direction": "up"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert re.match(
+        rf'\s*<section id="steps"[^>]* data-moved-step="{step.pk}" data-moved-direction="up" '
+        r'data-moved-message="“Tummy circles” moved to position 2\."',
+        html,
+    )
+    page = as_instructor.get(reverse("massage:routine-edit", args=[own_routine.pk]))
+    page_html = page.content.decode()
+    # The live region sits outside the swapped list, so it exists before the swap.
+    assert page_html.index('id="steps-status"') < page_html.index('<section id="steps"')
+    assert 'aria-live="polite"' in page_html and "data-moved-step" not in page_html
+    assert re.search(r'<script src="[^"]*js/studio[^"]*\.js" defer></script>', page_html)
+
+
+def test_without_htmx_a_move_says_where_the_step_went(as_instructor, own_routine):
+    step = own_routine.steps.get(order=1)
+
+    response = as_instructor.post(
+        reverse("massage:step-move", args=[step.pk]), {"direction": "down"}, follow=True
+    )
+
+    assert "“Ask permission” moved to position 2." in response.content.decode()
 
 
 @pytest.mark.parametrize("data", [{"direction": "sideways"}, {}, {"direction": ""}])
@@ -609,10 +741,30 @@ def test_a_photo_on_a_new_step(as_instructor, own_routine, media):
 
 
 @pytest.mark.parametrize(
+    ("size", "widths"),
+    [((1200, 800), [480, 960]), ((600, 400), [480, 600]), ((300, 200), [300])],
+)
+def test_the_srcset_names_the_real_widths(as_instructor, own_routine, media, size, widths):
+    step = own_routine.steps.get(order=2)
+
+    post_step(as_instructor, step, photo=upload(encode(noisy_image(size), "PNG"), "a.png"))
+
+    step.refresh_from_db()
+    html = as_instructor.get(reverse("massage:routine-preview", args=[own_routine.pk]))
+    srcset = re.search(r'srcset="([^"]*)"', html.content.decode()).group(1)
+    assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == widths
+    for entry in srcset.split(", "):
+        url, width = entry.rsplit(" ", 1)
+        with default_storage.open(url.removeprefix("/media/"), "rb") as f:
+            assert Image.open(f).width == int(width[:-1])
+    assert len(stored_files(media)) == len(widths)  # no duplicate file for a small photo
+
+
+@pytest.mark.parametrize(
     ("content", "name", "message"),
     [
         (b"Just some notes, not a picture.\n" * 20, "notes.jpg", "JPEG, PNG or WebP"),
-        (png_header_only(20000, 20000), "huge.png", "40 megapixels"),
+        (png_header_only(20000, 20000), "huge.png", "24 megapixels"),
     ],
     ids=["text-as-jpg", "20000x20000-png"],
 )
@@ -727,3 +879,69 @@ def test_deleting_steps_and_routines_deletes_their_files(as_instructor, own_rout
 
     as_instructor.post(reverse("massage:routine-delete", args=[own_routine.pk]))
     assert stored_files(media) == []
+
+
+def test_a_failing_narration_save_keeps_the_old_photo_and_leaves_no_new_files(
+    as_instructor, own_routine, media, monkeypatch
+):
+    step = own_routine.steps.get(order=2)
+    post_step(as_instructor, step, photo=upload(encode(noisy_image((500, 500)), "PNG"), "a.png"))
+    step.refresh_from_db()
+    kept = (step.photo_small.name, step.photo_large.name, step.photo_width, step.narration.name)
+    files = stored_files(media)
+
+    def disk_full(**kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(library, "step_set_narration", disk_full)
+    response = post_step(
+        as_instructor,
+        step,
+        stroke="Changed",
+        photo=upload(encode(noisy_image((700, 500)), "PNG"), "b.png"),
+        narration=upload(wav_bytes(), "voice.wav"),
+    )
+
+    assert response.status_code == 503
+    assert "Nothing was changed: please try again." in response.content.decode()
+    step.refresh_from_db()
+    assert step.stroke == "Leg glide"
+    assert (step.photo_small.name, step.photo_large.name, step.photo_width) == kept[:3]
+    assert step.narration.name == kept[3] == ""
+    assert stored_files(media) == files  # old photo kept, new renditions removed
+    # The page shows the old photo, not the files that were just removed.
+    assert f"/media/{step.photo_large.name}" in response.content.decode()
+
+
+def test_a_failing_new_step_leaves_no_step_and_no_files(
+    as_instructor, own_routine, media, monkeypatch
+):
+    monkeypatch.setattr(library, "step_set_narration", lambda **kwargs: 1 / 0)
+
+    with pytest.raises(ZeroDivisionError):
+        as_instructor.post(
+            reverse("massage:step-create", args=[own_routine.pk]),
+            step_data(
+                stroke="Doomed",
+                photo=upload(encode(noisy_image((600, 400)), "PNG"), "a.png"),
+                narration=upload(wav_bytes(), "voice.wav"),
+            ),
+        )
+
+    assert not Step.objects.filter(stroke="Doomed").exists()
+    assert stored_files(media) == []
+
+
+def test_old_files_are_deleted_only_when_the_change_commits(as_instructor, own_routine, media):
+    step = own_routine.steps.get(order=2)
+    post_step(as_instructor, step, photo=upload(encode(noisy_image((500, 500)), "PNG"), "a.png"))
+    step.refresh_from_db()
+    files, step_pk = stored_files(media), step.pk
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        library.step_delete(step=step)
+        assert stored_files(media) == files  # not yet: the deletion may still roll back
+        raise RuntimeError("rolled back")
+
+    assert stored_files(media) == files
+    assert Step.objects.filter(pk=step_pk).exists()

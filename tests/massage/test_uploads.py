@@ -284,6 +284,62 @@ def test_exif_orientation_is_applied():
     assert not output.getexif()
 
 
+@pytest.fixture
+def decoded_sizes(monkeypatch):
+    """The size of each picture handed to colour conversion: what was decoded, after reduce()."""
+    sizes = []
+    to_srgb = uploads._to_srgb
+
+    def spy(image, keep_alpha):
+        sizes.append(image.size)
+        return to_srgb(image, keep_alpha)
+
+    monkeypatch.setattr(uploads, "_to_srgb", spy)
+    return sizes
+
+
+def test_a_big_jpeg_is_decoded_near_the_widest_rendition(decoded_sizes):
+    content = encode(noisy_image((4800, 3200)), "JPEG")
+
+    photo = process_photo(upload(content, "big.jpg"))
+
+    assert [(r.width, r.height) for r in photo.renditions] == [(480, 320), (960, 640)]
+    assert decoded_sizes == [(1200, 800)]  # the decoder's 1/4 scale, not 15 megapixels
+
+
+def test_a_big_sideways_jpeg_is_decoded_for_its_upright_width(decoded_sizes):
+    # Stored 4000 x 3000, shown turned a quarter: 3000 wide upright. Scaling for the stored
+    # width (1/4: 1000 x 750) would leave only 750 pixels across once turned.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    content = encode(noisy_image((4000, 3000)), "JPEG", exif=exif.tobytes())
+
+    photo = process_photo(upload(content, "sideways.jpg"))
+
+    assert [(r.width, r.height) for r in photo.renditions] == [(480, 640), (960, 1280)]
+    assert decoded_sizes == [(1500, 2000)]  # decoded at 1/2, then turned upright
+
+
+def test_a_big_png_is_reduced_before_colour_conversion(decoded_sizes):
+    image = Image.linear_gradient("L").resize((4000, 3000)).convert("RGB")
+
+    photo = process_photo(upload(encode(image, "PNG"), "big.png"))
+
+    assert [(r.width, r.height) for r in photo.renditions] == [(480, 360), (960, 720)]
+    assert decoded_sizes == [(2000, 1500)]
+
+
+def test_a_40_megapixel_photo_is_refused_and_24_is_not():
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(png_header_only(7300, 5400), "camera.png"))
+    assert caught.value.code == "photo_too_many_pixels"
+    assert "at most 24 megapixels" in caught.value.messages[0]
+
+    with pytest.raises(ValidationError) as caught:
+        process_photo(upload(png_header_only(6000, 4000), "ok.png"))
+    assert caught.value.code == "photo_invalid"  # a token picture, but not too many pixels
+
+
 def test_png_and_webp_transparency_is_kept():
     image = noisy_image((500, 400)).convert("RGBA")
     image.putalpha(Image.linear_gradient("L").resize((500, 400)))
@@ -387,7 +443,7 @@ def test_huge_dimensions_are_rejected_fast_without_decoding():
 
     assert time.monotonic() - started < 1
     assert caught.value.code == "photo_too_many_pixels"
-    assert "40 megapixels" in caught.value.messages[0]
+    assert "24 megapixels" in caught.value.messages[0]
 
 
 def test_dimensions_just_over_the_limit_are_rejected_from_the_header():
@@ -525,6 +581,42 @@ def test_bad_audio_is_rejected(content, name, code):
     assert uploaded.tell() == 0
     if code == "narration_format":
         assert "MP3, OGG, M4A or WAV" in caught.value.messages[0]
+
+
+def test_mp3_tags_are_removed():
+    frames = mp3_frames()
+    id3v1 = b"TAG" + b"Narration by Ana Lopez".ljust(30, b"\0") + b"\0" * 95
+    content = id3_tag(b"TXXX" + struct.pack(">I", 15) + b"\0\0\x03Secret Street") + frames + id3v1
+
+    cleaned = uploads.narration_without_tags(upload(content, "voice.mp3"), "mp3")
+
+    data = cleaned.read()
+    assert data == frames
+    assert check_narration(upload(data, "voice.mp3")) == "mp3"
+
+
+def test_wav_keeps_only_its_sound():
+    sound = wav_bytes()
+    info = b"INFO" + b"IART" + struct.pack("<I", 9) + b"Ana Lopez\0"
+    tagged = sound[:4] + struct.pack("<I", len(sound) - 8 + 8 + len(info)) + sound[8:]
+    tagged += b"LIST" + struct.pack("<I", len(info)) + info
+
+    cleaned = uploads.narration_without_tags(upload(tagged, "voice.wav"), "wav")
+
+    data = cleaned.read()
+    assert b"Ana Lopez" not in data
+    assert data == sound  # the wave module writes just "fmt " and "data"
+    assert check_narration(upload(data, "voice.wav")) == "wav"
+
+
+def test_the_narration_field_cleans_to_the_untagged_recording():
+    field = uploads.NarrationField()
+    content = id3_tag(b"COMMsecret") + mp3_frames()
+
+    cleaned = field.clean(upload(content, "voice.mp3"))
+
+    assert cleaned.narration_format == "mp3"
+    assert cleaned.read() == mp3_frames()
 
 
 def test_narration_over_5_mb_is_rejected_before_reading():

@@ -10,6 +10,7 @@ class Command(BaseCommand):
         counts = library_load()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Routine library: {counts['created']} created, {counts['updated']} up to date."
+                f"Routine library: {counts['created']} created, {counts['updated']} up to date, "
+                f"{counts.get('kept', 0)} kept as edited in the admin."
             )
         )
