@@ -9,7 +9,7 @@ from cues.models import Valence
 from massage import selectors as massage_selectors
 from sessions.models import MassageSession
 from sessions.selectors import sessions_of
-from sessions.services import STALE_AFTER
+from sessions.services import session_close_if_stale
 
 
 def today_page(user, now=None) -> dict:
@@ -19,11 +19,12 @@ def today_page(user, now=None) -> dict:
     babies = [baby for family in families for baby in family.babies.all()]
     ids = [baby.pk for baby in babies]
     mine = sessions_of(user).filter(baby_id__in=ids)
+    # A massage left for hours is closed here as interrupted (it then shows as the last one);
+    # when none is, this costs no query beyond the list itself.
     running = {
         session.baby_id: session
-        for session in mine.filter(
-            ended_at__isnull=True, last_activity_at__gte=now - STALE_AFTER
-        ).select_related("current_step")
+        for session in mine.filter(ended_at__isnull=True).select_related("current_step")
+        if not session_close_if_stale(session, now=now)
     }
     latest = MassageSession.objects.filter(baby=OuterRef("baby"), ended_at__isnull=False)
     last = {

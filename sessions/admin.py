@@ -6,7 +6,7 @@ from sessions.models import MassageSession, StepVisit
 class StepVisitInline(admin.TabularInline):
     model = StepVisit
     extra = 0
-    readonly_fields = ["order", "stroke", "body_area", "seconds", "skipped"]
+    readonly_fields = ["order", "stroke", "body_area", "seconds", "extra_seconds", "skipped"]
     exclude = ["step"]
 
 

@@ -1,9 +1,11 @@
 import json
+import math
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import MAX_STEP_VISIT_SECONDS, Outcome
+from sessions.models import MAX_EXTRA_SECONDS, MAX_STEP_VISIT_SECONDS, Outcome, step_seconds_cap
 
 
 class SessionStepForm(forms.Form):
@@ -22,8 +24,20 @@ class SessionStepForm(forms.Form):
         return step
 
 
+class StepMoveForm(SessionStepForm):
+    """The player without JavaScript: next, previous or skip from the step on screen."""
+
+    action = forms.ChoiceField(
+        choices=[("next", "next"), ("previous", "previous"), ("skip", "skip")]
+    )
+
+
 class ProgressForm(SessionStepForm):
-    """What the player sends as it goes: a sequence number, where it is, and time per step."""
+    """What the player sends as it goes: a sequence number, where it is, and time per step.
+
+    `visits` maps step ids to [seconds, skipped, seconds added with "+15 s"] (the last may be
+    left out). A step's time may not run far past its duration: see `step_seconds_cap`.
+    """
 
     seq = forms.IntegerField(min_value=1, max_value=10_000_000)
     elapsed = forms.FloatField(min_value=0, max_value=MAX_STEP_VISIT_SECONDS)
@@ -39,23 +53,56 @@ class ProgressForm(SessionStepForm):
             raise forms.ValidationError(_("The step times could not be read."))
         visits = {}
         for key, value in data.items():
-            step = self.steps.get(int(key)) if str(key).isdecimal() else None
+            step = self.steps.get(int(key)) if STEP_ID.fullmatch(key) else None
             if step is None:
                 raise forms.ValidationError(_("A step time is for a step outside this massage."))
             if (
                 not isinstance(value, list)
-                or len(value) != 2
-                or not isinstance(value[0], int | float)
-                or isinstance(value[0], bool)
+                or len(value) not in {2, 3}
+                or not _is_number(value[0])
                 or not isinstance(value[1], bool)
-                or not 0 <= value[0] <= MAX_STEP_VISIT_SECONDS
+                or (len(value) == 3 and not _is_whole(value[2]))
             ):
+                raise forms.ValidationError(_("The step times could not be read."))
+            seconds, skipped, extra = float(value[0]), value[1], value[2] if len(value) == 3 else 0
+            if not 0 <= extra <= MAX_EXTRA_SECONDS:
                 raise forms.ValidationError(
-                    _("Step times must be between 0 and %(max)d seconds.")
-                    % {"max": MAX_STEP_VISIT_SECONDS}
+                    _("At most %(max)d seconds can be added to a step.")
+                    % {"max": MAX_EXTRA_SECONDS}
                 )
-            visits[step] = (float(value[0]), value[1])
+            cap = step_seconds_cap(step, extra)
+            if not 0 <= seconds <= cap:
+                raise forms.ValidationError(
+                    _("The time on “%(stroke)s” must be between 0 and %(max)d seconds.")
+                    % {"stroke": step.stroke, "max": cap}
+                )
+            visits[step] = (seconds, skipped, extra)
         return visits
+
+    def clean(self):
+        cleaned = super().clean()
+        step, elapsed, visits = (cleaned.get(k) for k in ("step", "elapsed", "visits"))
+        if step is not None and elapsed is not None and visits is not None:
+            extra = visits[step][2] if step in visits else 0
+            cap = step_seconds_cap(step, extra)
+            if elapsed > cap:
+                self.add_error(
+                    "elapsed",
+                    _("The time on this step must be at most %(max)d seconds.") % {"max": cap},
+                )
+        return cleaned
+
+
+# Ids as plain ASCII digits, short enough for int(): Python refuses to read over 4300 digits.
+STEP_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_whole(value):
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class FinishForm(forms.Form):
@@ -68,10 +115,13 @@ class FinishForm(forms.Form):
         label=_("How did it end?"), choices=OUTCOMES, widget=forms.RadioSelect
     )
     reason = forms.CharField(
-        label=_("What happened? (optional)"),
+        label=_("What happened?"),
         max_length=200,
         required=False,
-        help_text=_("For example: started crying, fell asleep, needed a feed, phone rang."),
+        help_text=_(
+            "For example: started crying, fell asleep, needed a feed, phone rang. "
+            "Needed when your baby led the end."
+        ),
     )
     note = forms.CharField(
         label=_("Note (optional)"),
@@ -79,6 +129,16 @@ class FinishForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = cleaned.get("reason")
+        if cleaned.get("outcome") == Outcome.BABY_LED_END and reason is not None and not reason:
+            self.add_error(
+                "reason",
+                _("Tell us briefly how your baby showed they'd had enough, e.g. turned away."),
+            )
+        return cleaned
 
 
 class NoteForm(forms.Form):

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from massage.models import Step
 
 MAX_STEP_VISIT_SECONDS = 3600
+MAX_EXTRA_SECONDS = 600  # "+15 s" forty times on one step
+# A step may take longer than planned (a slow stroke, a pause to soothe), but not without bound:
+# time beyond its duration (with the seconds added) times this factor plus this margin is refused.
+STEP_TIME_FACTOR = 3
+STEP_TIME_MARGIN = 60
+# A running session with no progress for this long was left behind: it is closed as interrupted.
+STALE_AFTER = timedelta(hours=3)
+
+
+def step_seconds_cap(step, extra_seconds=0) -> float:
+    """The most time one step may record: its duration and the seconds added, with room to spare."""
+    planned = step.duration_seconds + extra_seconds
+    return min(planned * STEP_TIME_FACTOR + STEP_TIME_MARGIN, MAX_STEP_VISIT_SECONDS)
 
 
 class BabyState(models.TextChoices):
@@ -83,6 +97,11 @@ class MassageSession(models.Model):
     def is_running(self):
         return self.ended_at is None
 
+    def is_stale(self, now=None) -> bool:
+        """Running, but with no progress for hours: the massage was left behind."""
+        now = now or timezone.now()
+        return self.is_running and self.last_activity_at < now - STALE_AFTER
+
     @property
     def duration_seconds(self) -> int:
         end = self.ended_at or timezone.now()
@@ -115,6 +134,9 @@ class StepVisit(models.Model):
     body_area = models.CharField(max_length=20, choices=Step.BodyArea)
     stroke = models.CharField(max_length=80)
     seconds = models.FloatField(default=0)
+    extra_seconds = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Seconds the parent added to the step with “+15 s”.")
+    )
     skipped = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
 
@@ -125,6 +147,9 @@ class StepVisit(models.Model):
             models.CheckConstraint(
                 condition=Q(seconds__gte=0, seconds__lte=MAX_STEP_VISIT_SECONDS),
                 name="visit_seconds_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(extra_seconds__lte=MAX_EXTRA_SECONDS), name="visit_extra_seconds_sane"
             ),
         ]
 

@@ -75,6 +75,13 @@ class ReadinessForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "go_ahead"}
 
 
+# Shown before every massage: conditions where a clinician should say yes first.
+ASK_A_CLINICIAN = _(
+    "If your baby has a heart condition, has had a seizure, has jaundice (yellow skin or eyes) "
+    "or has had an operation recently, ask your doctor or nurse before you start massage."
+)
+
+
 @dataclass
 class Verdict:
     advice: list[str] = field(default_factory=list)
@@ -156,6 +163,9 @@ def judge(answers: dict, *, steps, baby, routine, today) -> Verdict:
         if verdict.excluded_step_ids:
             verdict.left_out.append(tummy_reason)
 
+    months = baby.age_in_months(today)
+    if not routine.fits_age(months):
+        verdict.notes.append(age_note(baby, routine, months, today))
     if baby.is_preterm:
         verdict.notes.append(
             _(
@@ -177,3 +187,29 @@ def judge(answers: dict, *, steps, baby, routine, today) -> Verdict:
                 )
             )
     return verdict
+
+
+def age_note(baby, routine, months, today) -> str:
+    """Advice only: a routine made for another age may still be done, gently."""
+    values = {
+        "name": baby.name,
+        "age": baby.corrected_age_text(today) or baby.age_text(today),
+        "min": routine.min_age_months,
+        "max": routine.max_age_months,
+    }
+    if months < routine.min_age_months:
+        text = _(
+            "This routine is made for babies of %(min)d to %(max)d months, and %(name)s is "
+            "%(age)s old. You can still try it, gently and for a shorter time, or choose one made "
+            "for younger babies."
+        )
+    else:
+        text = _(
+            "This routine is made for babies of %(min)d to %(max)d months, and %(name)s is "
+            "%(age)s old. It is still fine to do; older babies often like a shorter, livelier "
+            "routine."
+        )
+    text = text % values
+    if baby.is_preterm:
+        text = _("%(text)s (Age counted from the due date.)") % {"text": text}
+    return text

@@ -31,6 +31,15 @@ def session_steps(session) -> list[Step]:
     return [step for step in steps if step.pk not in excluded]
 
 
+def resume_step(session, steps, visits) -> Step:
+    """The step the session is on. If that step is gone (deleted in the studio, or never set),
+    the first step not yet visited, or the last one when every step has been."""
+    for step in steps:
+        if step.pk == session.current_step_id:
+            return step
+    return next((step for step in steps if step.pk not in visits), steps[-1])
+
+
 def visits_by_step(session) -> dict[int, StepVisit]:
     return {visit.step_id: visit for visit in session.visits.all()}
 
@@ -45,6 +54,7 @@ def session_summary(session) -> dict:
         "done": done,
         "skipped": skipped,
         "massage_seconds": sum(v.seconds for v in done),
+        "session_seconds": session.duration_seconds,
     }
 
 

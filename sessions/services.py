@@ -1,22 +1,38 @@
 """Writes for massage sessions: start, progress, step changes, finish, closing stale ones."""
 
-from datetime import timedelta
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions.models import MassageSession, Outcome, StepVisit
-from sessions.selectors import running_session_for, session_steps
+from sessions.models import (
+    STALE_AFTER,
+    MassageSession,
+    Outcome,
+    StepVisit,
+    step_seconds_cap,
+)
+from sessions.selectors import resume_step, running_session_for, session_steps
 
-# A running session with no progress for this long was left behind: it is closed as interrupted.
-STALE_AFTER = timedelta(hours=3)
+# The player numbers its saves one by one; a jump far beyond the last one is not a real save.
+MAX_SEQ_JUMP = 10_000
 
 
 class SessionError(Exception):
     """A session change that can't be made; the message is shown to the user."""
 
     status = 409
+
+
+class SessionConflict(SessionError):
+    """The session is not where the request thought: it moved on elsewhere, or it ended."""
+
+    def __init__(self, message, session):
+        super().__init__(message)
+        self.session = session
+
+
+class SessionInputError(SessionError):
+    status = 400
 
 
 class SessionAlreadyRunning(SessionError):
@@ -50,27 +66,47 @@ def session_start(*, baby, routine, user, answers, excluded_step_ids) -> Massage
         raise SessionAlreadyRunning(running_session_for(baby)) from error
 
 
-@transaction.atomic
 def session_progress(*, session, seq, current_step, elapsed, visits) -> None:
     """Save the player's progress: where it is, and the time spent per step so far.
 
-    `visits` maps steps to (seconds, skipped) as totals, so sending them again is harmless.
-    Progress older than what was saved (a lower sequence number) is refused by the caller.
+    `visits` maps steps to (seconds, skipped, extra seconds) as totals, so sending them again is
+    harmless. Progress older than what was saved (a lower sequence number) is a conflict.
     """
+    # Outside the transaction below, so the close is kept when the progress is then refused.
+    session_close_if_stale(session)
+    with transaction.atomic():
+        _save_progress(
+            session=session, seq=seq, current_step=current_step, elapsed=elapsed, visits=visits
+        )
+
+
+def _save_progress(*, session, seq, current_step, elapsed, visits):
     locked = MassageSession.objects.select_for_update().get(pk=session.pk)
     if not locked.is_running:
-        raise SessionError(_("This massage has ended: its progress can't change any more."))
+        raise SessionConflict(
+            _("This massage has ended: its progress can't change any more."), locked
+        )
     if seq <= locked.progress_seq:
-        raise SessionError(_("This progress is older than what is already saved."))
+        raise SessionConflict(_("This progress is older than what is already saved."), locked)
+    if seq > locked.progress_seq + MAX_SEQ_JUMP:
+        raise SessionInputError(_("This progress is numbered far ahead of what was saved."))
     rows = []
-    for step, (seconds, skipped) in visits.items():
-        rows.append(StepVisit.of(locked, step, seconds=seconds, skipped=skipped))
+    for step, (seconds, skipped, *extra) in visits.items():
+        rows.append(
+            StepVisit.of(
+                locked,
+                step,
+                seconds=seconds,
+                skipped=skipped,
+                extra_seconds=extra[0] if extra else 0,
+            )
+        )
     if rows:
         StepVisit.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["session", "step"],
-            update_fields=["seconds", "skipped"],
+            update_fields=["seconds", "skipped", "extra_seconds"],
         )
     locked.progress_seq = seq
     locked.current_step = current_step
@@ -86,31 +122,29 @@ def session_progress(*, session, seq, current_step, elapsed, visits) -> None:
 def session_move(*, session, from_step, action) -> MassageSession:
     """The plain-form player: next, previous or skip from the step the parent was looking at.
 
-    Time on a step is measured by the server here, from the last change to now.
+    Time on a step is measured by the server here, from the last change to now. A session whose
+    current step is gone (deleted in the studio) goes on from the first step not yet visited.
     """
     locked = MassageSession.objects.select_for_update().get(pk=session.pk)
     if not locked.is_running:
-        raise SessionError(_("This massage has ended."))
-    if locked.current_step_id != from_step.pk:
-        raise SessionError(_("The massage had already moved on; here is where it is now."))
+        raise SessionConflict(_("This massage has ended."), locked)
     steps = session_steps(locked)
-    index = next(i for i, s in enumerate(steps) if s.pk == from_step.pk)
+    visits = {visit.step_id: visit for visit in locked.visits.all()}
+    if resume_step(locked, steps, visits) != from_step:
+        raise SessionConflict(
+            _("The massage had already moved on; here is where it is now."), locked
+        )
+    index = steps.index(from_step)
     now = timezone.now()
-    spent = min((now - locked.last_activity_at).total_seconds(), 600)
-    visit, _created = StepVisit.objects.get_or_create(
-        session=locked,
-        step=from_step,
-        defaults={
-            "order": from_step.order,
-            "body_area": from_step.body_area,
-            "stroke": from_step.stroke,
-        },
-    )
+    visit = visits.get(from_step.pk) or StepVisit.of(locked, from_step)
     if action == "skip":
         visit.skipped = True
     else:
-        visit.seconds = min(visit.seconds + spent, 3600)
-    visit.save(update_fields=["seconds", "skipped"])
+        spent = max((now - locked.last_activity_at).total_seconds(), 0)
+        visit.seconds = min(visit.seconds + spent, step_seconds_cap(from_step, visit.extra_seconds))
+        if action == "next":
+            visit.skipped = False  # gone back to and done after all
+    visit.save()
     target = index - 1 if action == "previous" else index + 1
     locked.last_activity_at = now
     locked.current_elapsed = 0
@@ -139,11 +173,31 @@ def sessions_close_stale(*, baby=None, now=None) -> int:
     )
     if baby is not None:
         stale = stale.filter(baby=baby)
-    closed = 0
-    for session in stale:
-        closed += session.finish(
-            outcome=Outcome.INTERRUPTED,
-            reason=_("Left unfinished"),
-            at=session.last_activity_at,
-        )
+    return sum(_close_if_stale(session, now=now) for session in stale)
+
+
+def session_close_if_stale(session, *, now=None) -> bool:
+    """Close this session as interrupted if it was left behind; True if it was closed now.
+
+    Done when someone opens it, so an abandoned massage shows as interrupted without waiting for
+    the hourly command. The session passed in is updated.
+    """
+    if not session.is_stale(now):
+        return False  # the common case costs no query
+    with transaction.atomic():
+        locked = MassageSession.objects.select_for_update().get(pk=session.pk)
+        closed = _close_if_stale(locked, now=now)
+    session.ended_at, session.outcome, session.end_reason = (
+        locked.ended_at,
+        locked.outcome,
+        locked.end_reason,
+    )
     return closed
+
+
+def _close_if_stale(session, *, now=None) -> bool:
+    if not session.is_stale(now):
+        return False
+    return session.finish(
+        outcome=Outcome.INTERRUPTED, reason=_("Left unfinished"), at=session.last_activity_at
+    )

@@ -8,9 +8,15 @@ from django.views.decorators.http import require_POST
 
 from massage import selectors as massage_selectors
 from sessions import selectors, services
-from sessions.forms import FinishForm, NoteForm, ProgressForm
-from sessions.models import Outcome
-from sessions.readiness import ReadinessForm, judge
+from sessions.forms import FinishForm, NoteForm, ProgressForm, StepMoveForm
+from sessions.models import (
+    MAX_EXTRA_SECONDS,
+    MAX_STEP_VISIT_SECONDS,
+    STEP_TIME_FACTOR,
+    STEP_TIME_MARGIN,
+    Outcome,
+)
+from sessions.readiness import ASK_A_CLINICIAN, ReadinessForm, judge
 
 INVALID = 422
 
@@ -26,7 +32,14 @@ def session_start(request, baby_id, slug):
     steps = list(routine.steps.all())
     has_tummy = any(step.body_area == "tummy" for step in steps)
     form = ReadinessForm(request.POST or None, routine_has_tummy=has_tummy)
-    context = {"baby": baby, "routine": routine, "form": form, "running": running, "verdict": None}
+    context = {
+        "baby": baby,
+        "routine": routine,
+        "form": form,
+        "running": running,
+        "verdict": None,
+        "ask_a_clinician": ASK_A_CLINICIAN,
+    }
     if running:
         return render(
             request,
@@ -69,14 +82,19 @@ def session_start(request, baby_id, slug):
 @login_required
 def session_player(request, session_id):
     session = selectors.session_of(request.user, session_id)
+    services.session_close_if_stale(session)
     if not session.is_running:
         return redirect("sessions:session-summary", session_id=session.pk)
     steps = selectors.session_steps(session)
     if not steps:
         session.finish(outcome=Outcome.INTERRUPTED, reason=_("The routine was removed"))
         return redirect("sessions:session-summary", session_id=session.pk)
-    current = session.current_step if session.current_step in steps else steps[0]
+    return _render_player(request, session, steps)
+
+
+def _render_player(request, session, steps, *, error=None, status=200):
     visits = selectors.visits_by_step(session)
+    current = selectors.resume_step(session, steps, visits)
     index = steps.index(current)
     return render(
         request,
@@ -88,7 +106,9 @@ def session_player(request, session_id):
             "position": index + 1,
             "next_step": steps[index + 1] if index + 1 < len(steps) else None,
             "player_data": _player_data(session, steps, current, visits),
+            "error": error,
         },
+        status=status,
     )
 
 
@@ -113,6 +133,13 @@ def _player_data(session, steps, current, visits):
         "elapsed": session.current_elapsed,
         "seq": session.progress_seq,
         "visits": {str(v.step_id): [v.seconds, v.skipped] for v in visits.values() if v.step_id},
+        "extra": {str(v.step_id): v.extra_seconds for v in visits.values() if v.extra_seconds},
+        "limits": {
+            "factor": STEP_TIME_FACTOR,
+            "margin": STEP_TIME_MARGIN,
+            "maxSeconds": MAX_STEP_VISIT_SECONDS,
+            "maxExtra": MAX_EXTRA_SECONDS,
+        },
         "labels": {
             "start": _("Start"),
             "continue": _("Continue"),
@@ -146,8 +173,19 @@ def session_progress(request, session_id):
             elapsed=form.cleaned_data["elapsed"],
             visits=form.cleaned_data["visits"],
         )
+    except services.SessionConflict as error:
+        # Where the session really is, so the player can catch up or say it moved elsewhere.
+        return JsonResponse(
+            {
+                "errors": {"__all__": [str(error)]},
+                "seq": error.session.progress_seq,
+                "step": error.session.current_step_id,
+                "running": error.session.is_running,
+            },
+            status=409,
+        )
     except services.SessionError as error:
-        return _json_errors({"__all__": [str(error)]}, status=409)
+        return _json_errors({"__all__": [str(error)]}, status=error.status)
     return HttpResponse(status=204)
 
 
@@ -160,27 +198,27 @@ def _json_errors(errors, status):
 def session_step(request, session_id):
     """The player without JavaScript: one form post per step."""
     session = selectors.session_of(request.user, session_id)
-    action = request.POST.get("action")
-    steps = {step.pk: step for step in selectors.session_steps(session)}
-    from_step = steps.get(_int_or_none(request.POST.get("step")))
-    if action not in {"next", "previous", "skip"} or from_step is None:
-        messages.error(request, _("That step change could not be understood."))
-        return redirect("sessions:session-player", session_id=session.pk)
-    try:
-        session = services.session_move(session=session, from_step=from_step, action=action)
-    except services.SessionError as error:
-        messages.error(request, str(error))
-        return redirect("sessions:session-player", session_id=session.pk)
     if not session.is_running:
+        return _render_summary(request, session, error=_("This massage has ended."), status=409)
+    steps = selectors.session_steps(session)
+    if not steps:
+        return redirect("sessions:session-player", session_id=session.pk)  # it ends the session
+    form = StepMoveForm(request.POST, steps=steps)
+    if not form.is_valid():
+        error = _("That step change could not be understood.")
+        return _render_player(request, session, steps, error=error, status=400)
+    try:
+        moved = services.session_move(
+            session=session, from_step=form.cleaned_data["step"], action=form.cleaned_data["action"]
+        )
+    except services.SessionConflict as error:
+        session = selectors.session_of(request.user, session_id)
+        if not session.is_running:
+            return _render_summary(request, session, error=str(error), status=409)
+        return _render_player(request, session, steps, error=str(error), status=409)
+    if not moved.is_running:
         return redirect("sessions:session-summary", session_id=session.pk)
     return redirect("sessions:session-player", session_id=session.pk)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -188,7 +226,8 @@ def session_finish(request, session_id):
     session = selectors.session_of(request.user, session_id)
     if not session.is_running:
         if request.method == "POST":
-            messages.info(request, _("This massage had already ended."))
+            error = _("This massage had already ended.")
+            return _render_summary(request, session, error=error, status=409)
         return redirect("sessions:session-summary", session_id=session.pk)
     form = FinishForm(request.POST or None)
     context = {"session": session, "form": form}
@@ -204,19 +243,26 @@ def session_finish(request, session_id):
             note=form.cleaned_data["note"],
         )
     except services.SessionError as error:
-        messages.info(request, str(error))
+        session.refresh_from_db()
+        return _render_summary(request, session, error=str(error), status=409)
     return redirect("sessions:session-summary", session_id=session.pk)
 
 
 @login_required
 def session_summary(request, session_id):
     session = selectors.session_of(request.user, session_id)
+    services.session_close_if_stale(session)
     if session.is_running:
         return redirect("sessions:session-player", session_id=session.pk)
+    return _render_summary(request, session)
+
+
+def _render_summary(request, session, *, error=None, status=200):
     context = selectors.session_summary(session) | {
-        "note_form": NoteForm(initial={"note": session.note})
+        "note_form": NoteForm(initial={"note": session.note}),
+        "error": error,
     }
-    return render(request, "sessions/session_summary.html", context)
+    return render(request, "sessions/session_summary.html", context, status=status)
 
 
 @login_required

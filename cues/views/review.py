@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cues import pages, selectors, services
 from massage import selectors as massage_selectors
 from sessions import selectors as session_selectors
+from sessions import services as session_services
 
 INVALID = 422
 REVIEW = "cues/session_review.html"
@@ -54,5 +55,6 @@ def cue_note(request, session_id, client_id):
 def baby_history(request, baby_id):
     """A baby's massages, the last weeks as charts, and what the cues suggest so far."""
     baby = massage_selectors.baby_of(request.user, baby_id)
+    session_services.sessions_close_stale(baby=baby)  # so a massage left for hours is listed
     context = pages.history_page(baby, request.GET.get("page"))
     return render(request, "cues/baby_history.html", context)

@@ -2,6 +2,17 @@
 (function () {
   "use strict";
 
+  // The CSRF token for background saves, read for each send: logging in again (in another tab
+  // too) gives a new one, and a token read when the page loaded would then be refused.
+  function csrfToken() {
+    var cookie = document.cookie.split("; ").find(function (c) { return c.indexOf("csrftoken=") === 0; });
+    if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (error) { /* below */ }
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+  window.gentleHands = { csrfToken: csrfToken };
+
   // Tell the server the phone's time zone, so times read as the family's own clock.
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -47,12 +58,6 @@
   var PREFIX = "gentle-hands-cues-";
   var bar = document.querySelector("[data-cue-bar]");
   var own = bar ? PREFIX + bar.getAttribute("data-session") : null;
-
-  function csrfToken() {
-    var cookie = document.cookie.split("; ").find(function (c) { return c.indexOf("csrftoken=") === 0; });
-    if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
-    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (error) { return ""; }
-  }
 
   function tell(text) {
     var main = document.getElementById("main");

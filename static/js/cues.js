@@ -108,17 +108,6 @@
     return template.replace(PLACEHOLDER, op.id);
   }
 
-  // Read for each send: logging in again (in another tab too) gives a new token.
-  function csrfToken() {
-    var cookie = document.cookie.split("; ").find(function (c) { return c.indexOf("csrftoken=") === 0; });
-    if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
-    } catch (error) {
-      return bar.querySelector("input[name=csrfmiddlewaretoken]").value;
-    }
-  }
-
   function post(op, keepalive) {
     var body = new FormData();
     Object.keys(op.body || {}).forEach(function (key) { body.append(key, op.body[key]); });
@@ -129,7 +118,7 @@
       body: body,
       keepalive: keepalive,
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      headers: { "X-CSRFToken": window.gentleHands.csrfToken(), Accept: "application/json" },
     });
   }
 

@@ -11,6 +11,7 @@
   var data = JSON.parse(dataNode.textContent);
   var labels = data.labels;
   var steps = data.steps;
+  var limits = data.limits;
   var SETTINGS_KEY = "gentle-hands-player";
   var SAVE_EVERY_MS = 5000;
   var GET_READY_SECONDS = 3;
@@ -18,9 +19,11 @@
   var state = {
     index: Math.max(0, steps.findIndex(function (s) { return s.id === data.current; })),
     elapsed: Number(data.elapsed) || 0, // seconds spent on the current step
-    extra: {}, // step id -> seconds added with "+15 s"
+    extra: data.extra || {}, // step id -> seconds added with "+15 s"
     visits: data.visits || {}, // step id -> [seconds, skipped]
     seq: data.seq || 0,
+    savedStep: data.current, // where the last save that the server took left the session
+    conflicts: 0, // refused saves in a row
     phase: "ready", // ready | countdown | running | paused | done
     countdownLeft: 0,
     lastTick: Date.now(),
@@ -33,6 +36,7 @@
   var voiceAudio = null;
   var chime = new Audio(root.getAttribute("data-chime-url"));
   chime.preload = "auto";
+  var audioPrimed = false;
 
   var el = {
     sections: Array.prototype.slice.call(root.querySelectorAll("[data-step-id]")),
@@ -47,8 +51,8 @@
     overlayCount: root.querySelector("[data-overlay-count]"),
     overlayText: root.querySelector("[data-overlay-text]"),
     wakeHint: root.querySelector("[data-wake-hint]"),
+    conflictBanner: root.querySelector("[data-conflict-banner]"),
     completeForm: root.querySelector("[data-complete-form]"),
-    csrf: root.querySelector("input[name=csrfmiddlewaretoken]"),
   };
 
   // With JavaScript the live controls replace the plain form.
@@ -80,6 +84,15 @@
   function current() { return steps[state.index]; }
 
   function duration(step) { return step.seconds + (state.extra[step.id] || 0); }
+
+  // The most time the server takes for a step (see step_seconds_cap in sessions/models.py).
+  function cap(step) {
+    return Math.min(limits.maxSeconds, duration(step) * limits.factor + limits.margin);
+  }
+
+  function stepById(id) {
+    return steps.find(function (s) { return String(s.id) === String(id); });
+  }
 
   function clock(seconds) {
     var whole = Math.max(0, Math.ceil(seconds));
@@ -137,6 +150,27 @@
   }
 
   // Sound and voice ------------------------------------------------------------------------
+
+  // iOS lets a page play sound only after the parent has touched it: play the chime muted and
+  // speak nothing during the Start tap, so the chimes and voice the timer starts later may play.
+  function primeAudio() {
+    if (audioPrimed) return;
+    audioPrimed = true;
+    chime.muted = true;
+    var played = chime.play();
+    var unmute = function () {
+      chime.pause();
+      chime.currentTime = 0;
+      chime.muted = false;
+    };
+    if (played && played.then) played.then(unmute, unmute);
+    else unmute();
+    if ("speechSynthesis" in window) {
+      var silence = new SpeechSynthesisUtterance("");
+      silence.volume = 0;
+      window.speechSynthesis.speak(silence);
+    }
+  }
 
   function playChime() {
     if (!settings.voice && !settings.handsFree) return;
@@ -196,53 +230,91 @@
   // Saving progress in the background -------------------------------------------------------
 
   // One save at a time, so saves can't overtake each other; what changed meanwhile goes next.
+  // Leaving the page can't wait for the save on its way: `now` sends at once with the next
+  // number, and if the two arrive out of order the server keeps the later one.
   var inflight = null;
   var retryAt = 0;
 
-  function save() {
-    if (inflight) {
+  function save(now) {
+    if (inflight && !now) {
       state.dirty = true;
       return inflight;
     }
     state.seq += 1;
     state.dirty = false;
     state.lastSave = Date.now();
+    var sentStep = current().id;
     var body = new FormData();
     body.append("seq", String(state.seq));
-    body.append("step", String(current().id));
-    body.append("elapsed", Math.min(state.elapsed, 3600).toFixed(1));
+    body.append("step", String(sentStep));
+    body.append("elapsed", Math.min(state.elapsed, cap(current())).toFixed(1));
     var rounded = {};
     Object.keys(state.visits).forEach(function (key) {
       var v = state.visits[key];
-      rounded[key] = [Math.min(3600, Math.round(v[0] * 10) / 10), Boolean(v[1])];
+      var step = stepById(key);
+      var most = step ? cap(step) : limits.maxSeconds;
+      rounded[key] = [Math.min(most, Math.round(v[0] * 10) / 10), Boolean(v[1]), state.extra[key] || 0];
     });
     body.append("visits", JSON.stringify(rounded));
     var failed = false;
-    inflight = fetch(root.getAttribute("data-progress-url"), {
+    // fetch with keepalive rather than htmx: a keepalive request still reaches the server when
+    // the page is closing (pagehide, the tab swiped away), so the last seconds are not lost.
+    var request = fetch(root.getAttribute("data-progress-url"), {
       method: "POST",
       body: body,
       credentials: "same-origin",
       keepalive: true,
-      headers: { "X-CSRFToken": el.csrf.value },
+      headers: { "X-CSRFToken": window.gentleHands.csrfToken() },
     }).then(function (response) {
-      // 409: the session moved on elsewhere (another device, or it ended); nothing to redo.
-      failed = !response.ok && response.status !== 409;
+      // A save overtaken by a later one (sent on leaving the page) has nothing to tell.
+      if (response.status === 409 && inflight !== request) return null;
+      if (response.status === 409) {
+        return response.json().then(function (where) { conflict(where, sentStep); }, function () {});
+      }
+      failed = !response.ok;
+      if (response.ok) {
+        state.savedStep = sentStep;
+        state.conflicts = 0;
+      }
+      return null;
     }, function () {
       failed = true; // offline for now: the next save carries everything again
     }).then(function () {
+      if (inflight !== request) return null; // a later save went out meanwhile: it carries on
       inflight = null;
       if (failed) {
         state.dirty = true;
         retryAt = Date.now() + SAVE_EVERY_MS;
         return null;
       }
-      return state.dirty ? save() : null;
+      return state.dirty && state.phase !== "gone" ? save() : null;
     });
-    return inflight;
+    inflight = request;
+    return request;
+  }
+
+  // The server had newer progress. If it is still on this step (a save from another tab, or
+  // one that got lost on the way), catch up with its numbering and save again; if the massage
+  // moved on or ended elsewhere, say so rather than go on unsaved.
+  function conflict(where, sentStep) {
+    var sameStep = where.step === sentStep || where.step === state.savedStep;
+    if (where.running && sameStep && state.conflicts < 2) {
+      state.conflicts += 1;
+      state.seq = Math.max(state.seq, Number(where.seq) || 0);
+      state.dirty = true;
+      return;
+    }
+    if (state.phase === "done") return; // finishing anyway: the summary tells the rest
+    state.phase = "gone";
+    stopVoice();
+    letSleep();
+    el.overlay.hidden = true;
+    el.conflictBanner.hidden = false;
+    draw();
   }
 
   function saveIfDue(now) {
-    if (now < retryAt) return;
+    if (now < retryAt || state.phase === "gone") return;
     if (state.dirty || now - state.lastSave >= SAVE_EVERY_MS) save();
   }
 
@@ -282,6 +354,7 @@
   }
 
   function start() {
+    primeAudio();
     state.phase = "countdown";
     state.countdownLeft = GET_READY_SECONDS;
     el.overlay.hidden = false;
@@ -327,6 +400,7 @@
     if (state.elapsed < duration(step)) {
       state.elapsed += dt;
       visit(step)[0] += dt;
+      visit(step)[1] = false; // a step skipped, gone back to and done counts as done
     }
     if (state.elapsed >= duration(step)) {
       state.elapsed = duration(step);
@@ -352,15 +426,19 @@
     skip: function () { goTo(state.index + 1, "skip"); },
     add15: function () {
       var step = current();
-      state.extra[step.id] = (state.extra[step.id] || 0) + 15;
+      state.extra[step.id] = Math.min(limits.maxExtra, (state.extra[step.id] || 0) + 15);
+      visit(step);
       state.endedAt = null;
       draw();
+      save();
     },
   };
 
+  function stopped() { return state.phase === "done" || state.phase === "gone"; }
+
   root.addEventListener("click", function (event) {
     var target = event.target.closest("[data-action]");
-    if (!target || state.phase === "done") return;
+    if (!target || stopped()) return;
     var action = actions[target.getAttribute("data-action")];
     if (!action) return;
     if (state.phase === "countdown" && target.getAttribute("data-action") !== "toggle") return;
@@ -379,7 +457,7 @@
   }
 
   function skipArea() {
-    if (state.phase === "done") return;
+    if (stopped()) return;
     var area = current().areaKey;
     var index = state.index;
     while (index < steps.length && steps[index].areaKey === area) {
@@ -414,10 +492,12 @@
     el.overlayText.textContent = labels.saving;
     draw();
   });
-  root.saveProgress = function () { return state.phase === "done" ? Promise.resolve() : save(); };
+  root.saveProgress = function () { return stopped() ? Promise.resolve() : save(); };
 
   document.addEventListener("keydown", function (event) {
-    if (event.target.closest("input, textarea, select, [data-cue-bar]") || state.phase === "done") return;
+    // Leave the browser's own shortcuts alone: Ctrl/Cmd + "+" zooms, Cmd+S saves.
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, textarea, select, [data-cue-bar]") || stopped()) return;
     var key = { " ": "toggle", ArrowRight: "next", ArrowLeft: "previous", s: "skip", S: "skip",
       "+": "add15", "=": "add15" }[event.key];
     if (!key || (state.phase === "countdown" && key !== "toggle")) return;
@@ -447,12 +527,12 @@
         stopVoice();
         draw();
       }
-      if (state.phase !== "done") save();
+      if (!stopped()) save(true);
     } else if (state.phase === "running" || state.phase === "paused") {
       keepAwake(); // the browser drops the lock when the page is hidden
     }
   });
-  window.addEventListener("pagehide", function () { if (state.phase !== "done") save(); });
+  window.addEventListener("pagehide", function () { if (!stopped()) save(true); });
 
   showStep();
   window.setInterval(tick, 200);

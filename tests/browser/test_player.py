@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from massage.models import Routine, Step
 from sessions.models import MassageSession
-from tests.browser.conftest import log_in, shoot, wait_until
+from tests.browser.conftest import _close, _open, log_in, shoot, wait_until
 from tests.factories import BabyFactory, MembershipFactory
 
 COUNTDOWN_MS = 3000
@@ -194,3 +194,133 @@ def test_the_plain_form_player_completes_a_routine_without_javascript(
     session = MassageSession.objects.get(baby=baby)
     assert session.outcome == "completed"
     assert session.visits.count() == 3
+
+
+def test_plus_15_survives_a_reload(phone, live_server, parent_and_baby, short_routine):
+    page = phone
+    baby = open_player(page, live_server, parent_and_baby, short_routine)
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(COUNTDOWN_MS + 2000)
+    page.keyboard.press("Space")  # pause
+    page.get_by_role("button", name="Add 15 seconds").click()
+    expect(page.locator("[data-count]")).to_have_text("0:18")
+    added = MassageSession.objects.filter(baby=baby, visits__extra_seconds=15)
+    assert wait_until(page, added.exists, seconds=10)
+
+    page.reload()
+    expect(page.get_by_role("heading", name="Ask permission")).to_be_visible()
+    expect(page.locator("[data-count]")).to_have_text("0:18")
+
+
+def test_browser_shortcuts_with_ctrl_cmd_or_alt_are_left_alone(
+    phone, live_server, parent_and_baby, short_routine
+):
+    page = phone
+    open_player(page, live_server, parent_and_baby, short_routine)
+    expect(page.locator("[data-count]")).to_have_text("0:05")
+    for combo in ["Control+=", "Meta+=", "Alt+=", "Control+ArrowRight", "Meta+s"]:
+        page.keyboard.press(combo)
+    expect(page.locator("[data-count]")).to_have_text("0:05")
+    expect(page.get_by_role("heading", name="Ask permission")).to_be_visible()
+    page.keyboard.press("=")
+    expect(page.locator("[data-count]")).to_have_text("0:20")
+
+
+def test_a_step_skipped_then_gone_back_to_and_done_is_not_skipped(
+    phone, live_server, parent_and_baby, short_routine
+):
+    page = phone
+    baby = open_player(page, live_server, parent_and_baby, short_routine)
+    # The live controls, once player.js has replaced the plain form's buttons.
+    page.locator(".player-live [data-action=skip]").click()
+    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+    page.get_by_role("button", name="Previous step").click()
+    expect(page.get_by_role("heading", name="Ask permission")).to_be_visible()
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(COUNTDOWN_MS + 5000 + 500)
+    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+    done = MassageSession.objects.filter(
+        baby=baby, visits__stroke="Ask permission", visits__skipped=False, visits__seconds__gte=4
+    )
+    assert wait_until(page, done.exists, seconds=10)
+
+
+def test_a_save_refused_as_old_catches_up_and_saves(
+    phone, live_server, parent_and_baby, short_routine
+):
+    page = phone
+    baby = open_player(page, live_server, parent_and_baby, short_routine)
+    session = MassageSession.objects.get(baby=baby)
+    # Another tab saved on this same step meanwhile.
+    MassageSession.objects.filter(pk=session.pk).update(progress_seq=7)
+    page.get_by_role("button", name="Add 15 seconds").click()
+    caught_up = MassageSession.objects.filter(pk=session.pk, progress_seq__gt=7)
+    assert wait_until(page, caught_up.exists, seconds=10)
+    assert session.visits.get(stroke="Ask permission").extra_seconds == 15
+    expect(page.locator("[data-conflict-banner]")).to_be_hidden()
+    expect_one_conflict(page)
+
+
+def test_a_massage_ended_on_another_device_says_so(
+    phone, live_server, parent_and_baby, short_routine
+):
+    page = phone
+    baby = open_player(page, live_server, parent_and_baby, short_routine)
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(COUNTDOWN_MS + 1000)
+    MassageSession.objects.get(baby=baby).finish(outcome="ended_early")
+    page.keyboard.press("Space")  # pause: saves, and the server says the massage has ended
+    banner = page.locator("[data-conflict-banner]")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("This massage continued on another device — reload")
+    banner.get_by_role("link", name="Reload").click()
+    expect(page.get_by_role("heading", name="Massage ended")).to_be_visible()
+    expect_one_conflict(page)
+
+
+def expect_one_conflict(page):
+    """The test made the server refuse one save with a 409: that is what it is about."""
+    conflicts = [p for p in page.problems if p.startswith("409 ") and p.endswith("/progress/")]
+    assert len(conflicts) == 1, page.problems
+    page.problems.remove(conflicts[0])
+
+
+def test_end_link_and_plain_step_buttons_are_big_enough(
+    phone_no_js, live_server, parent_and_baby, short_routine
+):
+    page = phone_no_js
+    user, baby = parent_and_baby
+    log_in(page, live_server, user)
+    page.goto(f"/babies/{baby.pk}/routines/{short_routine.slug}/start/")
+    answer_readiness(page)
+    page.get_by_role("button", name="Next").click()
+    for target in [
+        page.get_by_role("link", name="End"),
+        page.get_by_role("button", name="Previous"),
+        page.get_by_role("button", name="Skip"),
+        page.get_by_role("button", name="Next"),
+    ]:
+        assert target.bounding_box()["height"] >= 56, target
+
+
+def test_landscape_phone_keeps_the_player_settings(
+    browser, live_server, parent_and_baby, short_routine
+):
+    context, page = _open(browser, live_server, {"width": 844, "height": 390}, is_mobile=True)
+    try:
+        open_player(page, live_server, parent_and_baby, short_routine)
+        shoot(page, "player-landscape-phone")
+        for target in [
+            page.get_by_role("checkbox", name="Voice"),
+            page.get_by_role("checkbox", name="Hands-free"),
+            page.get_by_role("slider", name="Volume"),
+            page.get_by_role("button", name="Start"),
+        ]:
+            expect(target).to_be_visible()
+            box = target.bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= 390, box
+        page.get_by_role("checkbox", name="Voice").click()
+        expect(page.get_by_role("checkbox", name="Voice")).not_to_be_checked()
+    finally:
+        _close(context, page)
+    assert not page.problems, page.problems

@@ -112,6 +112,17 @@ def test_a_running_session_is_listed_as_still_going(as_parent, baby, routine, st
     assert "Still going" in text(as_parent.get(history_url(baby)))
 
 
+def test_a_massage_left_for_hours_is_listed_as_interrupted(as_parent, baby, routine, steps):
+    left = MassageSessionFactory(
+        baby=baby, routine=routine, last_activity_at=timezone.now() - timedelta(hours=5)
+    )
+    page = text(as_parent.get(history_url(baby)))
+    left.refresh_from_db()
+    assert left.outcome == Outcome.INTERRUPTED
+    assert "Interrupted" in page
+    assert "Still going" not in page
+
+
 def test_sessions_are_paginated_twenty_a_page(as_parent, baby, routine, steps):
     now = timezone.now()
     for n in range(23):
@@ -237,9 +248,9 @@ def count_queries(client, url):
     return len(context.captured_queries)
 
 
-# login session, user, baby, page count, page, weeks, insight: cues, sessions with cues,
-# stroke visits, area visits
-HISTORY_CEILING = 10
+# login session, user, baby, massages left running for hours, page count, page, weeks, insight:
+# cues, sessions with cues, stroke visits, area visits
+HISTORY_CEILING = 11
 
 
 def test_history_queries_do_not_grow_with_sessions_or_cues(

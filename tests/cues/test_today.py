@@ -32,14 +32,19 @@ def test_a_running_massage_is_offered_to_continue(client, parent, baby, routine)
     assert "Choose a routine" not in page
 
 
-def test_a_massage_left_for_hours_is_not_offered(client, parent, baby, routine):
-    MassageSessionFactory(
+def test_a_massage_left_for_hours_is_closed_as_interrupted_not_offered(
+    client, parent, baby, routine
+):
+    left = MassageSessionFactory(
         baby=baby, routine=routine, last_activity_at=timezone.now() - timedelta(hours=5)
     )
     client.force_login(parent)
     page = client.get(reverse("today")).text
     assert "A massage is under way" not in page
     assert f"/routines/?baby={baby.pk}" in page
+    left.refresh_from_db()
+    assert left.outcome == Outcome.INTERRUPTED
+    assert left.ended_at == left.last_activity_at
 
 
 def test_the_last_massage_shows_its_cues_without_undone_ones(client, parent, baby, routine):

@@ -161,6 +161,39 @@ def test_no_oil_note_when_the_routine_has_no_oil(db, today, age_days):
     assert verdict_for(routine, baby, today).notes == []
 
 
+@pytest.mark.parametrize(
+    ("weeks_old", "low", "high", "words"),
+    [
+        (12, 6, 12, "choose one made for younger babies"),
+        (60, 0, 6, "older babies often like a shorter"),
+    ],
+)
+def test_age_outside_the_routines_range_brings_a_gentle_note(
+    db, today, weeks_old, low, high, words
+):
+    routine = routine_with_areas(["legs"], min_age_months=low, max_age_months=high)
+    baby = BabyFactory(name="Ada", birth_date=today - timedelta(weeks=weeks_old))
+    verdict = verdict_for(routine, baby, today)
+    assert len(verdict.notes) == 1
+    assert f"made for babies of {low} to {high} months" in str(verdict.notes[0])
+    assert words in str(verdict.notes[0])
+    assert not verdict.needs_confirmation  # advice only
+
+
+def test_age_note_for_a_preterm_baby_uses_the_corrected_age(db, today):
+    routine = routine_with_areas(["legs"], min_age_months=3, max_age_months=12)
+    born = today - timedelta(weeks=16)
+    baby = BabyFactory(name="Ada", birth_date=born, due_date=born + timedelta(weeks=8))
+    notes = [str(note) for note in verdict_for(routine, baby, today).notes]
+    assert any("Ada is 8 weeks old" in note and "due date" in note for note in notes)
+
+
+def test_age_inside_the_routines_range_brings_no_note(db, today):
+    routine = routine_with_areas(["legs"], min_age_months=2, max_age_months=4)
+    baby = BabyFactory(birth_date=today - timedelta(weeks=12))
+    assert verdict_for(routine, baby, today).notes == []
+
+
 def test_form_asks_about_the_cord_only_for_routines_with_tummy_strokes():
     assert "cord" in ReadinessForm(routine_has_tummy=True).fields
     form = ReadinessForm(routine_has_tummy=False)

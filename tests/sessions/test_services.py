@@ -1,8 +1,10 @@
 """Writes for massage sessions: start, progress, moving between steps, finishing, stale ones."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -201,6 +203,27 @@ def test_progress_with_the_same_or_an_older_seq_is_refused(session, steps, seq):
     assert snapshot(session) == before
 
 
+def test_progress_saves_the_seconds_added_to_a_step(session, steps):
+    services.session_progress(
+        session=session,
+        seq=1,
+        current_step=steps[0],
+        elapsed=40,
+        visits={steps[0]: (40.0, False, 15)},
+    )
+    assert StepVisit.objects.get(session=session, step=steps[0]).extra_seconds == 15
+
+
+def test_progress_jumping_far_ahead_is_refused(session, steps):
+    before = snapshot(session)
+    with pytest.raises(SessionError) as raised:
+        services.session_progress(
+            session=session, seq=10_001, current_step=steps[1], elapsed=1, visits={}
+        )
+    assert raised.value.status == 400
+    assert snapshot(session) == before
+
+
 def test_progress_of_a_finished_session_is_refused(session, steps):
     session.finish(outcome=Outcome.COMPLETED)
     before = snapshot(session)
@@ -228,12 +251,30 @@ def test_next_moves_on_and_counts_time_on_the_step(session, steps):
     assert 40 <= visit.seconds < 45
 
 
-def test_time_counted_per_move_is_capped(session, steps):
+def test_time_counted_per_move_is_capped_by_the_steps_duration(session, steps):
     MassageSession.objects.filter(pk=session.pk).update(
         last_activity_at=timezone.now() - timedelta(hours=2)
     )
     services.session_move(session=session, from_step=steps[0], action="next")
-    assert StepVisit.objects.get(session=session, step=steps[0]).seconds == 600
+    # A 30 s step: at most 30 * 3 + 60 seconds.
+    assert StepVisit.objects.get(session=session, step=steps[0]).seconds == 150
+
+
+def test_next_after_going_back_to_a_skipped_step_counts_it_done(session, steps):
+    services.session_move(session=session, from_step=steps[0], action="skip")
+    services.session_move(session=session, from_step=steps[1], action="previous")
+    assert StepVisit.objects.get(session=session, step=steps[0]).skipped
+    services.session_move(session=session, from_step=steps[0], action="next")
+    assert not StepVisit.objects.get(session=session, step=steps[0]).skipped
+
+
+def test_move_without_a_current_step_goes_on_from_the_first_step_not_visited(session, steps):
+    services.session_move(session=session, from_step=steps[0], action="next")
+    MassageSession.objects.filter(pk=session.pk).update(current_step=None)
+    with pytest.raises(SessionError):
+        services.session_move(session=session, from_step=steps[0], action="next")
+    services.session_move(session=session, from_step=steps[1], action="next")
+    assert fresh(session).current_step == steps[2]
 
 
 def test_skip_marks_the_step_skipped_and_moves_on(session, steps):
@@ -380,6 +421,39 @@ def test_closing_stale_sessions_for_one_baby_leaves_others_alone(routine, baby, 
     assert services.sessions_close_stale() == 0
 
 
+def test_opening_a_stale_session_closes_it(session):
+    last = timezone.now() - timedelta(hours=4)
+    MassageSession.objects.filter(pk=session.pk).update(last_activity_at=last)
+    session = fresh(session)
+    assert services.session_close_if_stale(session) is True
+    assert (session.outcome, session.ended_at) == (Outcome.INTERRUPTED, last)
+    assert fresh(session).outcome == Outcome.INTERRUPTED
+    assert services.session_close_if_stale(session) is False
+
+
+def test_opening_a_recent_session_leaves_it_running(session):
+    MassageSession.objects.filter(pk=session.pk).update(
+        last_activity_at=timezone.now() - timedelta(hours=2, minutes=59)
+    )
+    session = fresh(session)
+    assert services.session_close_if_stale(session) is False
+    assert fresh(session).is_running
+
+
+def test_close_stale_sessions_command(routine, baby, family):
+    last = timezone.now() - timedelta(hours=4)
+    stale = MassageSessionFactory(routine=routine, baby=baby, last_activity_at=last)
+    recent = MassageSessionFactory(routine=routine, baby=BabyFactory(family=family))
+    out = StringIO()
+    call_command("close_stale_sessions", stdout=out)
+    assert "Closed 1 unfinished session(s) as interrupted." in out.getvalue()
+    assert fresh(stale).outcome == Outcome.INTERRUPTED
+    assert fresh(recent).is_running
+    out = StringIO()
+    call_command("close_stale_sessions", stdout=out)
+    assert "Closed 0 unfinished" in out.getvalue()
+
+
 # -- database constraints -----------------------------------------------------------------------
 
 
@@ -395,6 +469,11 @@ def test_database_allows_many_finished_sessions_per_baby(routine, baby):
         MassageSessionFactory(routine=routine, baby=baby, ended_at=timezone.now(), outcome=outcome)
     MassageSessionFactory(routine=routine, baby=baby)
     assert MassageSession.objects.filter(baby=baby).count() == 3
+
+
+def test_database_refuses_more_than_600_seconds_added_to_a_step(session, steps):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StepVisit.of(session, steps[0], extra_seconds=601).save()
 
 
 def test_database_refuses_an_ended_session_without_an_outcome(routine, baby):

@@ -235,6 +235,47 @@ def test_start_after_a_stale_session_closes_it(as_parent, baby, routine, session
     assert MassageSession.objects.filter(ended_at__isnull=True).count() == 1
 
 
+def test_opening_the_start_page_closes_a_stale_session(as_parent, baby, routine, session):
+    MassageSession.objects.filter(pk=session.pk).update(
+        last_activity_at=timezone.now() - timedelta(hours=4)
+    )
+    response = as_parent.get(start_url(baby, routine))
+    assert response.status_code == 200
+    assert "A massage is already under way" not in text(response)
+    assert fresh(session).outcome == Outcome.INTERRUPTED
+
+
+def test_start_page_shows_the_routines_cautions_and_when_to_ask_a_clinician(as_parent, baby):
+    routine = routine_with_areas(
+        ["legs"], cautions="Skip the feet if the socks leave marks.\n\nNo pressure on the knees."
+    )
+    page = text(as_parent.get(start_url(baby, routine)))
+    assert "Take care with this routine" in page
+    assert "<li>Skip the feet if the socks leave marks.</li>" in page
+    assert "<li>No pressure on the knees.</li>" in page
+    assert "heart condition" in page
+    assert "seizure" in page
+    assert "jaundice" in page
+    assert "operation recently" in page
+
+
+def test_start_page_without_cautions_has_no_caution_list(as_parent, baby, routine):
+    assert "Take care with this routine" not in text(as_parent.get(start_url(baby, routine)))
+
+
+def test_start_page_gives_age_advice_for_a_routine_made_for_older_babies(as_parent, baby):
+    routine = routine_with_areas(["legs"], min_age_months=6, max_age_months=12)
+    response = as_parent.get(start_url(baby, routine))
+    assert response.status_code == 200
+    page = text(response)
+    assert "made for babies of 6 to 12 months" in page
+    # Advice only: the questions are still there and the parent can start.
+    assert "Is your baby well today?" in page
+    response = as_parent.post(start_url(baby, routine), ALL_CLEAR)
+    assert response.status_code == 302
+    assert MassageSession.objects.filter(routine=routine).exists()
+
+
 def test_every_step_left_out_is_explained_and_starts_nothing(as_parent, baby):
     routine = routine_with_areas(["tummy", "tummy"])
     response = as_parent.post(start_url(baby, routine), ALL_CLEAR | {"cord": "not_healed"})
@@ -322,6 +363,37 @@ def test_player_of_an_ended_session_goes_to_the_summary(as_parent, session):
     assert response.url == url("summary", session)
 
 
+def test_player_of_a_session_left_for_hours_closes_it_as_interrupted(as_parent, session, steps):
+    last = timezone.now() - timedelta(days=2)
+    MassageSession.objects.filter(pk=session.pk).update(last_activity_at=last)
+    response = as_parent.get(url("player", session))
+    assert response.status_code == 302
+    assert response.url == url("summary", session)
+    saved = fresh(session)
+    assert (saved.outcome, saved.ended_at) == (Outcome.INTERRUPTED, last)
+    page = text(as_parent.get(response.url))
+    assert "Interrupted" in page
+    assert "Left unfinished" in page
+
+
+def test_summary_of_a_session_left_for_hours_closes_it(as_parent, session):
+    MassageSession.objects.filter(pk=session.pk).update(
+        last_activity_at=timezone.now() - timedelta(hours=4)
+    )
+    response = as_parent.get(url("summary", session))
+    assert response.status_code == 200
+    assert "Interrupted" in text(response)
+    assert fresh(session).outcome == Outcome.INTERRUPTED
+
+
+def test_player_of_a_session_paused_for_a_while_resumes(as_parent, session):
+    MassageSession.objects.filter(pk=session.pk).update(
+        last_activity_at=timezone.now() - timedelta(hours=2)
+    )
+    assert as_parent.get(url("player", session)).status_code == 200
+    assert fresh(session).is_running
+
+
 def test_player_of_a_session_whose_routine_was_deleted_ends_it(as_parent, session, routine):
     routine.delete()
     response = as_parent.get(url("player", session))
@@ -386,7 +458,10 @@ def test_progress_with_a_used_seq_is_a_conflict(as_parent, session, steps):
         )
         assert response.status_code == 409
         assert response["Content-Type"] == "application/json"
-        assert response.json()["errors"]["__all__"]
+        body = response.json()
+        assert body["errors"]["__all__"]
+        # Where the session is, so the player can catch up.
+        assert (body["seq"], body["step"], body["running"]) == (2, steps[1].pk, True)
         assert snapshot(session) == before
 
 
@@ -416,11 +491,23 @@ def test_progress_with_a_used_seq_is_a_conflict(as_parent, session, steps):
         {"visits": '{"%(first)s": {"seconds": 30}}'},
         {"visits": '{"%(first)s": [NaN, false]}'},
         {"visits": '{"%(first)s": [Infinity, false]}'},
+        # A key too long for int() (Python refuses over 4300 digits).
+        {"visits": '{"%(huge)s": [1, false]}'},
+        {"visits": '{"%(first)s": [30, false, -15]}'},
+        {"visits": '{"%(first)s": [30, false, 601]}'},
+        {"visits": '{"%(first)s": [30, false, "15"]}'},
+        {"visits": '{"%(first)s": [30, false, 15.5]}'},
+        {"visits": '{"%(first)s": [30, false, 15, 1]}'},
+        # Steps of 30 s: at most 30 * 3 + 60 = 150 s, or (30 + 15) * 3 + 60 = 195 s with +15.
+        {"visits": '{"%(first)s": [150.1, false]}'},
+        {"visits": '{"%(first)s": [195.1, false, 15]}'},
+        {"elapsed": 150.1},
+        {"elapsed": 3600},
     ],
 )
 def test_bad_progress_is_refused_and_changes_nothing(as_parent, session, steps, changes):
     changes = {
-        key: value % {"first": steps[0].pk} if isinstance(value, str) else value
+        key: value % {"first": steps[0].pk, "huge": "1" * 5000} if isinstance(value, str) else value
         for key, value in changes.items()
     }
     before = snapshot(session)
@@ -428,6 +515,47 @@ def test_bad_progress_is_refused_and_changes_nothing(as_parent, session, steps, 
     assert response.status_code == 400
     assert response.json()["errors"]
     assert snapshot(session) == before
+
+
+def test_progress_up_to_the_time_cap_is_saved_with_the_seconds_added(as_parent, session, steps):
+    response = progress(
+        as_parent,
+        session,
+        **good_progress(
+            steps,
+            elapsed=195,
+            visits=json.dumps({str(steps[0].pk): [150, False], str(steps[1].pk): [195, False, 15]}),
+        ),
+    )
+    assert response.status_code == 204
+    rows = set(StepVisit.objects.values_list("step_id", "seconds", "extra_seconds"))
+    assert rows == {(steps[0].pk, 150, 0), (steps[1].pk, 195, 15)}
+    # The player gets the seconds added back, so a reload shows the same time left.
+    data = player_data(as_parent.get(url("player", session)))
+    assert data["extra"] == {str(steps[1].pk): 15}
+    assert data["elapsed"] == 195
+    assert data["limits"] == {"factor": 3, "margin": 60, "maxSeconds": 3600, "maxExtra": 600}
+
+
+def test_seconds_added_can_be_taken_back_by_the_next_save(as_parent, session, steps):
+    first = {str(steps[1].pk): [10, False, 30]}
+    assert progress(as_parent, session, **good_progress(steps, visits=json.dumps(first)))
+    second = {str(steps[1].pk): [12, False, 0]}
+    response = progress(
+        as_parent, session, **good_progress(steps, seq=2, visits=json.dumps(second))
+    )
+    assert response.status_code == 204
+    assert StepVisit.objects.get(step=steps[1]).extra_seconds == 0
+
+
+def test_progress_jumping_far_ahead_is_refused(as_parent, session, steps):
+    assert progress(as_parent, session, **good_progress(steps, seq=5)).status_code == 204
+    before = snapshot(session)
+    response = progress(as_parent, session, **good_progress(steps, seq=5 + 10_001))
+    assert response.status_code == 400
+    assert response.json()["errors"]["__all__"]
+    assert snapshot(session) == before
+    assert progress(as_parent, session, **good_progress(steps, seq=5 + 10_000)).status_code == 204
 
 
 def test_progress_for_a_step_of_another_routine_is_refused(as_parent, session, steps):
@@ -467,7 +595,20 @@ def test_progress_of_a_finished_session_is_a_conflict(as_parent, session, steps)
     response = progress(as_parent, session, **good_progress(steps))
     assert response.status_code == 409
     assert response.json()["errors"]["__all__"]
+    assert response.json()["running"] is False
     assert snapshot(session) == before
+
+
+def test_progress_of_a_stale_session_closes_it_and_is_a_conflict(as_parent, session, steps):
+    MassageSession.objects.filter(pk=session.pk).update(
+        last_activity_at=timezone.now() - timedelta(hours=4)
+    )
+    response = progress(as_parent, session, **good_progress(steps))
+    assert response.status_code == 409
+    assert response.json()["running"] is False
+    saved = fresh(session)
+    assert (saved.outcome, saved.progress_seq) == (Outcome.INTERRUPTED, 0)
+    assert not StepVisit.objects.exists()
 
 
 # -- The player without JavaScript -------------------------------------------------------------
@@ -498,29 +639,41 @@ def test_plain_move_from_a_stale_step_explains_and_changes_nothing(as_parent, se
     move(as_parent, session, steps[0], "next")
     before = snapshot(session)
     response = move(as_parent, session, steps[0], "next")
-    assert response.status_code == 302
-    assert response.url == url("player", session)
+    assert response.status_code == 409
     assert snapshot(session) == before
-    page = text(as_parent.get(response.url))
+    page = text(response)
     assert "The massage had already moved on" in page
+    # The page shows where the massage is now.
+    assert "Step 2 of 5" in page
+    assert f'name="step" value="{steps[1].pk}"' in page
 
 
 @pytest.mark.parametrize("action", ["", "jump", "finish"])
 def test_plain_unknown_action_explains_and_changes_nothing(as_parent, session, steps, action):
     before = snapshot(session)
     response = move(as_parent, session, steps[0], action)
-    assert response.status_code == 302
+    assert response.status_code == 400
     assert snapshot(session) == before
-    assert "That step change could not be understood." in text(as_parent.get(response.url))
+    page = text(response)
+    assert "That step change could not be understood." in page
+    assert "Step 1 of 5" in page
 
 
-@pytest.mark.parametrize("step", ["", "abc", "999999"])
+@pytest.mark.parametrize("step", ["", "abc", "999999", "1" * 5000])
 def test_plain_unknown_step_explains_and_changes_nothing(as_parent, session, step):
     before = snapshot(session)
     response = as_parent.post(url("step", session), {"step": step, "action": "next"})
-    assert response.status_code == 302
+    assert response.status_code == 400
     assert snapshot(session) == before
-    assert "That step change could not be understood." in text(as_parent.get(response.url))
+    assert "That step change could not be understood." in text(response)
+
+
+def test_plain_move_after_the_routine_was_deleted_ends_the_massage(as_parent, session, routine):
+    routine.delete()
+    response = as_parent.post(url("step", session), {"step": "1", "action": "next"})
+    assert response.status_code == 302
+    assert as_parent.get(response.url).status_code == 302
+    assert fresh(session).outcome == Outcome.INTERRUPTED
 
 
 def test_plain_move_needs_a_post(as_parent, session):
@@ -543,12 +696,36 @@ def test_walking_next_to_the_end_completes_the_massage(as_parent, session, steps
     assert "Well done" in text(summary)
 
 
-def test_plain_move_in_an_ended_session_goes_to_the_summary(as_parent, session, steps):
+def test_plain_move_in_an_ended_session_shows_the_summary(as_parent, session, steps):
     session.finish(outcome=Outcome.ENDED_EARLY)
     before = snapshot(session)
     response = move(as_parent, session, steps[0], "next")
+    assert response.status_code == 409
     assert snapshot(session) == before
-    assert as_parent.get(response.url, follow=True).redirect_chain[-1][0] == url("summary", session)
+    page = text(response)
+    assert "This massage has ended." in page
+    assert "Ended early" in page
+
+
+def test_plain_player_goes_on_when_the_current_step_was_deleted(as_parent, session, steps):
+    visit(session, steps[0], seconds=30)
+    steps[1].delete()  # in the studio: the session's current step becomes NULL
+    MassageSession.objects.filter(pk=session.pk).update(current_step=None)
+    response = as_parent.get(url("player", session))
+    assert response.status_code == 200
+    # The first step not yet done.
+    assert f'name="step" value="{steps[2].pk}"' in text(response)
+    assert player_data(response)["current"] == steps[2].pk
+    response = move(as_parent, session, steps[2], "next")
+    assert response.status_code == 302
+    assert fresh(session).current_step == steps[3]
+
+
+def test_plain_next_after_going_back_to_a_skipped_step_counts_it_done(as_parent, session, steps):
+    move(as_parent, session, steps[0], "skip")
+    move(as_parent, session, steps[1], "previous")
+    move(as_parent, session, steps[0], "next")
+    assert not StepVisit.objects.get(step=steps[0]).skipped
 
 
 # -- Finishing ---------------------------------------------------------------------------------
@@ -578,6 +755,14 @@ def test_finish_with_a_too_long_reason_is_refused(as_parent, session):
     assert fresh(session).is_running
 
 
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_baby_led_end_needs_a_reason(as_parent, session, reason):
+    response = as_parent.post(url("finish", session), {"outcome": "baby_led_end", "reason": reason})
+    assert response.status_code == INVALID
+    assert "how your baby showed they'd had enough" in text(response)
+    assert fresh(session).is_running
+
+
 def test_baby_led_end_is_celebrated(as_parent, session):
     response = as_parent.post(
         url("finish", session),
@@ -601,10 +786,11 @@ def test_finishing_an_ended_session_changes_nothing(as_parent, session):
     session.finish(outcome=Outcome.BABY_LED_END, reason="tired")
     before = snapshot(session)
     response = as_parent.post(url("finish", session), {"outcome": "completed"})
-    assert response.status_code == 302
-    assert response.url == url("summary", session)
+    assert response.status_code == 409
     assert snapshot(session) == before
-    assert "This massage had already ended." in text(as_parent.get(response.url))
+    page = text(response)
+    assert "This massage had already ended." in page
+    assert "You followed your baby" in page
     response = as_parent.get(url("finish", session))
     assert response.status_code == 302
     assert response.url == url("summary", session)
@@ -626,13 +812,15 @@ def test_summary_shows_the_steps_done_and_skipped(as_parent, session, steps):
     visit(session, steps[0], seconds=65)
     visit(session, steps[1], skipped=True)
     visit(session, steps[2], seconds=30)
-    session.finish(outcome=Outcome.ENDED_EARLY)
+    session.finish(outcome=Outcome.ENDED_EARLY, at=session.started_at + timedelta(minutes=12))
     response = as_parent.get(url("summary", session))
     assert response.status_code == 200
     page = text(response)
     assert "Massage ended" in page
     assert "Ended early" in page
     stats = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", page))
+    assert stats["Massage time"] == "2 min"
+    assert stats["Session length"] == "12 min"
     assert stats["Steps done"] == "2"
     assert stats["Skipped"] == "1"
     items = re.findall(r"<li><span>(.*?) <span", page)

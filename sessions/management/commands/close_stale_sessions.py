@@ -4,7 +4,7 @@ from sessions.services import sessions_close_stale
 
 
 class Command(BaseCommand):
-    help = "Close massage sessions left running for hours, as interrupted. Run it hourly."
+    help = "Close massage sessions left running for hours, as interrupted (optional, e.g. hourly)."
 
     def handle(self, *args, **options):
         closed = sessions_close_stale()
