@@ -5,7 +5,7 @@ anything outside the user's own families, so a tampered id reveals nothing.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,6 +15,26 @@ from massage.models import Baby, Family, Invitation, Membership, Routine, Step
 
 def memberships_of(user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("family")
+
+
+def account_memberships(user) -> list[Membership]:
+    """The user's families, each marked with whether deleting the account would delete it too.
+
+    A family goes with the account when the user is its only parent.
+    """
+    memberships = memberships_of(user).annotate(
+        other_parents=Count(
+            "family__memberships",
+            filter=Q(family__memberships__role=Membership.Role.PARENT)
+            & ~Q(family__memberships__user=user),
+            distinct=True,
+        ),
+        family_babies=Count("family__babies", distinct=True),
+    )
+    memberships = list(memberships.order_by("family__name"))
+    for membership in memberships:
+        membership.goes_with_account = membership.is_parent and not membership.other_parents
+    return memberships
 
 
 def membership_in(user, family_id) -> Membership:

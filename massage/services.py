@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from massage import library
 from massage.models import Family, Invitation, Membership
 
 logger = logging.getLogger(__name__)
@@ -157,3 +158,27 @@ def family_delete(*, membership: Membership) -> None:
     if not membership.is_parent:
         raise FamilyError(_("Only a parent can delete the family."))
     membership.family.delete()
+
+
+def account_delete(*, user) -> list[str]:
+    """Delete a user's account; returns the names of the families deleted with it.
+
+    A family whose only parent this is goes too, with its babies and everything recorded about
+    them (nobody would be left to look after it); in other families only the membership goes, and
+    the massages and cues this user recorded stay, no longer naming them. An instructor's own
+    routines and their files are deleted.
+    """
+    with transaction.atomic():
+        deleted = []
+        memberships = Membership.objects.select_for_update().filter(user=user)
+        for membership in memberships.select_related("family"):
+            others = Membership.objects.filter(
+                family_id=membership.family_id, role=Membership.Role.PARENT
+            ).exclude(pk=membership.pk)
+            if membership.is_parent and not others.exists():
+                deleted.append(membership.family.name)
+                membership.family.delete()
+        for routine in user.routines.all():
+            library.routine_delete(routine=routine)
+        user.delete()
+    return deleted

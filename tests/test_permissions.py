@@ -105,7 +105,7 @@ ROUTES = [
 ROUTE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, *_rest in ROUTES]
 ROUTE_PARAMS = ("name", "args", "method", "data", "as_parent", "as_caregiver")
 
-LOGIN_ONLY = ["today", "massage:family-create"]
+LOGIN_ONLY = ["today", "massage:family-create", "massage:account", "massage:account-delete"]
 
 # Pages anyone may open, logged in or not (url name, arguments from the objects, method).
 PUBLIC = [

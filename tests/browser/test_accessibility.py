@@ -46,6 +46,8 @@ def family_pages(transactional_db):
         f"/babies/{baby.pk}/edit/",
         f"/sessions/{running.pk}/finish/",
         f"/routines/{routine.slug}/print/",
+        "/account/",
+        "/account/delete/",
     ]
     return membership.user, pages
 
