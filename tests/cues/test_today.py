@@ -103,3 +103,19 @@ def test_the_last_massage_says_when_in_plain_words(client, parent, baby, routine
     session.save(update_fields=["started_at"])
     client.force_login(parent)
     assert f">{expected}</time>" in client.get(reverse("today")).text
+
+
+def test_an_instructor_without_a_family_is_pointed_to_the_studio(client, db):
+    from tests.factories import InstructorFactory
+
+    client.force_login(InstructorFactory())
+    page = client.get(reverse("today")).text
+    assert reverse("massage:studio") in page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Create your family" in page
+
+
+def test_a_parent_without_a_family_is_not_shown_the_studio(client, user_without_family):
+    client.force_login(user_without_family)
+    page = client.get(reverse("today")).text
+    assert reverse("massage:studio") not in page
+    assert "Welcome to Gentle Hands" in page
