@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 
 from cues.models import CUES
 
+WHOLE_BODY = "whole_body"
+
 # Ended massages with at least one cue before anything is suggested.
 MIN_SESSIONS = 3
 # Cues of the telling kind a stroke or an area needs before it is named.
@@ -96,7 +98,9 @@ def tally(
     """Fold rows of {body_area, stroke, kind, n} into tallies per stroke and per area.
 
     The sessions a stroke or area was done in come from the step visits; a stroke with cues but
-    no visit on record still counts one massage.
+    no visit on record still counts one massage. Whole-body steps (asking permission, the still
+    hold at the end) are rituals, not strokes on a part of the body: a smile when asked says
+    "yes, go on", not "I enjoy this stroke", so they are left out.
     """
     strokes: dict[tuple[str, str], Tally] = {}
     areas: dict[str, Tally] = {}
@@ -105,6 +109,8 @@ def tally(
         if kind not in CUES or not n:
             continue
         area, stroke = row["body_area"], row["stroke"]
+        if area == WHOLE_BODY:
+            continue
         label = str(area_labels.get(area, area))
         s = strokes.setdefault((area, stroke), Tally(name=stroke, area=area, area_label=label))
         s.kinds[kind] = s.kinds.get(kind, 0) + n

@@ -40,6 +40,17 @@ def test_rows_fold_into_strokes_and_areas():
     assert (legs.name, legs.engaging, legs.disengaging, legs.sessions) == ("Legs", 6, 1, 6)
 
 
+def test_whole_body_rituals_are_not_strokes_or_areas():
+    strokes, areas = tally(
+        [
+            row("whole_body", "Ask permission", "eye_contact", 9),
+            row("legs", "Bicycle", "smiling", 2),
+        ]
+    )
+    assert [t.name for t in strokes] == ["Bicycle"]
+    assert [t.area for t in areas] == ["legs"]
+
+
 def test_unknown_kinds_and_zero_counts_are_ignored():
     strokes, areas = tally([row("legs", "A", "not_a_cue", 5), row("legs", "A", "smiling", 0)])
     assert strokes == [] and areas == []
