@@ -7,6 +7,12 @@ Everything here is a pure function of the uploaded bytes: no models, no database
   renditions. Nothing of the original upload is kept.
 * :func:`check_narration` checks that a narration recording really is MP3, OGG, M4A or WAV by
   looking at its bytes (never at its name or the browser's content type).
+* :func:`narration_without_tags` returns a copy of a checked recording with every tag removed
+  (they can carry names and places): mutagen removes ID3 and APE tags from MP3, the comments of
+  OGG Opus, Vorbis and FLAC, and the iTunes-style ``ilst`` of M4A; a little code of our own
+  trims what comes before an MP3's first frame, blanks the rest of an M4A's user data and
+  metadata boxes, and keeps only the sound chunks of a WAV (mutagen knows its ``id3`` chunk but
+  not ``LIST``/``INFO``). The copy is checked again with :func:`check_narration`.
 * :class:`PhotoField` and :class:`NarrationField` plug both into Django forms.
 """
 
@@ -24,6 +30,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from mutagen import File as MutagenFile
+from mutagen import MutagenError, apev2, id3
+from mutagen.mp4 import MP4
+from mutagen.oggflac import OggFLAC
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
 from PIL import Image, ImageCms
 
 __all__ = [
@@ -629,7 +641,8 @@ def _id3_end(f: IO[bytes], offset: int) -> int:
     return offset + 10 + tag_size + (10 if major == 4 and flags & 0x10 else 0)
 
 
-def _check_mp3(f: IO[bytes], size: int) -> None:
+def _mp3_audio_start(f: IO[bytes], size: int) -> int:
+    """Where the first MPEG frame starts, after any ID3v2 tags; raise _Invalid if none does."""
     offset = 0
     for _tag in range(4):  # rarely, several ID3v2 tags follow each other
         if _read_at(f, offset, 3) != b"ID3":
@@ -640,7 +653,7 @@ def _check_mp3(f: IO[bytes], size: int) -> None:
     if offset == 0:
         if not _mpeg_frames_at(f, 0, size):
             raise _Invalid("MP3")
-        return
+        return 0
     # Some taggers leave padding or junk after the tag: look for frames a little further on.
     window = _read_at(f, offset, 4096)
     position = 0
@@ -649,8 +662,12 @@ def _check_mp3(f: IO[bytes], size: int) -> None:
         if position < 0:
             raise _Invalid("MP3")
         if _mpeg_frames_at(f, offset + position, size):
-            return
+            return offset + position
         position += 1
+
+
+def _check_mp3(f: IO[bytes], size: int) -> None:
+    _mp3_audio_start(f, size)
 
 
 # -- M4A ----------------------------------------------------------------------------------------
@@ -673,12 +690,12 @@ _M4A_REJECTED_MAJOR_BRANDS = {
 _BMFF_CONTAINERS = {b"moov", b"trak", b"mdia"}
 
 
-def _bmff_boxes(data: bytes, start: int, end: int):
-    """Yield ``(type, payload_start, payload_end)`` for the boxes in ``data[start:end]``."""
+def _bmff_boxes(data: bytes | bytearray, start: int, end: int):
+    """Yield ``(type, box_start, payload_start, box_end)`` for the boxes in ``data[start:end]``."""
     pos = start
     while pos + 8 <= end:
         box_size = int.from_bytes(data[pos : pos + 4], "big")
-        box_type = data[pos + 4 : pos + 8]
+        box_type = bytes(data[pos + 4 : pos + 8])
         header = 8
         if box_size == 1:
             if pos + 16 > end:
@@ -688,13 +705,13 @@ def _bmff_boxes(data: bytes, start: int, end: int):
             box_size = end - pos
         if box_size < header or pos + box_size > end:
             raise _Invalid("M4A")
-        yield box_type, pos + header, pos + box_size
+        yield box_type, pos, pos + header, pos + box_size
         pos += box_size
 
 
 def _handler_types(data: bytes, start: int, end: int) -> list[bytes]:
     handlers = []
-    for box_type, payload, box_end in _bmff_boxes(data, start, end):
+    for box_type, _box_start, payload, box_end in _bmff_boxes(data, start, end):
         if box_type in _BMFF_CONTAINERS:
             handlers.extend(_handler_types(data, payload, box_end))
         elif box_type == b"hdlr" and box_end - payload >= 12:
@@ -785,16 +802,62 @@ def check_narration(uploaded: Any) -> str:
 
 
 def _mp3_without_tags(data: bytes) -> bytes:
-    """The MPEG frames only: no ID3v2 tag before them, no ID3v1 tag after them."""
+    """The MPEG frames only: no ID3v2 tag (or junk) before them, no APEv2 or ID3v1 tag after.
+
+    The head is trimmed by hand: mutagen removes only the first ID3v2 tag and leaves an ID3v2.4
+    footer behind.
+    """
+    start = _mp3_audio_start(io.BytesIO(data), len(data))
+    f = io.BytesIO(data[start:])
+    apev2.delete(f)
+    id3.delete(f, delete_v1=True, delete_v2=False)
+    return f.getvalue()
+
+
+# What mutagen raises for a file it cannot handle (not only its own MutagenError).
+_MUTAGEN_ERRORS = (MutagenError, struct.error, IndexError, ValueError)
+_OGG_TYPES = (OggOpus, OggVorbis, OggFLAC)
+
+
+def _ogg_without_tags(data: bytes) -> bytes:
+    """The same pages without any Vorbis comment (the encoder's vendor string stays)."""
     f = io.BytesIO(data)
-    offset = 0
-    while data[offset : offset + 3] == b"ID3":
-        offset = _id3_end(f, offset)
-    start = offset
-    while start < len(data) and not _mpeg_frames_at(f, start, len(data)):
-        start += 1
-    end = len(data) - 128 if data[-128:-125] == b"TAG" else len(data)
-    return data[start:end] if start < end else data
+    audio = MutagenFile(f, options=_OGG_TYPES)
+    if audio is None:
+        raise _Invalid("OGG")
+    f.seek(0)
+    audio.delete(f)
+    return f.getvalue()
+
+
+# User data (©xyz location, ©nam…), metadata (ilst, QuickTime keys) and uuid (XMP) boxes.
+_M4A_METADATA_BOXES = {b"udta", b"meta", b"uuid"}
+
+
+def _blank_m4a_metadata(data: bytearray, start: int, end: int) -> None:
+    """Turn metadata boxes into zero-filled "free" boxes of the same size: no offset moves."""
+    for box_type, box_start, payload, box_end in _bmff_boxes(data, start, end):
+        if box_type in _M4A_METADATA_BOXES:
+            data[box_start + 4 : box_start + 8] = b"free"
+            data[payload:box_end] = bytes(box_end - payload)
+        elif box_type in (b"moov", b"trak"):
+            _blank_m4a_metadata(data, payload, box_end)
+
+
+def _m4a_without_tags(data: bytes) -> bytes:
+    """The movie without metadata: mutagen cuts out the ``ilst`` tags (cover art included) and
+    corrects the chunk offsets; whatever metadata is left is blanked in place."""
+    f = io.BytesIO(data)
+    try:
+        audio = MP4(f)
+        f.seek(0)
+        audio.delete(f)
+        data = f.getvalue()
+    except _MUTAGEN_ERRORS:
+        pass  # e.g. a track without the header mutagen wants: blanking alone removes the tags
+    stripped = bytearray(data)
+    _blank_m4a_metadata(stripped, 0, len(stripped))
+    return bytes(stripped)
 
 
 def _wav_without_tags(data: bytes) -> bytes:
@@ -810,21 +873,33 @@ def _wav_without_tags(data: bytes) -> bytes:
     return b"RIFF" + len(body).to_bytes(4, "little") + body
 
 
-_TAG_STRIPPERS = {"mp3": _mp3_without_tags, "wav": _wav_without_tags}
+_TAG_STRIPPERS = {
+    "mp3": _mp3_without_tags,
+    "ogg": _ogg_without_tags,
+    "m4a": _m4a_without_tags,
+    "wav": _wav_without_tags,
+}
+_STRIP_ERRORS = (*_MUTAGEN_ERRORS, _Invalid)
 
 
-def narration_without_tags(uploaded: Any, audio_format: str) -> Any:
-    """A copy of a checked recording without the tags that may name people or places.
+def narration_without_tags(uploaded: Any, audio_format: str) -> ContentFile:
+    """A copy of a recording checked by :func:`check_narration`, without any tags.
 
-    MP3 loses its ID3 tags and WAV every chunk but the sound's. OGG comments and M4A metadata
-    are kept for now: removing them means rewriting pages or box offsets.
+    Tags may name people or places, so none is kept: MP3 loses its ID3 and APE tags, OGG its
+    comments, M4A its metadata and user data boxes, WAV every chunk but the sound's. Raises
+    ``ValidationError`` (``narration_invalid``) when that cannot be done, or when the copy would
+    not pass :func:`check_narration` again: a recording is never kept with its tags.
     """
-    strip = _TAG_STRIPPERS.get(audio_format)
-    if strip is None:
-        return uploaded
     _rewind(uploaded)
-    content = ContentFile(strip(uploaded.read(NARRATION_MAX_BYTES + 1)), name=uploaded.name)
+    data = uploaded.read(NARRATION_MAX_BYTES + 1)
     _rewind(uploaded)
+    try:
+        stripped = _TAG_STRIPPERS[audio_format](data)
+    except _STRIP_ERRORS as error:
+        raise _narration_error("narration_invalid", format=audio_format.upper()) from error
+    content = ContentFile(stripped, name=uploaded.name)
+    if check_narration(content) != audio_format:
+        raise _narration_error("narration_invalid", format=audio_format.upper())
     return content
 
 

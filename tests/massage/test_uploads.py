@@ -18,6 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
+from mutagen import MutagenError
+from mutagen.mp4 import MP4
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
 from PIL import Image, ImageCms, ImageFile
 
 from massage import uploads
@@ -151,9 +155,40 @@ def vorbis_id_header() -> bytes:
     )
 
 
-def ogg_bytes(id_header: bytes) -> bytes:
-    comment = b"\x03vorbis" + struct.pack("<I", 4) + b"test" + struct.pack("<I", 0) + b"\x01"
-    return ogg_page(id_header) + ogg_page(comment, header_type=0, sequence=1)
+OGG_AUDIO_PACKET = b"\xfc" + bytes(range(1, 60))  # stands in for the first audio packet
+
+
+def ogg_bytes(id_header: bytes, comments: tuple[bytes, ...] = ()) -> bytes:
+    """An Opus or Vorbis stream: identification and comment headers, then one audio page."""
+    listed = b"".join(struct.pack("<I", len(c)) + c for c in comments)
+    vendor_and_comments = struct.pack("<I", 4) + b"test" + struct.pack("<I", len(comments)) + listed
+    if id_header.startswith(b"OpusHead"):
+        headers = [ogg_page(b"OpusTags" + vendor_and_comments, header_type=0, sequence=1)]
+    else:
+        setup = b"\x05vorbis" + b"\0" * 30  # not decodable, and nothing here looks inside it
+        headers = [
+            ogg_page(b"\x03vorbis" + vendor_and_comments + b"\x01", header_type=0, sequence=1),
+            ogg_page(setup, header_type=0, sequence=2),
+        ]
+    audio = ogg_page(OGG_AUDIO_PACKET, header_type=0x04, sequence=len(headers) + 1, granule=960)
+    return ogg_page(id_header) + b"".join(headers) + audio
+
+
+def ogg_pages(data: bytes) -> list[bytes]:
+    """The bodies of a stream's pages, checking that each page is whole, in sequence and has
+    the right CRC."""
+    bodies, pos = [], 0
+    while pos < len(data):
+        assert data[pos : pos + 5] == b"OggS\0"
+        segments = data[pos + 26]
+        size = 27 + segments + sum(data[pos + 27 : pos + 27 + segments])
+        page = data[pos : pos + size]
+        assert len(page) == size
+        assert ogg_crc(page[:22] + b"\0\0\0\0" + page[26:]) == struct.unpack("<I", page[22:26])[0]
+        assert struct.unpack("<I", page[18:22])[0] == len(bodies)
+        bodies.append(page[27 + segments :])
+        pos += size
+    return bodies
 
 
 def mp3_frames(count=6, *, mpeg1=True) -> bytes:
@@ -175,17 +210,58 @@ def id3_tag(payload: bytes = b"") -> bytes:
     return b"ID3" + bytes([4, 0, 0]) + syncsafe + body
 
 
+def ape_tag(items: dict[bytes, bytes], *, size_error=0) -> bytes:
+    """An APEv2 tag with header and footer, as some taggers add to MP3 (before any ID3v1)."""
+    body = b"".join(struct.pack("<II", len(v), 0) + k + b"\0" + v for k, v in items.items())
+    size = len(body) + 32 + size_error  # the items and the footer
+
+    def header_or_footer(flags: int) -> bytes:
+        return b"APETAGEX" + struct.pack("<IIII", 2000, size, len(items), flags) + b"\0" * 8
+
+    return header_or_footer(0xA0000000) + body + header_or_footer(0x80000000)
+
+
+ID3V1 = b"TAG" + b"Narration by Ana Lopez".ljust(30, b"\0") + b"\0" * 95
+
+
 def box(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", 8 + len(payload)) + kind + payload
 
 
-def m4a_bytes(*, major=b"M4A ", compatible=(b"M4A ", b"mp42", b"isom"), handler=b"soun") -> bytes:
+M4A_SAMPLES = b"AAC-SAMPLES" + b"\0" * 501  # stands in for the audio in "mdat"
+
+
+def m4a_bytes(
+    *,
+    major=b"M4A ",
+    compatible=(b"M4A ", b"mp42", b"isom"),
+    handler=b"soun",
+    udta=b"",
+    track_udta=b"",
+) -> bytes:
+    """An M4A with the movie box first, its one chunk offset ("stco") pointing at the samples."""
     ftyp = box(b"ftyp", major + struct.pack(">I", 0) + b"".join(compatible))
-    hdlr = box(b"hdlr", b"\0\0\0\0" + b"\0\0\0\0" + handler + b"\0" * 12 + b"Handler\0")
-    mvhd = box(b"mvhd", b"\0" * 100)
-    moov = box(b"moov", mvhd + box(b"trak", box(b"mdia", hdlr)))
-    mdat = box(b"mdat", b"\0" * 512)
-    return ftyp + moov + mdat
+
+    def moov_with(chunk_offset: int) -> bytes:
+        hdlr = box(b"hdlr", b"\0\0\0\0" + b"\0\0\0\0" + handler + b"\0" * 12 + b"Handler\0")
+        mdhd = box(b"mdhd", struct.pack(">IIIIIHH", 0, 0, 0, 44100, 44100, 0x55C4, 0))
+        stsd = box(b"stsd", struct.pack(">II", 0, 0))
+        stco = box(b"stco", struct.pack(">III", 0, 1, chunk_offset))
+        minf = box(b"minf", box(b"stbl", stsd + stco))
+        mvhd = box(b"mvhd", b"\0" * 100)
+        trak = box(b"trak", box(b"mdia", mdhd + hdlr + minf) + track_udta)
+        return box(b"moov", mvhd + trak + udta)
+
+    moov = moov_with(0)
+    moov = moov_with(len(ftyp) + len(moov) + 8)  # the samples, after mdat's header
+    return ftyp + moov + box(b"mdat", M4A_SAMPLES)
+
+
+def m4a_samples(data: bytes) -> bytes:
+    """The bytes the M4A's chunk offset points at."""
+    stco = data.index(b"stco")
+    (chunk_offset,) = struct.unpack(">I", data[stco + 12 : stco + 16])
+    return data[chunk_offset : chunk_offset + len(M4A_SAMPLES)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -598,15 +674,141 @@ def test_mp3_tags_are_removed():
 def test_wav_keeps_only_its_sound():
     sound = wav_bytes()
     info = b"INFO" + b"IART" + struct.pack("<I", 9) + b"Ana Lopez\0"
-    tagged = sound[:4] + struct.pack("<I", len(sound) - 8 + 8 + len(info)) + sound[8:]
-    tagged += b"LIST" + struct.pack("<I", len(info)) + info
+    tag = id3_tag(b"TXXX" + struct.pack(">I", 15) + b"\0\0\x03Secret Street")
+    chunks = (
+        b"LIST" + struct.pack("<I", len(info)) + info + b"id3 " + struct.pack("<I", len(tag)) + tag
+    )
+    tagged = sound[:4] + struct.pack("<I", len(sound) - 8 + len(chunks)) + sound[8:] + chunks
 
     cleaned = uploads.narration_without_tags(upload(tagged, "voice.wav"), "wav")
 
     data = cleaned.read()
     assert b"Ana Lopez" not in data
+    assert b"Secret Street" not in data
     assert data == sound  # the wave module writes just "fmt " and "data"
     assert check_narration(upload(data, "voice.wav")) == "wav"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        mp3_frames() + ape_tag({b"Artist": b"Ana Lopez"}) + ID3V1,
+        id3_tag(b"TPE1" + struct.pack(">I", 10) + b"\0\0\x03Ana Lopez") + mp3_frames() + ID3V1,
+        # Two ID3v2 tags, then junk some taggers leave before the first frame.
+        id3_tag() + id3_tag(b"COMMAna Lopez") + b"\0Ana Lopez\0" + mp3_frames(),
+    ],
+    ids=["ape-and-id3v1", "id3v2-and-id3v1", "two-id3v2-and-junk"],
+)
+def test_mp3_keeps_only_its_frames(content):
+    cleaned = uploads.narration_without_tags(upload(content, "voice.mp3"), "mp3")
+
+    data = cleaned.read()
+    assert data == mp3_frames()
+    assert check_narration(upload(data, "voice.mp3")) == "mp3"
+
+
+@pytest.mark.parametrize(
+    ("id_header", "comment_header", "mutagen_type"),
+    [(opus_head(), b"OpusTags", OggOpus), (vorbis_id_header(), b"\x03vorbis", OggVorbis)],
+    ids=["opus", "vorbis"],
+)
+def test_ogg_comments_are_removed(id_header, comment_header, mutagen_type):
+    content = ogg_bytes(id_header, (b"ARTIST=Ana Lopez", b"LOCATION=12 Secret Street, Lisbon"))
+    assert mutagen_type(io.BytesIO(content)).tags["ARTIST"] == ["Ana Lopez"]
+
+    cleaned = uploads.narration_without_tags(upload(content, "voice.ogg"), "ogg")
+
+    data = cleaned.read()
+    assert b"Ana Lopez" not in data
+    assert b"Secret Street" not in data
+    assert check_narration(upload(data, "voice.ogg")) == "ogg"
+    pages = ogg_pages(data)
+    assert pages[0] == id_header
+    # The comment header is still there, with the vendor and no comment at all.
+    no_comments = comment_header + struct.pack("<I", 4) + b"test" + struct.pack("<I", 0)
+    assert pages[1] == no_comments + (b"\x01" if comment_header == b"\x03vorbis" else b"")
+    assert pages[-1] == OGG_AUDIO_PACKET
+    assert len(pages) == len(ogg_pages(content))
+    assert not mutagen_type(io.BytesIO(data)).tags
+
+
+def m4a_tagged(**params) -> bytes:
+    """An M4A with an artist (iTunes-style, as mutagen writes it), a location and a track name."""
+    text = struct.pack(">II", 1, 0)  # a "data" box's type (UTF-8) and locale
+    ilst = box(b"ilst", box(b"\xa9ART", box(b"data", text + b"Ana Lopez")))
+    meta = box(b"meta", b"\0\0\0\0" + box(b"hdlr", b"\0" * 8 + b"mdirappl" + b"\0" * 9) + ilst)
+    location = box(b"\xa9xyz", struct.pack(">HH", 18, 0x15C7) + b"+38.7139-009.1394/")
+    return m4a_bytes(
+        udta=box(b"udta", location + meta),
+        track_udta=box(b"udta", box(b"name", b"Ana's phone")),
+        **params,
+    )
+
+
+M4A_SECRETS = (b"Ana Lopez", b"+38.7139", b"Ana's phone", b"\xa9ART", b"\xa9xyz", b"udta")
+
+
+def test_m4a_metadata_and_location_are_removed():
+    content = m4a_tagged()
+    assert MP4(io.BytesIO(content)).tags["\xa9ART"] == ["Ana Lopez"]
+    assert m4a_samples(content) == M4A_SAMPLES
+
+    cleaned = uploads.narration_without_tags(upload(content, "voice.m4a"), "m4a")
+
+    data = cleaned.read()
+    for secret in M4A_SECRETS:
+        assert secret not in data
+    assert check_narration(upload(data, "voice.m4a")) == "m4a"
+    assert len(data) < len(content)  # the tags were cut out, not only blanked…
+    assert m4a_samples(data) == M4A_SAMPLES  # …and the chunk offset moved with them
+    assert MP4(io.BytesIO(data)).tags is None
+
+
+def test_an_m4a_mutagen_cannot_read_still_loses_its_metadata():
+    content = m4a_tagged().replace(b"mdhd", b"skip")  # mutagen wants the track's media header
+    with pytest.raises(MutagenError):
+        MP4(io.BytesIO(content))
+
+    cleaned = uploads.narration_without_tags(upload(content, "voice.m4a"), "m4a")
+
+    data = cleaned.read()
+    for secret in M4A_SECRETS:
+        assert secret not in data
+    assert check_narration(upload(data, "voice.m4a")) == "m4a"
+    assert m4a_samples(data) == M4A_SAMPLES
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "audio_format"),
+    [
+        (wav_bytes(), "n.wav", "wav"),
+        (ogg_bytes(opus_head()), "n.opus", "ogg"),
+        (ogg_bytes(vorbis_id_header()), "n.ogg", "ogg"),
+        (mp3_frames(), "n.mp3", "mp3"),
+        (m4a_bytes(), "n.m4a", "m4a"),
+    ],
+    ids=file_name_id,
+)
+def test_untagged_recordings_come_out_whole(content, name, audio_format):
+    uploaded = upload(content, name)
+
+    cleaned = uploads.narration_without_tags(uploaded, audio_format)
+
+    assert cleaned.read() == content
+    assert cleaned.name == name
+    assert uploaded.tell() == 0
+
+
+@pytest.mark.parametrize("size_error", [10**6, -40], ids=["too-long", "too-short"])
+def test_a_recording_whose_tags_cannot_be_removed_is_refused(size_error):
+    content = mp3_frames() + ape_tag({b"Artist": b"Ana Lopez"}, size_error=size_error)
+    assert check_narration(upload(content, "voice.mp3")) == "mp3"
+
+    with pytest.raises(ValidationError) as caught:
+        NarrationField().clean(upload(content, "voice.mp3"))
+
+    assert caught.value.code == "narration_invalid"
+    assert "MP3" in caught.value.messages[0]
 
 
 def test_the_narration_field_cleans_to_the_untagged_recording():
