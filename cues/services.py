@@ -26,8 +26,9 @@ class CueError(Exception):
 # a slow network, the phone's clock): it is still taken if it happened at most this long after.
 LATE_CUE_ALLOWANCE = timedelta(seconds=30)
 # A retry of a cue carries the same time, shifted by the phone's clock skew measured anew on each
-# send; the network's delay differs a little from one send to the next.
-SAME_TIME_TOLERANCE = timedelta(seconds=5)
+# send. That measure includes the network's delay, and a retry happens precisely because a send
+# was slow (its answer lost), so two sends of one cue can differ by many seconds.
+SAME_TIME_TOLERANCE = timedelta(minutes=2)
 
 
 def _stored_at(at, *, session, now):

@@ -170,14 +170,16 @@ def account_delete(*, user) -> list[str]:
     """
     with transaction.atomic():
         deleted = []
-        memberships = Membership.objects.select_for_update().filter(user=user)
-        for membership in memberships.select_related("family"):
-            others = Membership.objects.filter(
-                family_id=membership.family_id, role=Membership.Role.PARENT
-            ).exclude(pk=membership.pk)
+        for membership in Membership.objects.filter(user=user).order_by("family_id"):
+            # Locked, so two parents deleting their accounts at once can't each leave the family
+            # to the other and orphan it: the second waits, then finds itself the only parent.
+            family = Family.objects.select_for_update().get(pk=membership.family_id)
+            others = Membership.objects.filter(family=family, role=Membership.Role.PARENT).exclude(
+                pk=membership.pk
+            )
             if membership.is_parent and not others.exists():
-                deleted.append(membership.family.name)
-                membership.family.delete()
+                deleted.append(family.name)
+                family.delete()
         for routine in user.routines.all():
             library.routine_delete(routine=routine)
         user.delete()

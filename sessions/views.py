@@ -4,9 +4,11 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from massage import selectors as massage_selectors
+from massage.decorators import login_required_or_401
 from sessions import selectors, services
 from sessions.forms import FinishForm, NoteForm, ProgressForm, StepMoveForm
 from sessions.models import (
@@ -158,7 +160,7 @@ def _player_data(session, steps, current, visits):
     }
 
 
-@login_required
+@login_required_or_401(_lazy("Not saved: log in again, and the massage carries on from here."))
 @require_POST
 def session_progress(request, session_id):
     session = selectors.session_of(request.user, session_id)

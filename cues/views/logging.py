@@ -1,55 +1,35 @@
 """Cue logging from the player: JSON for its background saves, plain forms without JavaScript."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cues import selectors, services
 from cues.forms import CueForm, ResponseForm
+from massage.decorators import login_required_or_401, wants_json
 from sessions import selectors as session_selectors
-
-
-def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _error(request, session_id, message, status):
     """Bad input answers 4xx: as JSON for the player's saves, as a short page for a plain form."""
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"errors": {"__all__": [message]}}, status=status)
     context = {"message": message, "session_id": session_id}
     return render(request, "cues/cue_error.html", context, status=status)
 
 
 def _form_error(request, session_id, form):
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"errors": form.errors}, status=400)
     return _error(request, session_id, next(iter(form.errors.values()))[0], 400)
 
 
-def _player_endpoint(view):
-    """A log-in check the player can tell from a save.
-
-    fetch() follows a redirect to the login page and gets a 200 page, which the player would take
-    for a stored cue: it gets a JSON 401 instead; a plain form still goes to the login page. (A
-    CSRF failure answers JSON too: see massage.views.errors.csrf_failure.)
-    """
-    checked = login_required(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated and _wants_json(request):
-            message = _("Not saved yet: log in again to save your cues.")
-            return JsonResponse({"error": message}, status=401)
-        return checked(request, *args, **kwargs)
-
-    return wrapper
+# The player's background saves get a 401 they can act on rather than the login page.
+_player_endpoint = login_required_or_401(_lazy("Not saved yet: log in again to save your cues."))
 
 
 @_player_endpoint
@@ -64,7 +44,7 @@ def cue_create(request, session_id):
     except services.CueError as error:
         return _error(request, session.pk, str(error), error.status)
     prompt = services.prompt_for(cue)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {"id": str(cue.client_id), "created": created, "prompt": prompt.as_dict()},
             status=201 if created else 200,
@@ -83,7 +63,7 @@ def cue_undo(request, session_id, client_id):
         services.cue_undo(cue=cue)
     except services.CueError as error:
         return _error(request, session_id, str(error), error.status)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"id": str(cue.client_id), "undone": True})
     messages.info(request, _("Cue taken back."))
     return redirect("sessions:session-player", session_id=session_id)
@@ -100,7 +80,7 @@ def cue_respond(request, session_id, client_id):
         services.cue_respond(
             cue=cue,
             response=form.cleaned_data["response"],
-            move_session=not _wants_json(request),
+            move_session=not wants_json(request),
         )
     except services.CueError as error:
         return _error(request, session_id, str(error), error.status)
@@ -109,6 +89,6 @@ def cue_respond(request, session_id, client_id):
         "sessions:session-player" if cue.session.is_running else "sessions:session-summary",
         args=[session_id],
     )
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"id": str(cue.client_id), "next": target})
     return redirect(target)

@@ -55,9 +55,16 @@
 
   // Cues still waiting in an outbox from a player that was closed (static/js/cues.js) go out
   // from whatever page opens next, in order. The player sends its own massage's cues itself.
-  var PREFIX = "gentle-hands-cues-";
+  // Only the signed-in person's own outboxes: another caregiver's wait for them to log in here.
+  var user = document.body.getAttribute("data-user");
+  var PREFIX = "gentle-hands-cues-" + user + "-";
   var bar = document.querySelector("[data-cue-bar]");
   var own = bar ? PREFIX + bar.getAttribute("data-session") : null;
+  var NOT_SAVED = {
+    cue: "A cue from an earlier massage was not saved: ",
+    undo: "A cue could not be taken back: ",
+    respond: "Your answer to a pause was not saved: ",
+  };
 
   function tell(text) {
     var main = document.getElementById("main");
@@ -96,7 +103,7 @@
       return response.json().then(function (json) {
         if (!response.ok) {
           var errors = json.errors ? Object.keys(json.errors).map(function (k) { return json.errors[k][0]; }) : [];
-          tell("A cue from an earlier massage was not saved: " + (json.error || errors[0] || ""));
+          tell((NOT_SAVED[op.type] || NOT_SAVED.cue) + (json.error || errors[0] || ""));
         }
         drop(key, op);
         sendFrom(key);
@@ -108,7 +115,7 @@
     }).catch(function () { /* offline: kept for the next page */ });
   }
 
-  try {
+  if (user) try {
     for (var i = 0; i < window.localStorage.length; i += 1) {
       var key = window.localStorage.key(i);
       if (key && key.indexOf(PREFIX) === 0 && key !== own) sendFrom(key);

@@ -11,7 +11,9 @@
   if (!bar || !configNode || !player) return;
 
   var config = JSON.parse(configNode.textContent);
-  var OUTBOX_KEY = "gentle-hands-cues-" + bar.getAttribute("data-session");
+  // One outbox per person and massage: on a shared phone, what one caregiver queued is never
+  // sent (and credited) by the next person to log in.
+  var OUTBOX_KEY = "gentle-hands-cues-" + document.body.getAttribute("data-user") + "-" + bar.getAttribute("data-session");
   var UNDO_MS = 10000;
   var DOUBLE_TAP_MS = 800;
   var PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
@@ -292,15 +294,19 @@
   // The server will never take this one: the parent was told "noted", so say it was not saved.
   function refused(op, message) {
     var cue = logged.find(function (c) { return c.id === op.id; });
+    var endingToo = op.type === "respond" && op.body.response === "end";
     if (op.type === "cue") {
       if (cue) cue.undone = true; // no longer counts toward the rules here
+      endingToo = outbox.some(function (other) {
+        return other.id === op.id && other.type === "respond" && other.body.response === "end";
+      });
       outbox = outbox.filter(function (other) { return other.id !== op.id; }); // its undo, its answer
       storeOutbox();
     }
     var label = op.type === "cue" && cue ? words.notSaved + ": " + config.cues[cue.kind].label : words.notSaved;
     showToast(label, message, "gentle", false, 8000);
     say(message);
-    if (op.type === "respond" && op.body.response === "end") {
+    if (endingToo) {
       // The player is already showing "saving": let the server's page say where things stand.
       window.setTimeout(function () { window.location.reload(); }, 4000);
     }

@@ -52,6 +52,7 @@
     overlayText: root.querySelector("[data-overlay-text]"),
     wakeHint: root.querySelector("[data-wake-hint]"),
     conflictBanner: root.querySelector("[data-conflict-banner]"),
+    saveNote: root.querySelector("[data-save-note]"),
     completeForm: root.querySelector("[data-complete-form]"),
   };
 
@@ -264,15 +265,18 @@
       body: body,
       credentials: "same-origin",
       keepalive: true,
-      headers: { "X-CSRFToken": window.gentleHands.csrfToken() },
+      headers: { "X-CSRFToken": window.gentleHands.csrfToken(), Accept: "application/json" },
     }).then(function (response) {
       // A save overtaken by a later one (sent on leaving the page) has nothing to tell.
       if (response.status === 409 && inflight !== request) return null;
       if (response.status === 409) {
         return response.json().then(function (where) { conflict(where, sentStep); }, function () {});
       }
-      failed = !response.ok;
-      if (response.ok) {
+      // Logged out or an expired page (401, 403, or a login page reached by a redirect): kept,
+      // and sent again with everything once the parent has logged in again.
+      failed = !response.ok || response.redirected;
+      el.saveNote.hidden = !(response.redirected || response.status === 401 || response.status === 403);
+      if (!failed) {
         state.savedStep = sentStep;
         state.conflicts = 0;
       }

@@ -4,6 +4,7 @@ Playwright's clock drives the player's timers, so a routine of 15 seconds plays 
 """
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from massage.models import Routine, Step
@@ -272,10 +273,33 @@ def test_a_massage_ended_on_another_device_says_so(
     page.keyboard.press("Space")  # pause: saves, and the server says the massage has ended
     banner = page.locator("[data-conflict-banner]")
     expect(banner).to_be_visible()
-    expect(banner).to_contain_text("This massage continued on another device — reload")
+    expect(banner).to_contain_text("This massage moved on or ended elsewhere.")
     banner.get_by_role("link", name="Reload").click()
     expect(page.get_by_role("heading", name="Massage ended")).to_be_visible()
     expect_one_conflict(page)
+
+
+def test_logged_out_progress_is_kept_and_said_then_saved_after_logging_in(
+    phone, live_server, parent_and_baby, short_routine
+):
+    page = phone
+    user, _baby = parent_and_baby
+    baby = open_player(page, live_server, parent_and_baby, short_routine)
+    session = MassageSession.objects.get(baby=baby)
+    # The login expired (the CSRF cookie, which lasts a year, stays).
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    page.get_by_role("button", name="Add 15 seconds").click()
+    note = page.locator("[data-save-note]")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Not saved: you are logged out.")
+    assert not session.visits.filter(extra_seconds=15).exists()
+
+    log_in(page, live_server, user)
+    page.clock.run_for(6000)  # the next save goes out with everything
+    assert wait_until(page, session.visits.filter(extra_seconds=15).exists, seconds=10)
+    expect(note).to_be_hidden()
+    # The saves refused while logged out (401) are the point here.
+    page.problems[:] = [p for p in page.problems if not p.startswith("401 ")]
 
 
 def expect_one_conflict(page):

@@ -1,9 +1,13 @@
 """A person's own account page: their name, their families, and deleting the account."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from cues.models import CueEvent
+from massage import services
 from massage.models import Baby, Family, Membership, Routine, User
 from sessions.models import MassageSession
 from tests.factories import (
@@ -142,3 +146,32 @@ def test_anonymous_is_sent_to_log_in(client, url):
     response = client.post(url, {"password": PASSWORD, "display_name": "x"})
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parents_deleting_their_accounts_at_once_leave_no_orphaned_family():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so nothing races")
+    for _round in range(5):
+        first = MembershipFactory()
+        second = MembershipFactory(family=first.family)
+        BabyFactory(family=first.family)
+        barrier = threading.Barrier(2)
+        failures = []
+
+        def delete(user, barrier=barrier, failures=failures):
+            try:
+                barrier.wait(timeout=10)
+                services.account_delete(user=user)
+            except Exception as error:  # a thread's failure must fail the test, not vanish
+                failures.append(repr(error))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=delete, args=(m.user,)) for m in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert failures == []
+        assert not Family.objects.filter(pk=first.family_id).exists()

@@ -438,6 +438,17 @@ def test_progress_is_saved(as_parent, session, steps):
     assert rows == {(steps[0].pk, 30, False), (steps[1].pk, 0, True)}
 
 
+def test_progress_while_logged_out_answers_401_in_json_and_changes_nothing(client, session, steps):
+    before = snapshot(session)
+    url = reverse("sessions:session-progress", args=[session.pk])
+    response = client.post(url, good_progress(steps, seq=3), HTTP_ACCEPT="application/json")
+    assert response.status_code == 401
+    assert "log in again" in response.json()["error"]
+    assert snapshot(session) == before
+    # A plain request still goes to the login page.
+    assert client.post(url, good_progress(steps, seq=3)).status_code == 302
+
+
 def test_progress_without_visits_is_fine(as_parent, session, steps):
     response = progress(as_parent, session, seq=1, step=steps[0].pk, elapsed=0)
     assert response.status_code == 204
