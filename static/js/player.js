@@ -201,9 +201,14 @@
     stopVoice();
     if (!settings.voice) return;
     if (step.narration) {
-      voiceAudio = new Audio(step.narration);
-      voiceAudio.volume = settings.volume;
-      voiceAudio.play().catch(function () {});
+      var audio = new Audio(step.narration);
+      voiceAudio = audio;
+      audio.volume = settings.volume;
+      // A recording the browser can't play (its format, or the file is gone): read the words
+      // instead, unless the player stopped it on purpose (AbortError) or moved on meanwhile.
+      audio.play().catch(function (error) {
+        if (voiceAudio === audio && error.name !== "AbortError") speak(step.stroke + ". " + step.instruction);
+      });
       return;
     }
     speak(step.stroke + ". " + step.instruction);
@@ -216,15 +221,24 @@
       el.wakeHint.hidden = false;
       return;
     }
-    if (wakeLock) return;
-    navigator.wakeLock.request("screen").then(function (lock) {
+    if (wakeLock) return; // held, or being asked for: one lock at a time
+    var asking = navigator.wakeLock.request("screen").then(function (lock) {
+      if (wakeLock !== asking) { // the player let the screen sleep while the browser answered
+        lock.release().catch(function () {});
+        return;
+      }
       wakeLock = lock;
-      lock.addEventListener("release", function () { wakeLock = null; });
-    }).catch(function () { el.wakeHint.hidden = false; });
+      el.wakeHint.hidden = true;
+      lock.addEventListener("release", function () { if (wakeLock === lock) wakeLock = null; });
+    }).catch(function () {
+      if (wakeLock === asking) wakeLock = null;
+      el.wakeHint.hidden = false;
+    });
+    wakeLock = asking;
   }
 
   function letSleep() {
-    if (wakeLock) wakeLock.release().catch(function () {});
+    if (wakeLock && wakeLock.release) wakeLock.release().catch(function () {});
     wakeLock = null;
   }
 
@@ -513,7 +527,8 @@
     var name = input.getAttribute("data-setting");
     if (input.type === "checkbox") input.checked = Boolean(settings[name]);
     else input.value = String(settings[name]);
-    input.addEventListener("change", function () {
+    // The slider applies while it moves, so the parent hears the new loudness at once.
+    input.addEventListener(input.type === "range" ? "input" : "change", function () {
       settings[name] = input.type === "checkbox" ? input.checked : Number(input.value);
       saveSettings();
       if (name === "voice" && !settings.voice) stopVoice();

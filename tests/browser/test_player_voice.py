@@ -32,6 +32,10 @@ SPIES = """
     if (!media.includes(this)) media.push(this);
     calls.push({kind: "play", src: this.src, volume: this.volume, muted: this.muted,
                 media: media.indexOf(this)});
+    // Sources a test names in window.__unplayable fail as a format the browser can't play.
+    if ((window.__unplayable || []).includes(this.src)) {
+      return Promise.reject(new DOMException("Unsupported source", "NotSupportedError"));
+    }
     return Promise.resolve();
   };
   const pause = HTMLMediaElement.prototype.pause;
@@ -370,3 +374,18 @@ def test_previous_goes_back_one_step_on_a_tablet(tablet, live_server, parent_and
     # Going back while running reads the step again.
     spoken = [c["text"] for c in calls(page, "speak")]
     assert spoken == ["Leg glide. Glide down the leg."], spoken
+
+
+def test_a_recording_the_browser_cannot_play_is_read_aloud_instead(
+    phone, live_server, parent_and_baby, routine, narrated
+):
+    page = phone
+    narration_url = f"{live_server.url}{narrated.narration.url}"
+    open_player(page, live_server, parent_and_baby, routine)
+    page.evaluate(f"window.__unplayable = [{narration_url!r}]")
+
+    start_and_run_first_step(page)
+
+    seen = calls(page)
+    assert narration_url in [c["src"] for c in seen if c["kind"] == "play"], seen
+    assert [c["text"] for c in seen if c["kind"] == "speak"] == ["Leg glide. Glide down the leg."]
