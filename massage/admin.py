@@ -100,14 +100,7 @@ def _model_fields(model_admin, request, obj, kwargs):
 
 
 def _save_step(form) -> None:
-    cleaned = form.cleaned_data
-    library.step_save(
-        step=form.instance,
-        photo=cleaned.get("photo"),
-        remove_photo=cleaned.get("remove_photo"),
-        narration=cleaned.get("narration"),
-        remove_narration=cleaned.get("remove_narration"),
-    )
+    library.step_save(step=form.instance, **form.file_changes())
 
 
 @admin.display(description=_("files"))
@@ -120,6 +113,20 @@ def step_files(step):
     if not links:
         return "—"
     return format_html_join(" · ", '<a href="{1}">{0}</a>', links)
+
+
+class DeletesThroughLibrary:
+    """Admin deletes go through the library's services, so files go too once committed."""
+
+    def delete_one(self, obj):
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete_one(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_one(obj)
 
 
 class AuthorKindFilter(admin.SimpleListFilter):
@@ -151,7 +158,7 @@ class StepInline(admin.StackedInline):
 
 
 @admin.register(Routine)
-class RoutineAdmin(admin.ModelAdmin):
+class RoutineAdmin(DeletesThroughLibrary, admin.ModelAdmin):
     list_display = ["title", "slug", "author", "published", "follows_seed", "updated_at"]
     list_filter = [AuthorKindFilter, "published", "follows_seed", "focus"]
     list_select_related = ["author"]
@@ -176,16 +183,12 @@ class RoutineAdmin(admin.ModelAdmin):
             _save_step(step_form)
         return None
 
-    def delete_model(self, request, obj):
-        library.routine_delete(routine=obj)
-
-    def delete_queryset(self, request, queryset):
-        for routine in queryset:
-            library.routine_delete(routine=routine)
+    def delete_one(self, routine):
+        library.routine_delete(routine=routine)
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(DeletesThroughLibrary, admin.ModelAdmin):
     form = StepForm
     fields = ["routine", *STEP_FIELDS]
     readonly_fields = ["files"]
@@ -205,12 +208,8 @@ class StepAdmin(admin.ModelAdmin):
         if obj.routine.is_library:
             Routine.objects.filter(pk=obj.routine_id).update(follows_seed=False)
 
-    def delete_model(self, request, obj):
-        library.step_delete(step=obj)
-
-    def delete_queryset(self, request, queryset):
-        for step in queryset:
-            library.step_delete(step=step)
+    def delete_one(self, step):
+        library.step_delete(step=step)
 
 
 @admin.register(FocusTag)

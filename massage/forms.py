@@ -230,3 +230,8 @@ class StepForm(forms.ModelForm):
         if seconds:
             cleaned["seconds_per_repetition"] = None
         return cleaned
+
+    def file_changes(self) -> dict:
+        """What the form asks of the step's photo and narration, as library.step_save takes it."""
+        names = ["photo", "remove_photo", "narration", "remove_narration"]
+        return {name: self.cleaned_data.get(name) for name in names}

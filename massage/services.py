@@ -134,22 +134,30 @@ def membership_remove(*, membership: Membership, by: Membership) -> None:
     membership.delete()
 
 
+def _is_only_parent(membership: Membership) -> bool:
+    """Whether this member is the family's only parent. Call inside a transaction.
+
+    The family row is locked first, so two parents leaving (or deleting their accounts) at once
+    can't each leave the family to the other and orphan it: the second waits, then finds itself
+    the only parent.
+    """
+    if not membership.is_parent:
+        return False
+    family = Family.objects.select_for_update().get(pk=membership.family_id)
+    others = Membership.objects.filter(family=family, role=Membership.Role.PARENT)
+    return not others.exclude(pk=membership.pk).exists()
+
+
 def membership_leave(*, membership: Membership) -> None:
     """Anyone may leave, but a family is never left without a parent."""
     with transaction.atomic():
-        if membership.is_parent:
-            other_parents = (
-                Membership.objects.select_for_update()
-                .filter(family_id=membership.family_id, role=Membership.Role.PARENT)
-                .exclude(pk=membership.pk)
-            )
-            if not other_parents.exists():
-                raise FamilyError(
-                    _(
-                        "You are this family's only parent, so you can't leave it. "
-                        "Invite another parent first, or delete the family."
-                    )
+        if _is_only_parent(membership):
+            raise FamilyError(
+                _(
+                    "You are this family's only parent, so you can't leave it. "
+                    "Invite another parent first, or delete the family."
                 )
+            )
         membership.delete()
 
 
@@ -170,16 +178,11 @@ def account_delete(*, user) -> list[str]:
     """
     with transaction.atomic():
         deleted = []
-        for membership in Membership.objects.filter(user=user).order_by("family_id"):
-            # Locked, so two parents deleting their accounts at once can't each leave the family
-            # to the other and orphan it: the second waits, then finds itself the only parent.
-            family = Family.objects.select_for_update().get(pk=membership.family_id)
-            others = Membership.objects.filter(family=family, role=Membership.Role.PARENT).exclude(
-                pk=membership.pk
-            )
-            if membership.is_parent and not others.exists():
-                deleted.append(family.name)
-                family.delete()
+        memberships = Membership.objects.filter(user=user).select_related("family")
+        for membership in memberships.order_by("family_id"):
+            if _is_only_parent(membership):
+                deleted.append(membership.family.name)
+                membership.family.delete()
         for routine in user.routines.all():
             library.routine_delete(routine=routine)
         user.delete()

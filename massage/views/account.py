@@ -16,15 +16,12 @@ __all__ = ["account", "account_delete"]
 @login_required
 def account(request):
     form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Your name is saved."))
-            return redirect("massage:account")
-        status = INVALID
-    else:
-        status = 200
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your name is saved."))
+        return redirect("massage:account")
     context = {"form": form, "memberships": selectors.account_memberships(request.user)}
+    status = INVALID if request.method == "POST" else 200
     return render(request, "massage/account_detail.html", context, status=status)
 
 

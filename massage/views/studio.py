@@ -150,15 +150,8 @@ def _step_form(request, routine, step):
         return render(request, "massage/step_form.html", context)
     if not form.is_valid():
         return render(request, "massage/step_form.html", context, status=INVALID)
-    cleaned = form.cleaned_data
     try:
-        library.step_save(
-            step=form.save(commit=False),
-            photo=cleaned["photo"],
-            remove_photo=cleaned["remove_photo"],
-            narration=cleaned["narration"],
-            remove_narration=cleaned["remove_narration"],
-        )
+        library.step_save(step=form.save(commit=False), **form.file_changes())
     except OSError:  # the file storage failed (disk full, bucket down): nothing was saved
         form.add_error(
             None,
