@@ -44,3 +44,19 @@ def as_parent(client, parent):
     """The test client, logged in as the parent."""
     client.force_login(parent)
     return client
+
+
+def commit_each_post(client, capture_on_commit):
+    """Make each POST run its on-commit hooks, as a real request's commit would.
+
+    The tests run inside a transaction that never commits, so hooks such as deleting replaced
+    files would otherwise never run.
+    """
+    post = client.post
+
+    def committing_post(*args, **kwargs):
+        with capture_on_commit(execute=True):
+            return post(*args, **kwargs)
+
+    client.post = committing_post
+    return client

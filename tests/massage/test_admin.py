@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from massage.library import library_load
 from massage.models import Baby, Family, FocusTag, Invitation, Membership, Routine, Step, User
+from tests.conftest import commit_each_post
 from tests.factories import (
     BabyFactory,
     InstructorFactory,
@@ -28,14 +29,7 @@ def superuser(db):
 @pytest.fixture
 def as_admin(client, superuser, django_capture_on_commit_callbacks):
     client.force_login(superuser)
-    post = client.post
-
-    def committing_post(*args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return post(*args, **kwargs)
-
-    client.post = committing_post
-    return client
+    return commit_each_post(client, django_capture_on_commit_callbacks)
 
 
 def admin_url(model, action, *args):

@@ -16,6 +16,7 @@ from massage import library
 from massage.library import library_load
 from massage.models import Routine, Step
 from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
+from tests.conftest import commit_each_post
 from tests.factories import InstructorFactory, RoutineFactory, StepFactory
 from tests.massage.test_uploads import encode, noisy_image, png_header_only, wav_bytes
 
@@ -45,14 +46,7 @@ def own_routine(instructor):
 def as_instructor(client, instructor, django_capture_on_commit_callbacks):
     """The instructor's client. Each POST runs its on-commit hooks, as a real request's commit."""
     client.force_login(instructor)
-    post = client.post
-
-    def committing_post(*args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return post(*args, **kwargs)
-
-    client.post = committing_post
-    return client
+    return commit_each_post(client, django_capture_on_commit_callbacks)
 
 
 def strokes(routine):
