@@ -11,7 +11,30 @@
     var field = document.querySelector("input[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
   }
-  window.gentleHands = { csrfToken: csrfToken };
+
+  // The cue outboxes (static/js/cues.js): one per person and massage, so on a shared phone what
+  // one caregiver queued is never sent (and credited) by the next person to log in.
+  var user = document.body.getAttribute("data-user");
+  function outboxKey(session) { return "gentle-hands-cues-" + user + "-" + session; }
+
+  // Sends one outbox item; the server recognises a repeat by its id.
+  function postQueued(op, keepalive) {
+    var body = new FormData();
+    Object.keys(op.body || {}).forEach(function (name) { body.append(name, op.body[name]); });
+    // The phone's clock now, so the server can take its skew off the cue's time.
+    if (op.type === "cue") body.append("sent_at", new Date().toISOString());
+    return fetch(op.url, { method: "POST", body: body, keepalive: keepalive, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" } });
+  }
+
+  // The first reason in the app's JSON error answer ({"error": ...} or form {"errors": ...}).
+  function errorText(json) {
+    if (json.error) return json.error;
+    var lists = Object.keys(json.errors || {}).map(function (key) { return json.errors[key]; });
+    return lists.length && lists[0].length ? lists[0][0] : "";
+  }
+
+  window.gentleHands = { csrfToken: csrfToken, outboxKey: outboxKey, postQueued: postQueued, errorText: errorText };
 
   // Tell the server the phone's time zone, so times read as the family's own clock.
   try {
@@ -56,10 +79,9 @@
   // Cues still waiting in an outbox from a player that was closed (static/js/cues.js) go out
   // from whatever page opens next, in order. The player sends its own massage's cues itself.
   // Only the signed-in person's own outboxes: another caregiver's wait for them to log in here.
-  var user = document.body.getAttribute("data-user");
-  var PREFIX = "gentle-hands-cues-" + user + "-";
+  var PREFIX = outboxKey("");
   var bar = document.querySelector("[data-cue-bar]");
-  var own = bar ? PREFIX + bar.getAttribute("data-session") : null;
+  var own = bar ? outboxKey(bar.getAttribute("data-session")) : null;
   var NOT_SAVED = {
     cue: "A cue from an earlier massage was not saved: ",
     undo: "A cue could not be taken back: ",
@@ -93,18 +115,11 @@
     var op;
     try { op = JSON.parse(window.localStorage.getItem(key) || "[]")[0]; } catch (error) { return; }
     if (!op || !op.url) return; // an older entry: its player sends it
-    var body = new FormData();
-    Object.keys(op.body || {}).forEach(function (name) { body.append(name, op.body[name]); });
-    if (op.type === "cue") body.append("sent_at", new Date().toISOString());
-    fetch(op.url, { method: "POST", body: body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" } }).then(function (response) {
+    postQueued(op, false).then(function (response) {
       // Logged out, a stale token, a login page or a server error: kept for the next page.
       if (response.redirected || response.status === 401 || response.status === 403 || response.status >= 500) return;
       return response.json().then(function (json) {
-        if (!response.ok) {
-          var errors = json.errors ? Object.keys(json.errors).map(function (k) { return json.errors[k][0]; }) : [];
-          tell((NOT_SAVED[op.type] || NOT_SAVED.cue) + (json.error || errors[0] || ""));
-        }
+        if (!response.ok) tell((NOT_SAVED[op.type] || NOT_SAVED.cue) + errorText(json));
         drop(key, op);
         sendFrom(key);
       }, function () {

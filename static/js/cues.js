@@ -11,21 +11,13 @@
   if (!bar || !configNode || !player) return;
 
   var config = JSON.parse(configNode.textContent);
-  // One outbox per person and massage: on a shared phone, what one caregiver queued is never
-  // sent (and credited) by the next person to log in.
-  var OUTBOX_KEY = "gentle-hands-cues-" + document.body.getAttribute("data-user") + "-" + bar.getAttribute("data-session");
+  var shared = window.gentleHands; // static/js/app.js
+  var OUTBOX_KEY = shared.outboxKey(bar.getAttribute("data-session"));
   var UNDO_MS = 10000;
   var DOUBLE_TAP_MS = 800;
   var PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
   var startedAt = Date.parse(bar.getAttribute("data-started-at"));
-  // What to say when a save fails; cues/templatetags/cue_bar.py may send them translated.
-  var words = Object.assign({
-    notSaved: "Not saved",
-    logIn: "Not saved yet: log in again to save your cues.",
-    reload: "Not saved yet: reload the page to save your cues.",
-    later: "Not saved yet: your cues will be sent again in a moment.",
-    refused: "The app could not save it.",
-  }, config.saving || {});
+  var words = config.saving; // what to say when a save fails (cues/templatetags/cue_bar.py)
 
   var el = {
     more: bar.querySelector("[data-cue-more]"),
@@ -104,30 +96,12 @@
     send();
   }
 
+  function ends(op) { return op.type === "respond" && op.body.response === "end"; }
+
   function urlFor(op) {
     if (op.type === "cue") return bar.getAttribute("data-create-url");
     var template = bar.getAttribute(op.type === "undo" ? "data-undo-url" : "data-respond-url");
     return template.replace(PLACEHOLDER, op.id);
-  }
-
-  function post(op, keepalive) {
-    var body = new FormData();
-    Object.keys(op.body || {}).forEach(function (key) { body.append(key, op.body[key]); });
-    // The phone's clock now, so the server can take its skew off the cue's time.
-    if (op.type === "cue") body.append("sent_at", new Date().toISOString());
-    return fetch(op.url || urlFor(op), {
-      method: "POST",
-      body: body,
-      keepalive: keepalive,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": window.gentleHands.csrfToken(), Accept: "application/json" },
-    });
-  }
-
-  function errorText(json) {
-    if (json.error) return json.error;
-    var lists = Object.keys(json.errors || {}).map(function (key) { return json.errors[key]; });
-    return lists.length && lists[0].length ? lists[0][0] : "";
   }
 
   // What became of a save: "saved", "refused" for good (sending it again would not help), or
@@ -139,7 +113,7 @@
     }, function () {
       return null;
     }).then(function (json) {
-      var message = json ? errorText(json) : "";
+      var message = json ? shared.errorText(json) : "";
       if (response.status === 401) return { state: "held", message: message || words.logIn };
       if (response.status === 403) return { state: "held", message: words.reload };
       if (response.status >= 500 || response.status === 408 || response.status === 429) {
@@ -165,7 +139,7 @@
     var op = outbox[0];
     op.tried = true;
     storeOutbox();
-    post(op, false).then(outcome).then(function (result) {
+    shared.postQueued(op, false).then(outcome).then(function (result) {
       sending = false;
       if (result.state === "held") {
         if (result.message) {
@@ -217,7 +191,7 @@
         openPause(cue, json.prompt);
       }
     }
-    if (op.type === "respond" && op.body.response === "end" && json.next) {
+    if (ends(op) && json.next) {
       window.location.assign(json.next);
     }
   }
@@ -236,7 +210,7 @@
   window.addEventListener("pagehide", function () {
     // Whatever is still waiting goes out with the page; the copy in localStorage is sent
     // again on the next visit (app.js, on any page), which the server recognises by id.
-    outbox.forEach(function (op) { post(op, true).catch(function () {}); });
+    outbox.forEach(function (op) { shared.postQueued(op, true).catch(function () {}); });
   });
 
   // Showing the answer ----------------------------------------------------------------------
@@ -245,14 +219,18 @@
     player.dispatchEvent(new CustomEvent("cues:say", { detail: text }));
   }
 
-  function showToast(label, message, tone, undoable, lasts) {
+  function fillToast(label, message, tone, undoable) {
     window.clearTimeout(toastTimer);
-    holding = false;
     el.toastLabel.textContent = label;
     el.toastMessage.textContent = message;
     el.toast.setAttribute("data-tone", tone);
     el.toastUndo.hidden = !undoable;
     el.toast.hidden = false;
+  }
+
+  function showToast(label, message, tone, undoable, lasts) {
+    fillToast(label, message, tone, undoable);
+    holding = false;
     toastTimer = window.setTimeout(function () {
       el.toast.hidden = true;
       if (held) hold(held);
@@ -276,12 +254,7 @@
     // Not over a cue's own answer (its undo) or the pause: shown when that goes.
     if (pausedBy || (!el.toast.hidden && !holding)) return;
     holding = true;
-    window.clearTimeout(toastTimer);
-    el.toastLabel.textContent = "";
-    el.toastMessage.textContent = message;
-    el.toast.setAttribute("data-tone", "gentle");
-    el.toastUndo.hidden = true;
-    el.toast.hidden = false;
+    fillToast("", message, "gentle", false);
   }
 
   function release() {
@@ -294,12 +267,10 @@
   // The server will never take this one: the parent was told "noted", so say it was not saved.
   function refused(op, message) {
     var cue = logged.find(function (c) { return c.id === op.id; });
-    var endingToo = op.type === "respond" && op.body.response === "end";
+    var endingToo = ends(op);
     if (op.type === "cue") {
       if (cue) cue.undone = true; // no longer counts toward the rules here
-      endingToo = outbox.some(function (other) {
-        return other.id === op.id && other.type === "respond" && other.body.response === "end";
-      });
+      endingToo = outbox.some(function (other) { return other.id === op.id && ends(other); });
       outbox = outbox.filter(function (other) { return other.id !== op.id; }); // its undo, its answer
       storeOutbox();
     }

@@ -24,7 +24,7 @@
     seq: data.seq || 0,
     savedStep: data.current, // where the last save that the server took left the session
     conflicts: 0, // refused saves in a row
-    phase: "ready", // ready | countdown | running | paused | done
+    phase: "ready", // ready | countdown | running | paused | done | gone (moved on elsewhere)
     countdownLeft: 0,
     lastTick: Date.now(),
     lastSave: Date.now(),
@@ -323,12 +323,8 @@
       return;
     }
     if (state.phase === "done") return; // finishing anyway: the summary tells the rest
-    state.phase = "gone";
-    stopVoice();
-    letSleep();
-    el.overlay.hidden = true;
+    halt("gone");
     el.conflictBanner.hidden = false;
-    draw();
   }
 
   function saveIfDue(now) {
@@ -356,15 +352,21 @@
     save();
   }
 
-  function finish() {
-    state.phase = "done";
+  // The player stops for good: the massage is ending ("done", saying so over the player) or
+  // went on elsewhere ("gone").
+  function halt(phase, overlayText) {
+    state.phase = phase;
     stopVoice();
-    playChime();
     letSleep();
-    el.overlay.hidden = false;
+    el.overlay.hidden = !overlayText;
     el.overlayCount.textContent = "";
-    el.overlayText.textContent = labels.finishing;
+    el.overlayText.textContent = overlayText || "";
     draw();
+  }
+
+  function finish() {
+    halt("done", labels.finishing);
+    playChime();
     // Cues still on their way go first: the server takes no cues once the massage has ended.
     var cues = root.cueFlush ? root.cueFlush() : Promise.resolve();
     var patience = new Promise(function (resolve) { window.setTimeout(resolve, 5000); });
@@ -501,15 +503,7 @@
     stopVoice();
     speak(event.detail);
   });
-  root.addEventListener("cues:ending", function () {
-    state.phase = "done";
-    stopVoice();
-    letSleep();
-    el.overlay.hidden = false;
-    el.overlayCount.textContent = "";
-    el.overlayText.textContent = labels.saving;
-    draw();
-  });
+  root.addEventListener("cues:ending", function () { halt("done", labels.saving); });
   root.saveProgress = function () { return stopped() ? Promise.resolve() : save(); };
 
   document.addEventListener("keydown", function (event) {
