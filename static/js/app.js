@@ -116,8 +116,9 @@
     try { op = JSON.parse(window.localStorage.getItem(key) || "[]")[0]; } catch (error) { return; }
     if (!op || !op.url) return; // an older entry: its player sends it
     postQueued(op, false).then(function (response) {
-      // Logged out, a stale token, a login page or a server error: kept for the next page.
-      if (response.redirected || response.status === 401 || response.status === 403 || response.status >= 500) return;
+      // Logged out, a stale token, a login page, too slow or too many, or a server error: kept for
+      // the next page, as the player itself keeps them.
+      if (response.redirected || [401, 403, 408, 429].indexOf(response.status) >= 0 || response.status >= 500) return;
       return response.json().then(function (json) {
         if (!response.ok) tell((NOT_SAVED[op.type] || NOT_SAVED.cue) + errorText(json));
         drop(key, op);
