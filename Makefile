@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: run test venv migrate seed lint format clean
+.PHONY: run test venv migrate seed lint imports format clean
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -24,7 +24,14 @@ $(STAMP): pyproject.toml | $(PY)
 
 venv: $(STAMP)
 
-migrate: venv
+# A local .env for development, written once from .env.example with DEBUG on, so plain
+# `manage.py` commands (shell, createsuperuser, check) work too. An existing .env is never touched.
+.env:
+	@{ echo "# Written by 'make run' for local development; edit freely, it is never overwritten."; \
+	  sed 's/^# DEBUG=false$$/DEBUG=true/' .env.example; } > .env
+	@echo "Wrote .env for local development (DEBUG=true)."
+
+migrate: venv .env
 	DEBUG=true $(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -42,6 +49,9 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+imports: venv
+	$(VENV)/bin/lint-imports --no-cache
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -219,4 +219,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own "django" logger writes to a console handler of its own under DEBUG and also
+    # passes each record up to the root: without this every line would print twice.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-real-site")
 os.environ["TESTING"] = "true"
+# The suite runs with production defaults even when `make run` has written a .env with DEBUG on.
+os.environ["DEBUG"] = "false"
 
 from massage.settings import *  # noqa: F403
 

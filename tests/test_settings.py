@@ -21,7 +21,9 @@ def run_manage(*args, **env):
             "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process
         }
     }
-    clean_env.update(env)
+    # A developer's .env (written by `make run`) must not decide what these tests see:
+    # variables in the environment win over the file.
+    clean_env.update({"DEBUG": "false", "SECRET_KEY": ""}, **env)
     clean_env["DJANGO_SETTINGS_MODULE"] = "massage.settings"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -94,6 +96,40 @@ def test_env_example_production_lines_are_marked_and_pass_the_deploy_check():
     values["SECRET_KEY"] = values["SECRET_KEY"] or "y" * 20 + "a-production-like-secret-key-456"
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **values)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_make_writes_a_development_env_once_and_never_overwrites_it(tmp_path):
+    for name in ("Makefile", ".env.example"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    made = subprocess.run(["make", "-s", ".env"], cwd=tmp_path, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    written = (tmp_path / ".env").read_text()
+    assert "\nDEBUG=true\n" in written
+    values = {}
+    for line in written.splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            values[key] = value
+    assert values == {"DEBUG": "true"}
+    # With that file, plain manage.py commands work: no SECRET_KEY, no DEBUG prefix.
+    result = run_manage("check", **values)
+    assert result.returncode == 0, result.stderr
+
+    (tmp_path / ".env").write_text("DEBUG=false\nSECRET_KEY=mine\n")
+    again = subprocess.run(["make", "-s", ".env"], cwd=tmp_path, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / ".env").read_text() == "DEBUG=false\nSECRET_KEY=mine\n"
+
+
+def test_a_log_line_prints_once_under_debug():
+    result = run_manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('django.request').warning('one line only')",
+        DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout + result.stderr).count("one line only") == 1
 
 
 def test_sqlite_waits_for_writers_instead_of_failing():

@@ -14,7 +14,10 @@ def test_demo_history_is_made_once_and_every_massage_is_finished(db):
     assert counts[0] >= 20  # two babies, most days of four weeks
     assert counts[2] > counts[0]
 
-    call_command("seed_demo_history", stdout=StringIO())
+    second_run = StringIO()
+    call_command("seed_demo_history", stdout=second_run)
+    assert "Maya already has massages, left as is." in second_run.getvalue()
+    assert "Leo already has massages, left as is." in second_run.getvalue()
     again = (MassageSession.objects.count(), StepVisit.objects.count(), CueEvent.objects.count())
     assert again == counts
     assert not MassageSession.objects.filter(ended_at__isnull=True).exists()

@@ -49,8 +49,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         parent = User.objects.filter(email="parent@example.com").first()
         babies = Baby.objects.filter(family__name=DEMO_FAMILY)
+        if not babies:
+            self.stdout.write("Demo history: there is no demo family yet (run seed_demo first).")
         for baby in babies:
             if baby.sessions.exists():
+                self.stdout.write(f"Demo history: {baby.name} already has massages, left as is.")
                 continue
             routines = [
                 r
@@ -60,6 +63,7 @@ class Command(BaseCommand):
                 if r.fits_age(baby.age_in_months())
             ]
             if not routines:
+                self.stdout.write(f"Demo history: no library routine fits {baby.name}'s age.")
                 continue
             count = _seed_baby(baby, routines, parent, random.Random(baby.pk))
             self.stdout.write(f"Demo history: {count} massages for {baby.name}.")

@@ -14,6 +14,8 @@ DEMO_USERS = {
     "caregiver@example.com": ("Grandma Rose", Membership.Role.CAREGIVER, False),
     "instructor@example.com": ("Ines (instructor)", None, True),
 }
+# Staff, for the admin at /admin/ (where the library's routines are edited); in no family.
+DEMO_ADMIN = ("admin@example.com", "Alex (admin)")
 
 
 class Command(BaseCommand):
@@ -31,6 +33,13 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             if role:
                 Membership.objects.get_or_create(user=user, family=family, defaults={"role": role})
+        admin, created = User.objects.get_or_create(
+            email=DEMO_ADMIN[0],
+            defaults={"display_name": DEMO_ADMIN[1], "is_staff": True, "is_superuser": True},
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save(update_fields=["password"])
         today = timezone.localdate()
         Baby.objects.get_or_create(
             family=family, name="Maya", defaults={"birth_date": today - timedelta(weeks=10)}
@@ -46,3 +55,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for each: {DEMO_PASSWORD}):"))
         for email, (name, _role, _inst) in DEMO_USERS.items():
             self.stdout.write(f"  {email:<24} {name}")
+        self.stdout.write(f"  {DEMO_ADMIN[0]:<24} {DEMO_ADMIN[1]}: the admin, at /admin/")

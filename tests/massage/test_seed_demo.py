@@ -1,0 +1,21 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from massage.management.commands.seed_demo import DEMO_PASSWORD
+from massage.models import Membership, User
+
+
+def test_demo_logins_include_an_admin_who_can_open_the_admin(client, db):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())  # again: nothing doubled
+    assert "admin@example.com" in out.getvalue()
+    admin = User.objects.get(email="admin@example.com")
+    assert admin.is_staff and admin.is_superuser
+    assert not Membership.objects.filter(user=admin).exists()
+    assert User.objects.filter(email="admin@example.com").count() == 1
+
+    assert client.login(email="admin@example.com", password=DEMO_PASSWORD)
+    response = client.get("/admin/massage/routine/")
+    assert response.status_code == 200
