@@ -397,6 +397,8 @@
     draw();
   }
 
+  // The time since the last tick goes to the countdown, then to the step; what a step or the
+  // countdown did not need carries over to the next one, so no time is lost at a boundary.
   function tick() {
     var now = Date.now();
     var dt = Math.max(0, Math.min(5, (now - state.lastTick) / 1000));
@@ -404,37 +406,42 @@
     if (state.phase === "countdown") {
       state.countdownLeft -= dt;
       el.overlayCount.textContent = String(Math.max(1, Math.ceil(state.countdownLeft)));
-      if (state.countdownLeft <= 0) {
-        el.overlay.hidden = true;
-        state.phase = "running";
-        announce(current());
-        draw();
-      }
-      return;
+      if (state.countdownLeft > 0) return;
+      dt = -state.countdownLeft;
+      state.countdownLeft = 0;
+      el.overlay.hidden = true;
+      state.phase = "running";
+      announce(current());
     }
     if (state.phase !== "running") {
       if (state.dirty) saveIfDue(now);
       return;
     }
-    var step = current();
-    if (state.elapsed < duration(step)) {
-      state.elapsed += dt;
-      visit(step)[0] += dt;
-      visit(step)[1] = false; // a step skipped, gone back to and done counts as done
-    }
-    if (state.elapsed >= duration(step)) {
-      state.elapsed = duration(step);
-      if (settings.handsFree) {
-        goTo(state.index + 1, "auto");
-        return;
-      }
-      if (!state.endedAt) {
-        state.endedAt = now;
-        playChime(); // time is up: the parent moves on when ready
-      }
-    }
+    run(dt, now);
+    if (state.phase !== "running") return; // finished, or stopped by a save's answer
     draw();
     saveIfDue(now);
+  }
+
+  function run(seconds, now) {
+    var step = current();
+    var used = Math.max(0, Math.min(seconds, duration(step) - state.elapsed));
+    if (used > 0) {
+      state.elapsed += used;
+      visit(step)[0] += used;
+      visit(step)[1] = false; // a step skipped, gone back to and done counts as done
+    }
+    if (state.elapsed < duration(step)) return;
+    state.elapsed = duration(step);
+    if (settings.handsFree) {
+      goTo(state.index + 1, "auto");
+      if (state.phase === "running" && seconds - used > 0) run(seconds - used, now);
+      return;
+    }
+    if (!state.endedAt) {
+      state.endedAt = now;
+      playChime(); // time is up: the parent moves on when ready
+    }
   }
 
   // Input ----------------------------------------------------------------------------------

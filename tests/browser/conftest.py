@@ -3,6 +3,7 @@
 import os
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -182,6 +183,18 @@ def phone_no_js(browser, live_server):
     yield page
     _close(context, page)
     assert not page.problems, page.problems
+
+
+def stop_the_clock(page):
+    """From here on the page's clock stands still, and only `page.clock.run_for` moves it.
+
+    `page.clock.install()` alone lets time flow as on the wall, so a busy machine would add its
+    own seconds between two steps of a test. The clock starts at the real time, so what the page
+    sends (a cue's time) is near the server's. It stays stopped across reloads.
+    """
+    start = datetime.now(UTC)
+    page.clock.install(time=start)
+    page.clock.pause_at(start + timedelta(seconds=1))
 
 
 def wait_until(page, predicate, seconds=5):

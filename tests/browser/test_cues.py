@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from cues.models import CueEvent
 from massage.models import Routine, Step
 from sessions.models import MassageSession
-from tests.browser.conftest import _close, _open, log_in, shoot, wait_until
+from tests.browser.conftest import _close, _open, log_in, shoot, stop_the_clock, wait_until
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
 from tests.factories import BabyFactory, MassageSessionFactory, MembershipFactory
 
@@ -55,7 +55,7 @@ def parent_and_baby(transactional_db):
 def start_player(page, live_server, parent_and_baby, routine):
     user, baby = parent_and_baby
     log_in(page, live_server, user)
-    page.clock.install()
+    stop_the_clock(page)
     page.goto(f"/babies/{baby.pk}/routines/{routine.slug}/start/")
     answer_readiness(page)
     page.get_by_role("button", name="Start").click()
@@ -101,7 +101,7 @@ def test_cues_answer_at_once_and_two_unsettled_ones_pause_the_massage(
 
     session = MassageSession.objects.get(baby=baby)
     assert session.outcome == "completed"
-    cues = list(CueEvent.objects.logged().filter(session=session).order_by("at"))
+    cues = list(CueEvent.objects.logged().filter(session=session).order_by("at", "pk"))
     assert [c.kind for c in cues] == [
         "eye_contact",
         "smiling",

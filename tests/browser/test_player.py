@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from massage.models import Routine, Step
 from sessions.models import MassageSession
-from tests.browser.conftest import _close, _open, log_in, shoot, wait_until
+from tests.browser.conftest import _close, _open, log_in, shoot, stop_the_clock, wait_until
 from tests.factories import BabyFactory, MembershipFactory
 
 COUNTDOWN_MS = 3000
@@ -78,7 +78,7 @@ def answer_readiness(page):
 def open_player(page, live_server, parent_and_baby, routine):
     user, baby = parent_and_baby
     log_in(page, live_server, user)
-    page.clock.install()
+    stop_the_clock(page)
     page.goto(f"/babies/{baby.pk}/routines/{routine.slug}/start/")
     answer_readiness(page)
     expect(page.get_by_role("heading", name="Ask permission")).to_be_visible()
@@ -93,8 +93,8 @@ def test_routine_plays_hands_free_to_the_summary_after_one_tap(
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_text("Get ready…")).to_be_visible()
 
-    page.clock.run_for(COUNTDOWN_MS + 2000)
-    expect(page.locator("[data-count]")).to_have_text("0:03")
+    page.clock.run_for(COUNTDOWN_MS + 1500)  # mid-second: 3.5 s left shows as 0:04
+    expect(page.locator("[data-count]")).to_have_text("0:04")
     shoot(page, "player-step-phone")
     page.clock.run_for(4000)
     expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
@@ -115,19 +115,19 @@ def test_tapping_the_picture_pauses_and_resumes(phone, live_server, parent_and_b
     page = phone
     open_player(page, live_server, parent_and_baby, short_routine)
     page.get_by_role("button", name="Start").click()
-    page.clock.run_for(COUNTDOWN_MS + 2000)
-    expect(page.locator("[data-count]")).to_have_text("0:03")
+    page.clock.run_for(COUNTDOWN_MS + 1500)
+    expect(page.locator("[data-count]")).to_have_text("0:04")
 
     page.locator("[data-step-id]:not([hidden]) .player-figure").click()
     current = page.locator("[data-step-id]:not([hidden])")
     expect(current.get_by_text("Paused: tap to go on")).to_be_visible()
     page.clock.run_for(10_000)
-    expect(page.locator("[data-count]")).to_have_text("0:03")
+    expect(page.locator("[data-count]")).to_have_text("0:04")
     expect(page.get_by_role("heading", name="Ask permission")).to_be_visible()
 
     page.get_by_role("button", name="Resume").click()
     page.clock.run_for(1000)
-    expect(page.locator("[data-count]")).to_have_text("0:02")
+    expect(page.locator("[data-count]")).to_have_text("0:03")
 
 
 def test_reload_resumes_on_the_same_step_with_the_time_left(
@@ -136,13 +136,13 @@ def test_reload_resumes_on_the_same_step_with_the_time_left(
     page = phone
     baby = open_player(page, live_server, parent_and_baby, short_routine)
     page.get_by_role("button", name="Start").click()
-    page.clock.run_for(COUNTDOWN_MS + 5000 + 2000)
+    page.clock.run_for(COUNTDOWN_MS + 5000 + 2500)  # 3.5 s of the leg glide's 6 left
     expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
     page.keyboard.press("Space")  # pause: progress is saved at once
     expect(page.locator("[data-count]")).to_have_text("0:04")
     # The pause's save may queue behind the one the step change started: wait for it to land.
     paused_here = MassageSession.objects.filter(
-        baby=baby, current_step__stroke="Leg glide", current_elapsed__gte=1.5
+        baby=baby, current_step__stroke="Leg glide", current_elapsed__gte=2.4
     )
     assert wait_until(page, paused_here.exists)
 
@@ -156,7 +156,7 @@ def test_reload_resumes_on_the_same_step_with_the_time_left(
 
     page.get_by_role("button", name="Continue").click()
     page.clock.run_for(COUNTDOWN_MS + 1000)
-    expect(page.locator("[data-count]")).to_have_text("0:03")
+    expect(page.locator("[data-count]")).to_have_text("0:03")  # 2.5 s left
 
 
 def test_skip_and_keyboard_shortcuts(phone, live_server, parent_and_baby, short_routine):
@@ -201,16 +201,16 @@ def test_plus_15_survives_a_reload(phone, live_server, parent_and_baby, short_ro
     page = phone
     baby = open_player(page, live_server, parent_and_baby, short_routine)
     page.get_by_role("button", name="Start").click()
-    page.clock.run_for(COUNTDOWN_MS + 2000)
+    page.clock.run_for(COUNTDOWN_MS + 1500)
     page.keyboard.press("Space")  # pause
     page.get_by_role("button", name="Add 15 seconds").click()
-    expect(page.locator("[data-count]")).to_have_text("0:18")
+    expect(page.locator("[data-count]")).to_have_text("0:19")  # 18.5 s left
     added = MassageSession.objects.filter(baby=baby, visits__extra_seconds=15)
     assert wait_until(page, added.exists, seconds=10)
 
     page.reload()
     expect(page.get_by_role("heading", name="Ask permission")).to_be_visible()
-    expect(page.locator("[data-count]")).to_have_text("0:18")
+    expect(page.locator("[data-count]")).to_have_text("0:19")
 
 
 def test_browser_shortcuts_with_ctrl_cmd_or_alt_are_left_alone(

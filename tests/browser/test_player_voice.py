@@ -14,7 +14,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from massage.models import Routine, Step
-from tests.browser.conftest import log_in, wait_until
+from tests.browser.conftest import log_in, stop_the_clock, wait_until
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
 from tests.factories import BabyFactory, MembershipFactory
 from tests.massage.test_uploads import wav_bytes
@@ -168,7 +168,7 @@ def open_player(page, live_server, parent_and_baby, routine, *, wake="granted", 
     user, baby = parent_and_baby
     page.add_init_script(script=f"window.__wakeMode = {wake!r};\n{SPIES}")
     log_in(page, live_server, user)
-    page.clock.install()
+    stop_the_clock(page)
     start_url = f"/babies/{baby.pk}/routines/{routine.slug}/start/"
     if lang:
 

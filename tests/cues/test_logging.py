@@ -493,6 +493,22 @@ def test_a_skewed_phone_clock_is_corrected_by_the_time_of_sending(as_parent, ses
     assert abs(CueEvent.objects.get().at - tapped) < timedelta(seconds=2)
 
 
+def test_cues_tapped_a_moment_apart_keep_their_order_whatever_each_send_took(
+    as_parent, session, steps
+):
+    """The first send was slow (1.5 s on the network), the next quick: the taps' order stands."""
+    first_tap = timezone.now() - timedelta(seconds=2)
+    sends = [("smiling", 0, 1500), ("cooing", 100, 0)]  # (cue, tapped after the first ms, took ms)
+    for kind, after_ms, took_ms in sends:
+        tapped = first_tap + timedelta(milliseconds=after_ms)
+        sent_at = timezone.now() - timedelta(milliseconds=took_ms)
+        data = cue_data(steps[0], kind, at=tapped.isoformat(), sent_at=sent_at.isoformat())
+        assert as_parent.post(create_url(session), data, **JSON).status_code == 201
+    stored = list(CueEvent.objects.order_by("at").values_list("kind", "at"))
+    assert [kind for kind, _at in stored] == ["smiling", "cooing"]
+    assert stored[1][1] - stored[0][1] == timedelta(milliseconds=100)
+
+
 def test_a_resend_with_a_new_time_of_sending_is_the_same_cue(as_parent, session, steps):
     skew = timedelta(minutes=-7)
     tapped = timezone.now() - timedelta(seconds=30)
