@@ -7,15 +7,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from massage.ages import describe_age, whole_months_between
+from massage.ages import describe_age, describe_ages, whole_months_between
 
 # Babies born three or more weeks before their due date are preterm; for them the app counts
 # age from the due date ("corrected age") when it suggests routines.
 PRETERM_WEEKS_EARLY = 3
-# A due date more than this far after the birth would mean a birth before ~22 weeks.
-MAX_WEEKS_EARLY = 18
-# Babies are rarely born more than about three weeks after their due date.
-MAX_WEEKS_LATE = 4
+# A due date more than this far after the birth would mean a birth before 20 weeks of pregnancy.
+MAX_WEEKS_EARLY = 20
 # The app is for babies and toddlers.
 MAX_AGE_YEARS = 6
 
@@ -106,16 +104,16 @@ class Baby(models.Model):
                     "%(years)d years ago."
                 ) % {"years": MAX_AGE_YEARS}
         if self.birth_date and self.due_date:
-            if self.due_date > self.birth_date + timedelta(weeks=MAX_WEEKS_EARLY):
+            if self.due_date < self.birth_date:
+                errors["due_date"] = _(
+                    "The due date can't be before the birth date. It is only needed for a baby "
+                    "born early: leave it empty if your baby came on time or late."
+                )
+            elif self.due_date > self.birth_date + timedelta(weeks=MAX_WEEKS_EARLY):
                 errors["due_date"] = _(
                     "The due date is more than %(weeks)d weeks after the birth date. "
                     "Please check both dates."
                 ) % {"weeks": MAX_WEEKS_EARLY}
-            elif self.due_date < self.birth_date - timedelta(weeks=MAX_WEEKS_LATE):
-                errors["due_date"] = _(
-                    "The due date is more than %(weeks)d weeks before the birth date. "
-                    "Please check both dates."
-                ) % {"weeks": MAX_WEEKS_LATE}
         if errors:
             raise ValidationError(errors)
 
@@ -130,7 +128,19 @@ class Baby(models.Model):
         return self.weeks_early >= PRETERM_WEEKS_EARLY
 
     def age_text(self, today: date | None = None) -> str:
+        """The age from the birth date alone: "10 weeks"."""
         return describe_age(self.birth_date, today or timezone.localdate())
+
+    def age_label(self, today: date | None = None) -> str:
+        """The age as shown beside the baby's name: "10 weeks", or for a baby born early
+        "10 weeks old, 2 weeks corrected"."""
+        due = self.due_date if self.is_preterm else None
+        return describe_ages(self.birth_date, due, today or timezone.localdate())
+
+    def age_sentence(self, today: date | None = None) -> str:
+        """The age to follow "Leo is": "10 weeks old" or "10 weeks old, 2 weeks corrected"."""
+        due = self.due_date if self.is_preterm else None
+        return describe_ages(self.birth_date, due, today or timezone.localdate(), old=True)
 
     def corrected_age_text(self, today: date | None = None) -> str:
         if not self.is_preterm:
