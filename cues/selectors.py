@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cues.models import CueEvent, Valence
+from massage.bodymap import BODY_AREAS
 from massage.models import Step
 from sessions import selectors as session_selectors
 from sessions.models import MassageSession, StepVisit
@@ -58,14 +59,17 @@ def session_cue_counts(session) -> dict:
 
 def readiness_answers(session) -> list[tuple[str, str]]:
     """The safety-check answers as (question, answer) in the words the parent saw."""
-    form = ReadinessForm(routine_has_tummy=True)
+    form = ReadinessForm(areas=list(BODY_AREAS))
     answers = []
     for name, formfield in form.fields.items():
         value = session.readiness.get(name) if isinstance(session.readiness, dict) else None
-        if value in (None, "") or name == "go_ahead":
+        if value in (None, "", []) or name == "go_ahead":
             continue
         choices = {str(k): str(v) for k, v in getattr(formfield, "choices", [])}
-        answers.append((str(formfield.label), choices.get(str(value), str(value))))
+        values = value if isinstance(value, list) else [value]
+        answers.append(
+            (str(formfield.label), ", ".join(choices.get(str(v), str(v)) for v in values))
+        )
     return answers
 
 

@@ -5,7 +5,8 @@ anything outside the user's own families, so a tampered id reveals nothing.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Abs
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -120,6 +121,23 @@ def library_routines(*, max_minutes=None, focus=None) -> list[Routine]:
     if focus:
         routines = routines.filter(focus__slug=focus)
     return list(routines)
+
+
+def routines_instead(user, *, months, without_areas, instead_of, limit=2) -> list[Routine]:
+    """Routines that fit a baby of `months` and have no step on `without_areas`, those closest
+    in length to `instead_of` first."""
+    fitting = Q()
+    if months is not None:
+        fitting = Q(min_age_months__lte=months, max_age_months__gte=months)
+    return list(
+        routines_visible_to(user)
+        .filter(fitting, pk__in=Step.objects.values("routine"))
+        .exclude(pk=instead_of.pk)
+        .exclude(pk__in=Step.objects.filter(body_area__in=without_areas).values("routine"))
+        .with_total_seconds()
+        .annotate(gap=Abs(F("total_seconds") - instead_of.total_seconds))
+        .order_by("gap", "title", "pk")[:limit]
+    )
 
 
 def routine_with_steps(queryset: QuerySet[Routine], **lookup) -> Routine:

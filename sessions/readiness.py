@@ -8,8 +8,10 @@ offered, and the parent is told why.
 from dataclasses import dataclass, field
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from massage.bodymap import BODY_AREAS
 from sessions.models import BabyState
 
 TUMMY = "tummy"
@@ -64,15 +66,42 @@ class ReadinessForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Quiet alert (awake, calm, looking at you) is the best time."),
     )
+    leave_out = forms.MultipleChoiceField(
+        label=_("Leave out an area today?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Optional. Tick any area your baby doesn't enjoy today."),
+    )
     go_ahead = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, routine_has_tummy, **kwargs):
+    # Answers that rarely change between massages: offered again from the last time.
+    REMEMBERED = ("skin", "cord")
+
+    def __init__(self, *args, areas, **kwargs):
+        """`areas`: the body areas of the routine's steps, in routine order."""
         super().__init__(*args, **kwargs)
-        if not routine_has_tummy:
+        if TUMMY not in areas:
             del self.fields["cord"]
+        self.fields["leave_out"].choices = [
+            (area, BODY_AREAS[area]) for area in dict.fromkeys(areas) if area != "whole_body"
+        ]
 
     def answers(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "go_ahead"}
+        answers = {k: v for k, v in self.cleaned_data.items() if k != "go_ahead"}
+        if not answers.get("leave_out"):
+            answers.pop("leave_out", None)
+        return answers
+
+
+def initial_answers(query, last_answers) -> dict:
+    """What the questions start with: answers sent back by "Change my answers" (the query
+    string), else the last massage's answers to the questions that rarely change."""
+    names = set(ReadinessForm.base_fields)
+    if any(name in query for name in names):
+        initial = {name: query.get(name) for name in names if name in query}
+        initial["leave_out"] = query.getlist("leave_out")
+        return initial
+    return {name: last_answers[name] for name in ReadinessForm.REMEMBERED if name in last_answers}
 
 
 # Shown before every massage: conditions where a clinician should say yes first.
@@ -84,14 +113,24 @@ ASK_A_CLINICIAN = _(
 
 @dataclass
 class Verdict:
-    advice: list[str] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)
+    stop: list[str] = field(default_factory=list)  # no massage today, whatever the parent says
+    advice: list[str] = field(default_factory=list)  # the parent may still go ahead
+    left_out: list[str] = field(default_factory=list)  # why steps are left out, every reason
     excluded_step_ids: list[int] = field(default_factory=list)
+    excluded_areas: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def needs_confirmation(self) -> bool:
-        return bool(self.advice)
+        return bool(self.stop or self.advice or self.left_out)
+
+
+# What helps a baby who is unwell, offered instead of a massage.
+INSTEAD_WHEN_UNWELL = [
+    _("Cuddles and rocking, held close."),
+    _("Skin to skin on your chest, with a still, resting hand on their back."),
+    _("If you are worried, ask your health visitor, doctor or nurse."),
+]
 
 
 STATE_ADVICE = {
@@ -119,10 +158,10 @@ def judge(answers: dict, *, steps, baby, routine, today) -> Verdict:
     verdict = Verdict()
     health = answers.get("health")
     if health == "unwell":
-        verdict.advice.append(
+        verdict.stop.append(
             _(
-                "When your baby is unwell, rest and cuddles are kinder than massage. "
-                "Try again once they are better."
+                "A baby with a fever, an infection or another illness needs rest and comfort, "
+                "not massage: it can make them feel worse. Try again once they are well."
             )
         )
     if answers.get("vaccination") == "yes":
@@ -150,18 +189,30 @@ def judge(answers: dict, *, steps, baby, routine, today) -> Verdict:
     if state in STATE_ADVICE:
         verdict.advice.append(STATE_ADVICE[state])
 
-    tummy_reason = None
+    reasons = {}  # body area -> why it is left out, every reason in the order found
     if answers.get("cord") == "not_healed":
-        tummy_reason = _(
-            "Tummy strokes are left out until the cord site has fully healed. The rest of the "
-            "routine is safe to do."
+        reasons.setdefault(TUMMY, []).append(
+            _(
+                "Tummy strokes are left out until the cord site has fully healed. The rest of the "
+                "routine is safe to do."
+            )
         )
-    elif health == "tummy_upset":
-        tummy_reason = _("Tummy strokes are left out today because of the upset tummy.")
-    if tummy_reason:
-        verdict.excluded_step_ids = [step.pk for step in steps if step.body_area == TUMMY]
-        if verdict.excluded_step_ids:
-            verdict.left_out.append(tummy_reason)
+    if health == "tummy_upset":
+        reasons.setdefault(TUMMY, []).append(
+            _("Tummy strokes are left out today because of the upset tummy.")
+        )
+    chosen = [area for area in answers.get("leave_out", []) if area in BODY_AREAS]
+    if chosen:
+        names = ", ".join(str(BODY_AREAS[area]).lower() for area in chosen)
+        asked = format_lazy(_("Left out today, as you asked: {areas}."), areas=names)
+        for area in chosen:
+            reasons.setdefault(area, []).append(asked)
+    present = {step.body_area for step in steps}
+    for area, why in reasons.items():
+        if area in present:
+            verdict.excluded_areas.append(area)
+            verdict.left_out.extend(reason for reason in why if reason not in verdict.left_out)
+    verdict.excluded_step_ids = [s.pk for s in steps if s.body_area in verdict.excluded_areas]
 
     months = baby.age_in_months(today)
     if not routine.fits_age(months):

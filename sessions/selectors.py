@@ -22,6 +22,21 @@ def running_session_for(baby) -> MassageSession | None:
     return MassageSession.objects.filter(baby=baby, ended_at__isnull=True).first()
 
 
+def last_readiness(baby) -> dict:
+    """The answers given before the baby's latest massage ({} before the first)."""
+    answers = (
+        MassageSession.objects.filter(baby=baby)
+        .order_by("-started_at")
+        .values_list("readiness", flat=True)
+        .first()
+    )
+    return answers or {}
+
+
+def family_has_done(routine, family) -> bool:
+    return MassageSession.objects.filter(routine=routine, baby__family=family).exists()
+
+
 def session_steps(session) -> list[Step]:
     """The steps the session plays, in order, without those left out at the start."""
     if session.routine_id is None:

@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from massage import selectors as massage_selectors
 from massage.decorators import login_required_or_401
@@ -18,12 +19,19 @@ from sessions.models import (
     STEP_TIME_MARGIN,
     Outcome,
 )
-from sessions.readiness import ASK_A_CLINICIAN, ReadinessForm, judge
+from sessions.readiness import (
+    ASK_A_CLINICIAN,
+    INSTEAD_WHEN_UNWELL,
+    ReadinessForm,
+    initial_answers,
+    judge,
+)
 
 INVALID = 422
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def session_start(request, baby_id, slug):
     baby = massage_selectors.baby_of(request.user, baby_id)
     routine = massage_selectors.routine_with_steps(
@@ -32,8 +40,13 @@ def session_start(request, baby_id, slug):
     services.sessions_close_stale(baby=baby)
     running = selectors.running_session_for(baby)
     steps = list(routine.steps.all())
-    has_tummy = any(step.body_area == "tummy" for step in steps)
-    form = ReadinessForm(request.POST or None, routine_has_tummy=has_tummy)
+    areas = [step.body_area for step in steps]
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = ReadinessForm(request.POST, areas=areas)
+    else:
+        remembered = selectors.last_readiness(baby)
+        form = ReadinessForm(initial=initial_answers(request.GET, remembered), areas=areas)
     context = {
         "baby": baby,
         "routine": routine,
@@ -41,6 +54,7 @@ def session_start(request, baby_id, slug):
         "running": running,
         "verdict": None,
         "ask_a_clinician": ASK_A_CLINICIAN,
+        "first_time": not selectors.family_has_done(routine, baby.family),
     }
     if running:
         return render(
@@ -50,18 +64,16 @@ def session_start(request, baby_id, slug):
             status=409 if request.method == "POST" else 200,
         )
     if request.method != "POST":
-        context["verdict"] = judge(
-            {}, steps=steps, baby=baby, routine=routine, today=timezone.localdate()
-        )
+        context["verdict"] = judge({}, steps=steps, baby=baby, routine=routine, today=today)
+        context["remembered"] = [name for name in form.REMEMBERED if name in form.initial]
         return render(request, "sessions/session_start.html", context)
     if not form.is_valid():
         return render(request, "sessions/session_start.html", context, status=INVALID)
     answers = form.answers()
-    verdict = judge(answers, steps=steps, baby=baby, routine=routine, today=timezone.localdate())
+    verdict = judge(answers, steps=steps, baby=baby, routine=routine, today=today)
     context["verdict"] = verdict
-    if verdict.needs_confirmation and not form.cleaned_data["go_ahead"]:
-        # Advice first; the parent may still choose to go ahead.
-        return render(request, "sessions/session_start.html", context | {"confirming": True})
+    if verdict.stop or (verdict.needs_confirmation and not form.cleaned_data["go_ahead"]):
+        return _render_verdict(request, context, answers, steps)
     try:
         session = services.session_start(
             baby=baby,
@@ -73,12 +85,41 @@ def session_start(request, baby_id, slug):
     except services.SessionAlreadyRunning as error:
         context["running"] = error.running
         return render(request, "sessions/session_start.html", context, status=409)
-    except services.SessionError as error:
+    except services.SessionError as error:  # every step left out, and "start" sent anyway
         messages.error(request, str(error))
-        return render(request, "sessions/session_start.html", context, status=409)
+        return _render_verdict(request, context, answers, steps)
     for reason in verdict.left_out:
         messages.info(request, reason)
     return redirect("sessions:session-player", session_id=session.pk)
+
+
+def _render_verdict(request, context, answers, steps):
+    """What the answers mean, before anything starts: a hard stop, advice the parent may go
+    past, and the steps left out with how long the routine is without them."""
+    verdict, routine, baby = context["verdict"], context["routine"], context["baby"]
+    kept = [step for step in steps if step.pk not in set(verdict.excluded_step_ids)]
+    kept_seconds = sum(step.duration_seconds for step in kept)
+    context |= {
+        "confirming": True,
+        "answers": answers,
+        "change_query": urlencode(answers, doseq=True),
+        "instead_when_unwell": INSTEAD_WHEN_UNWELL if verdict.stop else [],
+        "kept_seconds": kept_seconds,
+        "nothing_left": not kept,
+        "alternatives": [],
+    }
+    # Most of the routine gone (a tummy routine shrinking to a minute): offer one that fits.
+    if verdict.excluded_step_ids and not verdict.stop and kept_seconds * 2 < routine.total_seconds:
+        context["alternatives"] = massage_selectors.routines_instead(
+            request.user,
+            months=baby.age_in_months(timezone.localdate()),
+            without_areas=verdict.excluded_areas,
+            instead_of=routine,
+        )
+    # Refused: starting what can't start (a hard stop sent with "start" anyway, nothing left).
+    refused = not kept or (verdict.stop and context["form"].cleaned_data.get("go_ahead"))
+    status = 409 if refused else 200
+    return render(request, "sessions/session_start.html", context, status=status)
 
 
 @login_required
@@ -122,6 +163,7 @@ def _player_data(session, steps, current, visits):
                 "id": step.pk,
                 "stroke": step.stroke,
                 "instruction": step.instruction,
+                "caution": step.caution,
                 "area": str(step.get_body_area_display()),
                 "areaKey": step.body_area,
                 "seconds": step.duration_seconds,

@@ -197,6 +197,11 @@
     window.speechSynthesis.speak(utterance);
   }
 
+  // What the voice reads for a step: its name and instruction, then its caution.
+  function words(step) {
+    return [step.stroke + ".", step.instruction, step.caution].filter(Boolean).join(" ");
+  }
+
   function announce(step) {
     stopVoice();
     if (!settings.voice) return;
@@ -204,14 +209,18 @@
       var audio = new Audio(step.narration);
       voiceAudio = audio;
       audio.volume = settings.volume;
+      // A recording says the instruction; the caution is read after it.
+      audio.addEventListener("ended", function () {
+        if (voiceAudio === audio && step.caution && settings.voice) speak(step.caution);
+      });
       // A recording the browser can't play (its format, or the file is gone): read the words
       // instead, unless the player stopped it on purpose (AbortError) or moved on meanwhile.
       audio.play().catch(function (error) {
-        if (voiceAudio === audio && error.name !== "AbortError") speak(step.stroke + ". " + step.instruction);
+        if (voiceAudio === audio && error.name !== "AbortError") speak(words(step));
       });
       return;
     }
-    speak(step.stroke + ". " + step.instruction);
+    speak(words(step));
   }
 
   // Keeping the screen on ------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tests.massage.test_uploads import wav_bytes
 
 # What the page gets instead of the browser's sound, voice and wake lock. `window.__wakeMode`
 # is set just before it: "granted", "refused" or "missing" (no navigator.wakeLock at all).
+LEG_CAUTION = "Keep the knees soft."
 SPIES = """
 (() => {
   const calls = [];
@@ -126,7 +127,7 @@ def routine(transactional_db):
             "Leg glide",
             "Glide down the leg.",
             "glide_toward_feet",
-            {"repetitions": 2, "seconds_per_repetition": 3},
+            {"repetitions": 2, "seconds_per_repetition": 3, "caution": LEG_CAUTION},
         ),
         (3, "feet", "Thumb walk", "Walk your thumbs.", "thumb_walk", {"seconds": 4}),
     ]:
@@ -241,8 +242,8 @@ def test_moving_on_by_itself_chimes_then_reads_the_next_step_in_the_pages_langua
     assert len(chimes) == 1, seen
     assert not chimes[0]["muted"]
     assert len(spoken) == 1, seen
-    assert "Leg glide" in spoken[0]["text"]
-    assert "Glide down the leg." in spoken[0]["text"]
+    # Name, instruction, then the step's caution.
+    assert spoken[0]["text"] == f"Leg glide. Glide down the leg. {LEG_CAUTION}"
     assert spoken[0]["lang"] == page.evaluate("document.documentElement.lang")
     assert seen.index(chimes[0]) < seen.index(spoken[0]), "the chime comes before the voice"
 
@@ -267,6 +268,9 @@ def test_a_step_with_narration_plays_the_recording_instead_of_speaking(
     set_volume(page, 0.3)
     volume = page.evaluate(f"window.__media[{recording['media']}].volume")
     assert volume == pytest.approx(0.3)
+    # Once the recording has said the instruction, the voice reads the caution.
+    page.evaluate(f"window.__media[{recording['media']}].dispatchEvent(new Event('ended'))")
+    assert [c["text"] for c in calls(page, "speak")] == [LEG_CAUTION]
 
     # The next step has no recording: the recording stops and the voice reads the step.
     forget_calls(page)
@@ -373,7 +377,7 @@ def test_previous_goes_back_one_step_on_a_tablet(tablet, live_server, parent_and
     expect(page.locator("[data-count]")).to_have_text("0:06")
     # Going back while running reads the step again.
     spoken = [c["text"] for c in calls(page, "speak")]
-    assert spoken == ["Leg glide. Glide down the leg."], spoken
+    assert spoken == [f"Leg glide. Glide down the leg. {LEG_CAUTION}"], spoken
 
 
 def test_a_recording_the_browser_cannot_play_is_read_aloud_instead(
@@ -388,4 +392,6 @@ def test_a_recording_the_browser_cannot_play_is_read_aloud_instead(
 
     seen = calls(page)
     assert narration_url in [c["src"] for c in seen if c["kind"] == "play"], seen
-    assert [c["text"] for c in seen if c["kind"] == "speak"] == ["Leg glide. Glide down the leg."]
+    assert [c["text"] for c in seen if c["kind"] == "speak"] == [
+        f"Leg glide. Glide down the leg. {LEG_CAUTION}"
+    ]

@@ -51,7 +51,6 @@ def test_all_clear_gives_no_advice_and_leaves_nothing_out(routine, term_baby, to
 @pytest.mark.parametrize(
     ("question", "answer", "words"),
     [
-        ("health", "unwell", "unwell, rest and cuddles"),
         ("vaccination", "yes", "never massage the injection site"),
         ("skin", "problem", "Keep away from that patch of skin"),
         ("feed", "recent", "Wait about 30 minutes after a feed"),
@@ -71,6 +70,14 @@ def test_each_worrying_answer_brings_its_own_advice(
     assert words in str(verdict.advice[0])
     assert verdict.needs_confirmation
     assert verdict.excluded_step_ids == []
+
+
+def test_an_unwell_baby_is_a_hard_stop_not_advice(routine, term_baby, today):
+    verdict = verdict_for(routine, term_baby, today, health="unwell")
+    assert len(verdict.stop) == 1
+    assert "fever, an infection or another illness" in str(verdict.stop[0])
+    assert verdict.advice == []
+    assert verdict.needs_confirmation
 
 
 def test_quiet_alert_gives_no_advice(routine, term_baby, today):
@@ -94,8 +101,9 @@ def test_cord_not_healed_leaves_the_tummy_steps_out(routine, term_baby, today):
     assert len(verdict.excluded_step_ids) == 2
     assert len(verdict.left_out) == 1
     assert "until the cord site has fully healed" in str(verdict.left_out[0])
-    # Leaving steps out is not advice: the parent isn't asked to confirm for it.
+    # Leaving steps out is not advice, but it is shown before anything starts.
     assert verdict.advice == []
+    assert verdict.needs_confirmation
 
 
 def test_upset_tummy_leaves_the_tummy_steps_out(routine, term_baby, today):
@@ -106,11 +114,26 @@ def test_upset_tummy_leaves_the_tummy_steps_out(routine, term_baby, today):
     assert verdict.advice == []
 
 
-def test_cord_reason_wins_when_both_apply(routine, term_baby, today):
+def test_every_reason_is_given_when_both_apply(routine, term_baby, today):
     verdict = verdict_for(routine, term_baby, today, cord="not_healed", health="tummy_upset")
     assert sorted(verdict.excluded_step_ids) == tummy_ids(routine)
-    assert len(verdict.left_out) == 1
+    assert len(verdict.left_out) == 2
     assert "cord" in str(verdict.left_out[0])
+    assert "upset tummy" in str(verdict.left_out[1])
+
+
+def test_areas_the_parent_leaves_out_are_left_out_with_the_reason(routine, term_baby, today):
+    verdict = verdict_for(routine, term_baby, today, leave_out=["arms", "back"])
+    arms = list(routine.steps.filter(body_area="arms").values_list("pk", flat=True))
+    assert verdict.excluded_step_ids == arms
+    assert verdict.excluded_areas == ["arms"]  # the routine has no back strokes
+    assert [str(line) for line in verdict.left_out] == ["Left out today, as you asked: arms, back."]
+
+
+def test_leaving_out_the_tummy_too_gives_each_reason_once(routine, term_baby, today):
+    verdict = verdict_for(routine, term_baby, today, cord="not_healed", leave_out=["tummy"])
+    assert sorted(verdict.excluded_step_ids) == tummy_ids(routine)
+    assert len(verdict.left_out) == 2
 
 
 @pytest.mark.parametrize("changes", [{"health": "tummy_upset"}, {"cord": "not_healed"}])
@@ -195,15 +218,35 @@ def test_age_inside_the_routines_range_brings_no_note(db, today):
 
 
 def test_form_asks_about_the_cord_only_for_routines_with_tummy_strokes():
-    assert "cord" in ReadinessForm(routine_has_tummy=True).fields
-    form = ReadinessForm(routine_has_tummy=False)
+    assert "cord" in ReadinessForm(areas=["legs", "tummy"]).fields
+    form = ReadinessForm(areas=["legs"])
     assert "cord" not in form.fields
-    assert set(form.fields) == {"health", "vaccination", "skin", "feed", "state", "go_ahead"}
+    assert set(form.fields) == {
+        "health",
+        "vaccination",
+        "skin",
+        "feed",
+        "state",
+        "leave_out",
+        "go_ahead",
+    }
+
+
+def test_form_offers_to_leave_out_the_routines_own_areas_once_each():
+    form = ReadinessForm(areas=["whole_body", "legs", "tummy", "legs", "feet"])
+    assert [value for value, _label in form.fields["leave_out"].choices] == [
+        "legs",
+        "tummy",
+        "feet",
+    ]
+    refused = ReadinessForm(ALL_CLEAR | {"leave_out": ["face"]}, areas=["legs", "tummy"])
+    assert not refused.is_valid()
+    assert "leave_out" in refused.errors
 
 
 def test_form_without_cord_is_valid_without_that_answer():
     data = {k: v for k, v in ALL_CLEAR.items() if k != "cord"}
-    form = ReadinessForm(data, routine_has_tummy=False)
+    form = ReadinessForm(data, areas=["legs"])
     assert form.is_valid(), form.errors
     assert "cord" not in form.answers()
     assert "go_ahead" not in form.answers()
@@ -212,6 +255,6 @@ def test_form_without_cord_is_valid_without_that_answer():
 
 def test_form_with_tummy_needs_the_cord_answer():
     data = {k: v for k, v in ALL_CLEAR.items() if k != "cord"}
-    form = ReadinessForm(data, routine_has_tummy=True)
+    form = ReadinessForm(data, areas=["tummy"])
     assert not form.is_valid()
     assert "cord" in form.errors

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from massage.templatetags.library import duration
 from sessions.models import MassageSession, Outcome, StepVisit
 from tests.factories import (
     BabyFactory,
@@ -190,8 +191,20 @@ def test_advice_comes_first_and_the_parent_may_start_anyway(as_parent, baby, rou
     assert session.started_by == parent
 
 
-def test_cord_not_healed_starts_without_the_tummy_strokes(as_parent, baby, routine, steps):
-    response = as_parent.post(start_url(baby, routine), ALL_CLEAR | {"cord": "not_healed"})
+def test_cord_not_healed_shows_what_is_left_out_then_starts_without_the_tummy_strokes(
+    as_parent, baby, routine, steps
+):
+    answers = ALL_CLEAR | {"cord": "not_healed"}
+    response = as_parent.post(start_url(baby, routine), answers)
+    assert response.status_code == 200
+    page = text(response)
+    assert "A shorter routine today" in page
+    assert "until the cord site has fully healed" in page
+    assert "Start the shorter routine" in page
+    assert "Start anyway" not in page
+    assert not MassageSession.objects.exists()
+
+    response = as_parent.post(start_url(baby, routine), answers | {"go_ahead": "on"})
     session = MassageSession.objects.get()
     assert response.status_code == 302
     tummy = [s for s in steps if s.body_area == "tummy"]
@@ -206,6 +219,104 @@ def test_cord_not_healed_starts_without_the_tummy_strokes(as_parent, baby, routi
     for step in tummy:
         assert step.stroke not in page
     assert [s["id"] for s in player_data(player)["steps"]] == shown
+
+
+def test_left_out_steps_show_every_reason_and_the_new_length(as_parent, baby, routine, steps):
+    response = as_parent.post(
+        start_url(baby, routine), ALL_CLEAR | {"cord": "not_healed", "health": "tummy_upset"}
+    )
+    page = text(response)
+    assert "until the cord site has fully healed" in page
+    assert "because of the upset tummy" in page
+    kept = sum(s.duration_seconds for s in steps if s.body_area != "tummy")
+    full = sum(s.duration_seconds for s in steps)
+    assert f"The routine now takes {duration(kept)} instead of {duration(full)}." in page
+
+
+def test_a_routine_mostly_left_out_suggests_one_that_fits_today(as_parent, baby):
+    tummy_time = routine_with_areas(["tummy", "tummy", "tummy", "legs"], title="Tummy time")
+    legs = routine_with_areas(["legs", "feet"], title="Legs and feet")
+    routine_with_areas(["arms", "tummy"], title="Arms and tummy")  # has tummy strokes
+    routine_with_areas(["legs"], title="For toddlers", min_age_months=24, max_age_months=36)
+    answers = ALL_CLEAR | {"cord": "not_healed"}
+    response = as_parent.post(start_url(baby, tummy_time), answers)
+    page = text(response)
+    assert "Or try one that fits today" in page
+    assert "Start “Legs and feet” instead" in page
+    assert "Arms and tummy" not in page
+    assert "For toddlers" not in page
+    assert f'action="{start_url(baby, legs)}"' in page
+
+    # One tap starts it, with the answers already given.
+    response = as_parent.post(start_url(baby, legs), answers | {"go_ahead": "on"})
+    assert response.status_code == 302
+    session = MassageSession.objects.get()
+    assert session.routine == legs
+    assert session.excluded_steps == []
+
+
+def test_a_routine_shortened_a_little_suggests_nothing_else(as_parent, baby, routine):
+    routine_with_areas(["legs", "feet"], title="Legs and feet")
+    page = text(as_parent.post(start_url(baby, routine), ALL_CLEAR | {"leave_out": ["legs"]}))
+    assert "Left out today, as you asked: legs." in page
+    assert "Or try one that fits today" not in page
+
+
+def test_an_unwell_baby_gets_no_start_anyway(as_parent, baby, routine):
+    answers = ALL_CLEAR | {"health": "unwell"}
+    response = as_parent.post(start_url(baby, routine), answers)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Not today: let" in page
+    assert "Skin to skin" in page
+    assert "health visitor" in page
+    assert "Start anyway" not in page
+    assert 'name="go_ahead"' not in page
+
+    # Sending "start" by hand is refused too.
+    refused = as_parent.post(start_url(baby, routine), answers | {"go_ahead": "on"})
+    assert refused.status_code == 409
+    assert not MassageSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes", [{"health": "unwell"}, {"vaccination": "yes"}, {"cord": "not_healed"}]
+)
+def test_every_verdict_can_go_back_to_the_answers_given(as_parent, baby, routine, changes):
+    answers = ALL_CLEAR | changes | {"leave_out": ["arms"]}
+    page = as_parent.post(start_url(baby, routine), answers).content.decode()
+    link = re.search(r'href="([^"]+)">Change my answers</a>', page)
+    assert link, "no Change my answers link"
+    form_page = text(as_parent.get(unescape(link.group(1))))
+    assert "Is your baby well today?" in form_page
+    for name, value in (answers | {"leave_out": "arms"}).items():
+        assert re.search(rf'name="{name}" value="{value}"[^>]*checked', form_page), name
+
+
+def test_the_questions_that_rarely_change_keep_last_times_answers(as_parent, baby, routine):
+    MassageSessionFactory(
+        baby=baby,
+        routine=routine,
+        ended_at=timezone.now(),
+        outcome=Outcome.COMPLETED,
+        readiness=ALL_CLEAR | {"skin": "problem", "feed": "recent", "health": "tummy_upset"},
+    )
+    page = text(as_parent.get(start_url(baby, routine)))
+    assert re.search(r'name="skin" value="problem"[^>]*checked', page)
+    assert re.search(r'name="cord" value="healed"[^>]*checked', page)
+    assert "the ones you gave last time" in page
+    for asked_again in ("health", "feed", "state", "vaccination"):
+        assert not re.search(rf'name="{asked_again}" value="[^"]+"[^>]*checked', page)
+
+
+def test_the_routines_cautions_start_open_the_first_time_only(as_parent, baby):
+    routine = routine_with_areas(["legs"], cautions="Go gently on the knees.")
+    first = text(as_parent.get(start_url(baby, routine)))
+    assert '<details class="card cautions" open>' in first
+    MassageSessionFactory(
+        baby=baby, routine=routine, ended_at=timezone.now(), outcome=Outcome.COMPLETED
+    )
+    assert '<details class="card cautions">' in text(as_parent.get(start_url(baby, routine)))
 
 
 def test_start_while_one_is_running_offers_to_continue_or_end_it(as_parent, baby, routine, session):
@@ -278,7 +389,12 @@ def test_start_page_gives_age_advice_for_a_routine_made_for_older_babies(as_pare
 
 def test_every_step_left_out_is_explained_and_starts_nothing(as_parent, baby):
     routine = routine_with_areas(["tummy", "tummy"])
-    response = as_parent.post(start_url(baby, routine), ALL_CLEAR | {"cord": "not_healed"})
+    answers = ALL_CLEAR | {"cord": "not_healed"}
+    response = as_parent.post(start_url(baby, routine), answers)
+    assert response.status_code == 409
+    assert "Every step of this routine is left out today" in text(response)
+    assert "Start the shorter routine" not in text(response)
+    response = as_parent.post(start_url(baby, routine), answers | {"go_ahead": "on"})
     assert response.status_code == 409
     assert "Every step of this routine was left out today" in text(response)
     assert not MassageSession.objects.exists()
