@@ -235,3 +235,17 @@ class StepForm(forms.ModelForm):
         """What the form asks of the step's photo and narration, as library.step_save takes it."""
         names = ["photo", "remove_photo", "narration", "remove_narration"]
         return {name: self.cleaned_data.get(name) for name in names}
+
+
+class StudioStepForm(StepForm):
+    """The studio's step form: "Remove the photo" (or narration) only when the step has one.
+
+    The admin keeps StepForm, whose fieldsets name every field.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.has_photo:
+            del self.fields["remove_photo"]
+        if not self.instance.narration:
+            del self.fields["remove_narration"]

@@ -6,7 +6,8 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext as _
 
 from massage.library_seed import LIBRARY
 from massage.models import FocusTag, Routine, Step
@@ -71,6 +72,15 @@ def unique_slug(title: str) -> str:
     return f"{base}-{secrets.token_hex(3)}"
 
 
+def copy_title(title: str) -> str:
+    """ "Newborn first touch" -> "Newborn first touch (my copy)", within the title's length."""
+    suffix = _("(my copy)")
+    if title.endswith(suffix):
+        return title
+    room = Routine._meta.get_field("title").max_length - len(suffix) - 1
+    return f"{Truncator(title).chars(room)} {suffix}"
+
+
 @transaction.atomic
 def routine_duplicate(*, routine: Routine, author) -> Routine:
     """Copy a routine and its steps for an instructor to adapt. Photos and sound come along."""
@@ -78,7 +88,7 @@ def routine_duplicate(*, routine: Routine, author) -> Routine:
     focus = list(routine.focus.all())
     copy = Routine.objects.create(
         slug=unique_slug(routine.title),
-        title=routine.title,
+        title=copy_title(routine.title),
         summary=routine.summary,
         min_age_months=routine.min_age_months,
         max_age_months=routine.max_age_months,

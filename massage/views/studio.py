@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from massage import library, selectors
-from massage.forms import RoutineForm, StepForm
+from massage.forms import RoutineForm, StudioStepForm
 from massage.models import Step
 
 __all__ = [
@@ -144,7 +144,7 @@ def step_update(request, step_id):
 
 
 def _step_form(request, routine, step):
-    form = StepForm(request.POST or None, request.FILES or None, instance=step)
+    form = StudioStepForm(request.POST or None, request.FILES or None, instance=step)
     context = {"form": form, "routine": routine, "step": step}
     if request.method != "POST":
         return render(request, "massage/step_form.html", context)

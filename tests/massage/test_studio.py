@@ -218,7 +218,7 @@ def test_duplicating_a_library_routine_makes_a_draft_copy(as_instructor, instruc
     copy = Routine.objects.get(author=instructor)
     assert response.status_code == 302
     assert response.url == reverse("massage:routine-edit", args=[copy.pk])
-    assert copy.title == source.title
+    assert copy.title == "Newborn first touch (my copy)"
     assert copy.slug != source.slug
     assert copy.slug.startswith("newborn-first-touch-")
     assert copy.copied_from == source
@@ -240,6 +240,20 @@ def test_duplicating_a_library_routine_makes_a_draft_copy(as_instructor, instruc
     assert "This is your own copy of “Newborn first touch”" in page
     assert "adapted from “Newborn first touch”" in page
     assert step_list_strokes(page) == strokes(source)
+
+
+def test_a_copy_of_a_long_title_still_fits_and_a_copy_of_a_copy_keeps_one_suffix(
+    as_instructor, instructor
+):
+    source = RoutineFactory(title="A" * 120)
+    as_instructor.post(reverse("massage:routine-duplicate", args=[source.slug]))
+    copy = Routine.objects.get(author=instructor)
+    assert len(copy.title) <= 120
+    assert copy.title.endswith("… (my copy)")
+
+    as_instructor.post(reverse("massage:routine-duplicate", args=[copy.slug]))
+    second = Routine.objects.get(copied_from=copy)
+    assert second.title == copy.title
 
 
 def test_creating_a_blank_routine(as_instructor, instructor):
@@ -796,6 +810,26 @@ def test_removing_a_photo_deletes_its_files(as_instructor, own_routine, media):
     assert not step.has_photo
     assert (step.photo_small.name, step.photo_width, step.photo_height) == ("", None, None)
     assert stored_files(media) == []
+
+
+def test_remove_boxes_show_only_when_there_is_something_to_remove(
+    as_instructor, own_routine, media
+):
+    new = as_instructor.get(reverse("massage:step-create", args=[own_routine.pk])).text
+    assert "Remove the photo" not in new
+    assert "Remove the narration" not in new
+    step = own_routine.steps.get(order=2)
+    page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
+    assert "Remove the photo" not in page
+
+    post_step(as_instructor, step, photo=upload(encode(noisy_image((500, 500)), "PNG"), "a.png"))
+    page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
+    assert 'name="remove_photo"' in page
+    assert 'name="remove_narration"' not in page
+
+    post_step(as_instructor, step, narration=upload(wav_bytes(), "voice.wav"))
+    page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
+    assert 'name="remove_narration"' in page
 
 
 def test_replacing_a_photo_deletes_the_old_files(as_instructor, own_routine, media):
