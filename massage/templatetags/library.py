@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -68,3 +69,13 @@ def days_ago(moment):
     if days < 7:
         return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
     return date_format(timezone.localtime(moment), "j M")
+
+
+@register.filter
+def time_ago(moment):
+    """ "just now" within the first minute, then "5 minutes ago", "2 hours, 3 minutes ago"."""
+    if not moment:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(moment, depth=2)}

@@ -27,7 +27,8 @@ def family_create(request):
         if form.is_valid():
             family = services.family_create(user=request.user, name=form.cleaned_data["name"])
             messages.success(
-                request, _("Welcome, %(family)s! Now add your baby.") % {"family": family.name}
+                request,
+                _("Family created: %(family)s. Now add your baby.") % {"family": family.name},
             )
             return redirect("massage:baby-create", family_id=family.pk)
         return render(request, "massage/family_form.html", {"form": form}, status=INVALID)

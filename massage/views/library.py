@@ -36,6 +36,10 @@ def _render_list(request, context, status=200):
 def routine_detail(request, slug):
     routine = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
     babies = list(selectors.babies_of(request.user)) if request.user.is_authenticated else []
+    chosen = _chosen_baby(request.GET.get("baby"), babies)
+    if chosen:
+        # Reached from this baby's "Choose a routine": offer to start with them first.
+        babies = [chosen] + [baby for baby in babies if baby != chosen]
     return render(
         request,
         "massage/routine_detail.html",
@@ -43,9 +47,15 @@ def routine_detail(request, slug):
             "routine": routine,
             "steps": routine.steps.all(),
             "babies": babies,
+            "chosen_baby": chosen,
             "age_notes": _age_notes(routine, babies),
         },
     )
+
+
+def _chosen_baby(value, babies):
+    """The user's baby named in the query (?baby=<pk>), if it is one of theirs; else None."""
+    return next((baby for baby in babies if str(baby.pk) == value), None)
 
 
 def routine_print(request, slug):

@@ -29,6 +29,9 @@ def test_new_parent_creates_a_family_and_is_its_parent(client, user_without_fami
     assert response.status_code == 302
     assert response.url == reverse("massage:baby-create", args=[family.pk])
     assert family.memberships.get().role == "parent"
+    page = client.get(response.url).text
+    assert "Family created: The Okafors. Now add your baby." in page
+    assert "Welcome, The Okafors" not in page
 
 
 def test_family_needs_a_name(client, user_without_family):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from massage.library import STEP_FIELDS, library_load, routine_duplicate
 from massage.library_seed import LIBRARY
 from massage.models import Routine, Step
+from massage.templatetags.library import time_ago
 from tests.factories import (
     BabyFactory,
     InstructorFactory,
@@ -47,7 +48,7 @@ def library_snapshot():
 
 
 def titles_in(html):
-    return re.findall(r'<h3><a href="/routines/[^"]+/">([^<]+)</a></h3>', html)
+    return re.findall(r'<h3><a href="/routines/[^"]+/(?:\?baby=\d+)?">([^<]+)</a></h3>', html)
 
 
 # -- Loader --------------------------------------------------------------------------------------
@@ -486,3 +487,50 @@ def test_list_and_detail_queries_do_not_grow_with_the_library(
     assert count_queries(client, print_url) == count_queries(
         client, reverse("massage:routine-print", args=[small[0].slug])
     )
+
+
+def start_buttons(html):
+    return re.findall(r"Start with ([^<]+)</a>", html)
+
+
+def test_a_routine_reached_from_one_babys_list_offers_that_baby_first(client, parent, family):
+    routine = RoutineFactory(min_age_months=0, max_age_months=24)
+    elder = family.babies.get()
+    younger = BabyFactory(
+        family=family, name="Younger", birth_date=timezone.localdate() - timedelta(weeks=3)
+    )
+    client.force_login(parent)
+    assert start_buttons(client.get(routine.get_absolute_url()).text) == [elder.name, "Younger"]
+
+    listing = client.get(reverse("massage:routine-list"), {"baby": younger.pk}).text
+    link = f"{routine.get_absolute_url()}?baby={younger.pk}"
+    assert f'href="{link}"' in listing
+
+    page = client.get(link).text
+    assert start_buttons(page) == ["Younger", elder.name]
+    assert f'href="{reverse("massage:routine-list")}?baby={younger.pk}"' in page
+
+
+@pytest.mark.parametrize("value", ["nonsense", "", "999999", "another family's baby"])
+def test_a_routine_page_ignores_a_baby_that_is_not_the_users(client, parent, outsider, value):
+    routine = RoutineFactory(min_age_months=0, max_age_months=24)
+    own = parent.families.get().babies.get()
+    if value == "another family's baby":
+        value = str(outsider.families.get().babies.get().pk)
+    client.force_login(parent)
+    response = client.get(routine.get_absolute_url(), {"baby": value})
+    assert response.status_code == 200
+    assert start_buttons(response.text) == [own.name]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (0, "just now"),
+        (59, "just now"),
+        (60, "1\xa0minute ago"),
+        (3 * 3600 + 300, "3\xa0hours, 5\xa0minutes ago"),
+    ],
+)
+def test_time_ago_says_just_now_for_the_first_minute(seconds, expected):
+    assert time_ago(timezone.now() - timedelta(seconds=seconds)) == expected
