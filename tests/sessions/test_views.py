@@ -304,9 +304,19 @@ def test_the_questions_that_rarely_change_keep_last_times_answers(as_parent, bab
     page = text(as_parent.get(start_url(baby, routine)))
     assert re.search(r'name="skin" value="problem"[^>]*checked', page)
     assert re.search(r'name="cord" value="healed"[^>]*checked', page)
-    assert "the ones you gave last time" in page
+    assert "The answers about the skin and the cord are the ones you gave last time" in page
     for asked_again in ("health", "feed", "state", "vaccination"):
         assert not re.search(rf'name="{asked_again}" value="[^"]+"[^>]*checked', page)
+
+
+def test_only_the_answers_remembered_are_said_to_be(as_parent, baby):
+    routine = routine_with_areas(["legs"])  # no cord question
+    MassageSessionFactory(
+        baby=baby, routine=routine, ended_at=timezone.now(), outcome=Outcome.COMPLETED
+    )
+    page = text(as_parent.get(start_url(baby, routine)))
+    assert "The answer about the skin is the one you gave last time" in page
+    assert "cord" not in page
 
 
 def test_the_routines_cautions_start_open_the_first_time_only(as_parent, baby):
