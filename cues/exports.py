@@ -43,6 +43,7 @@ SESSION_COLUMNS = [
     "massage_seconds",
     "steps_done",
     "steps_skipped",
+    "counted_as_massage",
     "session_note",
 ]
 CUE_COLUMNS = [
@@ -117,7 +118,7 @@ def _visit_count(**filters):
 
 
 def with_visit_totals(sessions):
-    return sessions.annotate(
+    return sessions.with_counted().annotate(
         massage_seconds=_massage_seconds(),
         steps_done=_visit_count(skipped=False, seconds__gt=0),
         steps_skipped=_visit_count(skipped=True),
@@ -177,6 +178,7 @@ def _session_cells(session, zone) -> list:
         round(session["massage_seconds"]),
         session["steps_done"],
         session["steps_skipped"],
+        "yes" if session["counted"] else "no",
         session["note"],
     ]
 
@@ -223,6 +225,7 @@ def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
             "massage_seconds",
             "steps_done",
             "steps_skipped",
+            "counted",
         )
     )
     cues = (
@@ -278,7 +281,7 @@ def family_document(family) -> dict:
     babies = list(
         family.babies.order_by("birth_date", "pk").values("pk", "name", "birth_date", "due_date")
     )
-    sessions = _family_sessions(family).order_by("started_at", "pk")
+    sessions = _family_sessions(family).with_counted().order_by("started_at", "pk")
     sessions = sessions.values(
         "pk",
         "baby_id",
@@ -294,6 +297,7 @@ def family_document(family) -> dict:
         "outcome",
         "end_reason",
         "note",
+        "counted",
     )
     visits_by_session = defaultdict(list)
     visits = (
@@ -358,6 +362,8 @@ def family_document(family) -> dict:
                 "end_reason": session["end_reason"],
                 "note": session["note"],
                 "massage_seconds": round(sum(v["seconds"] for v in visits if not v["skipped"])),
+                # False for a session ended before any step was done: not in the history.
+                "counted_as_massage": session["counted"],
                 "step_visits": visits,
                 "cues": cues_by_session.pop(session["pk"], []),
             }
@@ -439,16 +445,14 @@ class BabyReport:
 
 
 def baby_report(baby, start: date, end: date) -> BabyReport:
-    """A baby's massages from start to end (both days included), summed up, in three queries."""
+    """A baby's massages from start to end (both days included), summed up, in three queries.
+
+    Like the history, it leaves out sessions ended before any step was done, and their cues.
+    """
     window = {"started_at__gte": _start_of(start), "started_at__lt": _start_of(end + timedelta(1))}
-    sessions = list(
-        with_visit_totals(MassageSession.objects.filter(baby=baby, **window)).order_by(
-            "started_at", "pk"
-        )
-    )
-    cues = CueEvent.objects.logged().filter(
-        session__baby=baby, **{f"session__{key}": value for key, value in window.items()}
-    )
+    massages = MassageSession.objects.massages().filter(baby=baby, **window)
+    sessions = list(with_visit_totals(massages).order_by("started_at", "pk"))
+    cues = CueEvent.objects.logged().filter(session__in=massages)
     by_session = defaultdict(lambda: {Valence.ENGAGEMENT: 0, Valence.DISENGAGEMENT: 0})
     for row in cues.order_by().values("session_id", "valence").annotate(n=Count("pk")):
         by_session[row["session_id"]][row["valence"]] += row["n"]

@@ -111,9 +111,12 @@ def baby_sessions(baby) -> QuerySet[MassageSession]:
     """A baby's massages, newest first, each with its engagement and disengagement cue counts.
 
     `baby` comes from massage.selectors.baby_of(user, ...), which scoped it to the user.
+    A session ended before any step was done is not a massage: it is left out (see
+    `MassageSessionQuerySet.massages`).
     """
     return (
-        MassageSession.objects.filter(baby=baby)
+        MassageSession.objects.massages()
+        .filter(baby=baby)
         .annotate(**_valence_counts("cues__"))
         .order_by("-started_at", "-pk")
     )
@@ -128,12 +131,14 @@ def week_starts(today: date, weeks: int) -> list[date]:
 def baby_weeks(baby, *, weeks=12, today=None) -> list[dict]:
     """Massages and cues per week for the last `weeks` weeks: one query, grouped by the database.
 
-    A massage's cues count in the week the massage began.
+    A massage's cues count in the week the massage began. Sessions ended before any step was
+    done are not massages and count nowhere.
     """
     starts = week_starts(today or timezone.localdate(), weeks)
     since = timezone.make_aware(datetime.combine(starts[0], time.min))
     rows = (
-        MassageSession.objects.filter(baby=baby, started_at__gte=since)
+        MassageSession.objects.massages()
+        .filter(baby=baby, started_at__gte=since)
         .annotate(week=TruncWeek("started_at"))
         .values("week")
         .annotate(sessions=Count("pk", distinct=True), **_valence_counts("cues__"))
@@ -160,13 +165,14 @@ def baby_insight_counts(baby) -> dict:
     """The counts the insight is built from, over the baby's ended massages: four queries.
 
     Cues per (body area, stroke, kind); the massages each stroke and each area was done in
-    (from the step visits, skipped steps left out); and how many massages have cues at all.
+    (from the steps done); and how many massages have cues at all. A session ended before any
+    step was done is not a massage, and its cues are left out with it.
     """
-    ended = Q(session__baby=baby, session__ended_at__isnull=False)
-    cues = CueEvent.objects.logged().filter(ended)
+    ended = MassageSession.objects.massages().filter(baby=baby, ended_at__isnull=False)
+    cues = CueEvent.objects.logged().filter(session__in=ended)
     rows = list(cues.values("body_area", "stroke", "kind").annotate(n=Count("pk")).order_by())
     sessions_with_cues = cues.aggregate(n=Count("session", distinct=True))["n"]
-    visits = StepVisit.objects.filter(ended, skipped=False)
+    visits = StepVisit.objects.done().filter(session__baby=baby, session__ended_at__isnull=False)
     stroke_sessions = {
         (row["body_area"], row["stroke"]): row["n"]
         for row in visits.values("body_area", "stroke")

@@ -26,7 +26,8 @@ def today_page(user, now=None) -> dict:
         for session in mine.filter(ended_at__isnull=True).select_related("current_step")
         if not session_close_if_stale(session, now=now)
     }
-    latest = MassageSession.objects.filter(baby=OuterRef("baby"), ended_at__isnull=False)
+    # The last massage, and the week's count, leave out sessions ended before any step was done.
+    latest = MassageSession.objects.massages().filter(baby=OuterRef("baby"), ended_at__isnull=False)
     last = {
         session.baby_id: session
         for session in mine.filter(
@@ -45,7 +46,8 @@ def today_page(user, now=None) -> dict:
     }
     week_start = timezone.localtime(now).date() - timedelta(days=6)
     this_week = dict(
-        mine.filter(started_at__date__gte=week_start)
+        mine.massages()
+        .filter(started_at__date__gte=week_start)
         .values("baby_id")
         .annotate(n=Count("pk"))
         .values_list("baby_id", "n")

@@ -130,6 +130,18 @@ class FinishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, step_done=True, **kwargs):
+        """`step_done`: whether any step of the massage was done; if none was, the whole
+        routine can't have been, so that answer is not offered (nor taken)."""
+        super().__init__(*args, **kwargs)
+        if not step_done:
+            outcome = self.fields["outcome"]
+            outcome.choices = [c for c in self.OUTCOMES if c[0] != Outcome.COMPLETED]
+            outcome.error_messages["invalid_choice"] = _(
+                "No step was done yet, so this can't be the whole routine. "
+                "Choose one of the other endings."
+            )
+
     def clean(self):
         cleaned = super().clean()
         reason = cleaned.get("reason")

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,33 @@ class Outcome(models.TextChoices):
     INTERRUPTED = "interrupted", _("Interrupted")
 
 
+class MassageSessionQuerySet(models.QuerySet):
+    def massages(self):
+        """The sessions that count as a massage: every one still going, and every ended one with
+        at least one step done (see `StepVisitQuerySet.done`).
+
+        A session that ended before any step was done (closed in its first seconds, or every
+        step skipped) is left out of the baby's history, its charts and Today; the exports keep
+        it, marked with `counted_as_massage()`.
+        """
+        return self.filter(counted_as_massage())
+
+    def with_counted(self):
+        """Each session with `counted` (bool): whether it counts as a massage."""
+        return self.annotate(
+            counted=models.ExpressionWrapper(
+                counted_as_massage(), output_field=models.BooleanField()
+            )
+        )
+
+
+def counted_as_massage() -> Q:
+    """The rule of `MassageSessionQuerySet.massages()`, for a query of sessions."""
+    return Q(ended_at__isnull=True) | Exists(
+        StepVisit.objects.done().filter(session=OuterRef("pk"))
+    )
+
+
 class MassageSession(models.Model):
     """One massage: a routine followed with a baby, from the readiness check to its outcome."""
 
@@ -71,6 +98,8 @@ class MassageSession(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
     end_reason = models.CharField(_("reason"), max_length=200, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    objects = MassageSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("massage session")
@@ -107,6 +136,10 @@ class MassageSession(models.Model):
         end = self.ended_at or timezone.now()
         return max(int((end - self.started_at).total_seconds()), 0)
 
+    def has_step_done(self) -> bool:
+        """Whether at least one step was done so far: one query."""
+        return self.visits.done().exists()
+
     def finish(self, *, outcome, reason="", note=None, at=None):
         """End a running session with its outcome. Ending twice changes nothing."""
         if not self.is_running:
@@ -120,6 +153,16 @@ class MassageSession(models.Model):
             fields.append("note")
         self.save(update_fields=fields)
         return True
+
+
+class StepVisitQuerySet(models.QuerySet):
+    def done(self):
+        """The steps really done: some time spent on them, and not skipped in the end.
+
+        The player saves a step's time as it goes (and marks it skipped if the parent skips it),
+        so a step opened and left at once has no time, and one skipped has `skipped` set.
+        """
+        return self.filter(skipped=False, seconds__gt=0)
 
 
 class StepVisit(models.Model):
@@ -139,6 +182,8 @@ class StepVisit(models.Model):
     )
     skipped = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
+
+    objects = StepVisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "order"]

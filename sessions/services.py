@@ -150,7 +150,10 @@ def session_move(*, session, from_step, action) -> MassageSession:
     locked.current_elapsed = 0
     if target >= len(steps):
         locked.save(update_fields=["last_activity_at", "current_elapsed"])
-        locked.finish(outcome=Outcome.COMPLETED, at=now)
+        if locked.has_step_done():
+            locked.finish(outcome=Outcome.COMPLETED, at=now)
+        else:  # every step skipped: not the whole routine
+            locked.finish(outcome=Outcome.ENDED_EARLY, reason=_("Every step was skipped"), at=now)
         return locked
     locked.current_step = steps[max(target, 0)]
     locked.save(update_fields=["current_step", "last_activity_at", "current_elapsed"])

@@ -273,8 +273,9 @@ def session_finish(request, session_id):
             error = _("This massage had already ended.")
             return _render_summary(request, session, error=error, status=409)
         return redirect("sessions:session-summary", session_id=session.pk)
-    form = FinishForm(request.POST or None)
-    context = {"session": session, "form": form}
+    step_done = session.has_step_done()
+    form = FinishForm(request.POST or None, step_done=step_done)
+    context = {"session": session, "form": form, "step_done": step_done}
     if request.method != "POST":
         return render(request, "sessions/session_finish.html", context)
     if not form.is_valid():

@@ -149,6 +149,7 @@ def test_csv_has_a_row_per_cue_and_a_row_per_session_without_cues(
         "massage_seconds": "80",
         "steps_done": "2",
         "steps_skipped": "1",
+        "counted_as_massage": "yes",
         "session_note": "Loved the legs, not the tummy today.",
         "cue": "smiling",
         "cue_label": "Smiling",
@@ -170,6 +171,47 @@ def test_csv_has_a_row_per_cue_and_a_row_per_session_without_cues(
     assert cry["session_note"] == smile["session_note"], "session columns repeat on each cue row"
     assert empty["outcome"] == "completed"
     assert all(empty[column] == "" for column in exports.CUE_COLUMNS)
+
+
+def ended_in_the_first_seconds(baby, steps, *, started_at):
+    """A session ended before any step was done: the first step opened, then skipped."""
+    session = MassageSessionFactory(
+        baby=baby,
+        routine=steps[0].routine,
+        started_at=started_at,
+        ended_at=started_at + timedelta(seconds=8),
+        outcome=Outcome.ENDED_EARLY,
+    )
+    StepVisitFactory(session=session, step=steps[0], seconds=3, skipped=True)
+    return session
+
+
+def test_csv_keeps_a_session_with_no_step_done_and_marks_it(client, parent, baby, steps, history):
+    quick = ended_in_the_first_seconds(baby, steps, started_at=timezone.now() - timedelta(hours=1))
+    cue(quick, steps[0], "crying", 2)
+    client.force_login(parent)
+    _, rows = download_csv(client, baby.family)
+    by_session = {row["session_id"]: row for row in rows}
+    row = by_session[str(quick.pk)]
+    assert (row["steps_done"], row["steps_skipped"], row["counted_as_massage"]) == ("0", "1", "no")
+    assert row["cue"] == "crying"
+    assert by_session[str(history["newer"].pk)]["counted_as_massage"] == "yes"
+
+
+def test_json_keeps_a_session_with_no_step_done_and_marks_it(
+    client, parent, family, baby, steps, history
+):
+    quick = ended_in_the_first_seconds(baby, steps, started_at=timezone.now() - timedelta(hours=1))
+    running = MassageSessionFactory(baby=baby, routine=steps[0].routine)
+    client.force_login(parent)
+    _, document = download_json(client, family)
+    counted = {s["id"]: s["counted_as_massage"] for s in document["babies"][0]["sessions"]}
+    assert counted == {
+        history["older"].pk: True,
+        history["newer"].pk: True,
+        quick.pk: False,
+        running.pk: True,  # still going: it may yet have a step done
+    }
 
 
 def test_csv_leaves_out_undone_cues(client, parent, family, history):

@@ -116,6 +116,7 @@ def test_a_massage_left_for_hours_is_listed_as_interrupted(as_parent, baby, rout
     left = MassageSessionFactory(
         baby=baby, routine=routine, last_activity_at=timezone.now() - timedelta(hours=5)
     )
+    StepVisitFactory(session=left, step=steps[0], seconds=20)
     page = text(as_parent.get(history_url(baby)))
     left.refresh_from_db()
     assert left.outcome == Outcome.INTERRUPTED
@@ -126,7 +127,7 @@ def test_a_massage_left_for_hours_is_listed_as_interrupted(as_parent, baby, rout
 def test_sessions_are_paginated_twenty_a_page(as_parent, baby, routine, steps):
     now = timezone.now()
     for n in range(23):
-        massage(baby, routine, [], started_at=now - timedelta(days=n, hours=1))
+        massage(baby, routine, steps[:1], started_at=now - timedelta(days=n, hours=1))
     first = text(as_parent.get(history_url(baby)))
     assert first.count('<div class="session-row">') == 20
     assert "Page 1 of 2" in first and "?page=2#sessions" in first
@@ -236,6 +237,69 @@ def test_insight_counts_come_from_ended_massages_only(baby, routine, steps):
     ]
     assert counts["stroke_sessions"][("legs", steps[0].stroke)] == 1
     assert counts["area_sessions"] == {"legs": 1, "tummy": 1, "back": 1}
+
+
+# -- A start with no step done -------------------------------------------------------------------
+
+
+def no_step_done(baby, routine, steps, *, started_at, cues=()):
+    """A session ended in its first seconds: the first step opened, then skipped, with cues."""
+    session = MassageSessionFactory(routine=routine, baby=baby, started_at=started_at)
+    StepVisitFactory(session=session, step=steps[0], seconds=4, skipped=True)
+    StepVisitFactory(session=session, step=steps[1], seconds=0)
+    for index, (step_index, kind) in enumerate(cues):
+        CueEventFactory(
+            session=session, step=steps[step_index], kind=kind, seconds_into_session=2 + index
+        )
+    session.finish(outcome=Outcome.ENDED_EARLY, at=started_at + timedelta(seconds=9))
+    return session
+
+
+def test_a_session_with_no_step_done_is_not_a_massage_in_the_history(
+    as_parent, baby, routine, steps, django_assert_max_num_queries
+):
+    kept = massage(baby, routine, steps, started_at=week_start(0), cues=[(0, "smiling")])
+    quick = no_step_done(
+        baby, routine, steps, started_at=week_start(0) + timedelta(hours=1), cues=[(0, "crying")]
+    )
+    with django_assert_max_num_queries(HISTORY_CEILING):
+        page = text(as_parent.get(history_url(baby)))
+    assert reverse("cues:session-review", args=[kept.pk]) in page
+    assert reverse("cues:session-review", args=[quick.pk]) not in page
+    assert page.count('<div class="session-row">') == 1
+    assert "1 massage so far" in page
+    # The week's bar counts one massage, and its cues only the massage's smile.
+    bars = re.search(r'<svg class="chart weekly-sessions".*?</svg>', page, re.S).group(0)
+    assert "1 massage</title>" in bars
+    table = re.search(r'<table class="review-table weeks-table">.*?</table>', page, re.S).group(0)
+    this_week = re.findall(r"<tr>.*?</tr>", table, re.S)[1]
+    assert re.findall(r'<td class="num">(\d+%?)</td>', this_week) == ["1", "1", "0", "100%"]
+
+
+def test_the_weeks_and_the_insight_leave_out_sessions_with_no_step_done(baby, routine, steps):
+    massage(baby, routine, steps, started_at=week_start(0), cues=[(0, "smiling")])
+    for n in range(3):
+        no_step_done(
+            baby,
+            routine,
+            steps,
+            started_at=week_start(0) + timedelta(hours=n + 1),
+            cues=[(0, "crying"), (1, "arching")],
+        )
+    this_week = selectors.baby_weeks(baby, weeks=2)[-1]
+    assert (this_week["sessions"], this_week["engaging"], this_week["disengaging"]) == (1, 1, 0)
+    counts = selectors.baby_insight_counts(baby)
+    assert counts["sessions_with_cues"] == 1
+    assert counts["rows"] == [
+        {"body_area": "legs", "stroke": steps[0].stroke, "kind": "smiling", "n": 1}
+    ]
+    assert counts["area_sessions"] == {"legs": 1, "tummy": 1, "back": 1}
+
+
+def test_a_session_still_going_is_listed_before_any_step_is_done(as_parent, baby, routine, steps):
+    running = MassageSessionFactory(routine=routine, baby=baby)
+    page = text(as_parent.get(history_url(baby)))
+    assert reverse("cues:session-review", args=[running.pk]) in page
 
 
 # -- Queries do not grow with the history --------------------------------------------------------

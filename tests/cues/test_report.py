@@ -181,6 +181,29 @@ def test_report_for_chosen_dates_includes_both_end_days(as_parent, baby, steps, 
     assert response.context["report"].session_count == 2
 
 
+def test_report_leaves_out_a_session_with_no_step_done(as_parent, baby, steps, four_weeks, today):
+    quick = MassageSessionFactory(
+        baby=baby,
+        routine=steps[0].routine,
+        started_at=at(today - timedelta(days=1)),
+        ended_at=at(today - timedelta(days=1), minute=1),
+        outcome=Outcome.ENDED_EARLY,
+        note="Ended at once: the phone rang.",
+    )
+    StepVisitFactory(session=quick, step=steps[0], seconds=0)
+    cues(quick, steps[0], "crying", "arching")
+    report = exports.baby_report(baby, today - timedelta(days=27), today)
+    assert [s.pk for s in report.sessions] == [
+        four_weeks["first"].pk,
+        four_weeks["second"].pk,
+        report.sessions[-1].pk,
+    ]
+    assert quick.pk not in {s.pk for s in report.sessions}
+    assert report.disengaging == 4  # squirming; turning away, crying, frowning
+    page = text_of(as_parent.get(report_url(baby)))
+    assert "the phone rang" not in page
+
+
 def test_report_without_massages_says_so(as_parent, baby):
     response = as_parent.get(report_url(baby))
     assert response.status_code == 200

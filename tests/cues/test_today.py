@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from cues.models import CueEvent
 from sessions.models import Outcome
-from tests.factories import BabyFactory, CueEventFactory, MassageSessionFactory, routine_with_areas
+from tests.factories import (
+    BabyFactory,
+    CueEventFactory,
+    MassageSessionFactory,
+    StepVisitFactory,
+    routine_with_areas,
+)
 
 
 @pytest.fixture
@@ -16,9 +22,12 @@ def routine(db):
     return routine_with_areas(["legs", "tummy"], title="Evening calm")
 
 
-def finished(baby, routine, *, days_ago=0, outcome=Outcome.COMPLETED):
+def finished(baby, routine, *, days_ago=0, outcome=Outcome.COMPLETED, step_done=True):
+    """An ended massage; with `step_done`, its first step was done (30 s)."""
     started = timezone.now() - timedelta(days=days_ago, minutes=20)
     session = MassageSessionFactory(baby=baby, routine=routine, started_at=started)
+    if step_done:
+        StepVisitFactory(session=session, seconds=30)
     session.finish(outcome=outcome, at=started + timedelta(minutes=10))
     return session
 
@@ -62,6 +71,26 @@ def test_the_last_massage_shows_its_cues_without_undone_ones(client, parent, bab
     assert "1 unsettled" in page
     assert "2 massages in the last 7 days" in page
     assert CueEvent.objects.count() == 4
+
+
+def test_a_start_with_no_step_done_is_not_the_last_massage_nor_counted(
+    client, parent, baby, routine, django_assert_max_num_queries
+):
+    last = finished(baby, routine, days_ago=2, outcome=Outcome.BABY_LED_END)
+    # Yesterday: ended in the first seconds; the first step opened, then skipped.
+    quick = finished(baby, routine, days_ago=1, outcome=Outcome.ENDED_EARLY, step_done=False)
+    StepVisitFactory(session=quick, seconds=0)
+    CueEventFactory(session=quick, kind="crying", seconds_into_session=3)
+    skipped = finished(baby, routine, days_ago=1, outcome=Outcome.ENDED_EARLY, step_done=False)
+    StepVisitFactory(session=skipped, seconds=12, skipped=True)
+    client.force_login(parent)
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("today")).text
+    assert reverse("cues:session-review", args=[last.pk]) in page
+    assert reverse("cues:session-review", args=[quick.pk]) not in page
+    assert reverse("cues:session-review", args=[skipped.pk]) not in page
+    assert "Baby-led end" in page
+    assert "1 massage in the last 7 days" in page
 
 
 def test_a_baby_with_no_massage_gets_a_gentle_start(client, parent, baby):

@@ -11,7 +11,12 @@ from django.utils import timezone
 from sessions import services
 from sessions.models import MassageSession, Outcome, StepVisit
 from sessions.services import SessionAlreadyRunning, SessionError
-from tests.factories import BabyFactory, MassageSessionFactory, routine_with_areas
+from tests.factories import (
+    BabyFactory,
+    MassageSessionFactory,
+    StepVisitFactory,
+    routine_with_areas,
+)
 
 ANSWERS = {
     "health": "well",
@@ -318,10 +323,22 @@ def test_next_on_the_last_step_completes_the_session(routine, steps, baby):
 
 def test_skip_on_the_last_step_completes_the_session(routine, steps, baby):
     session = MassageSessionFactory(routine=routine, baby=baby, current_step=steps[-1])
+    StepVisitFactory(session=session, step=steps[0], seconds=40)
     services.session_move(session=session, from_step=steps[-1], action="skip")
     saved = fresh(session)
     assert saved.outcome == Outcome.COMPLETED
     assert StepVisit.objects.get(session=session, step=steps[-1]).skipped
+
+
+def test_skipping_every_step_ends_early_rather_than_completed(routine, steps, baby):
+    session = MassageSessionFactory(routine=routine, baby=baby)
+    for step in steps:
+        services.session_move(session=session, from_step=step, action="skip")
+    saved = fresh(session)
+    assert not saved.is_running
+    assert saved.outcome == Outcome.ENDED_EARLY
+    assert saved.end_reason == "Every step was skipped"
+    assert StepVisit.objects.filter(session=session, skipped=True).count() == len(steps)
 
 
 def test_move_from_a_stale_step_is_refused_and_changes_nothing(session, steps):
