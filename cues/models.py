@@ -80,6 +80,11 @@ class CueInfo:
     def engaging(self):
         return self.valence == Valence.ENGAGEMENT
 
+    @property
+    def past(self):
+        """What the baby did, in the past tense: "Cried", "Turned the head away"."""
+        return CUE_PAST[self.kind]
+
 
 def _cue(kind, valence, potent, description, common=False):
     return CueInfo(kind.value, valence.value, potent, description, common)
@@ -133,6 +138,49 @@ CUES: dict[str, CueInfo] = {
     ]
 }
 assert set(CUES) == set(CueKind.values), "every cue kind needs its entry in CUES"
+
+# What the baby did, in the past tense, to start a sentence such as the reason a massage ended:
+# "Cried during the tummy strokes".
+CUE_PAST: dict[str, object] = {
+    K.EYE_CONTACT: _("Made eye contact"),
+    K.LOOKING_AT_FACE: _("Looked at your face"),
+    K.SMILING: _("Smiled"),
+    K.COOING: _("Babbled or cooed"),
+    K.SMOOTH_MOVEMENTS: _("Moved arms and legs smoothly"),
+    K.STILLING: _("Went still and listened"),
+    K.REACHING: _("Reached toward you"),
+    K.TURNING_TOWARD: _("Turned toward you"),
+    K.BRIGHT_EYES: _("Looked at you with wide, bright eyes"),
+    K.FACE_BRIGHTENING: _("Lit up"),
+    K.RAISED_EYEBROWS: _("Raised the eyebrows"),
+    K.OPEN_HANDS: _("Opened and relaxed the hands"),
+    K.HAND_TO_MOUTH: _("Brought a hand to the mouth"),
+    K.GRASPING: _("Held on to your finger"),
+    K.RELAXED_POSTURE: _("Relaxed"),
+    K.STEADY_BREATHING: _("Breathed slowly and evenly"),
+    K.CRYING: _("Cried"),
+    K.ARCHING: _("Arched the back"),
+    K.PULLING_AWAY: _("Pulled or pushed away"),
+    K.TURNING_AWAY: _("Turned the head away"),
+    K.COUGHING: _("Coughed or choked"),
+    K.SPREAD_FINGERS: _("Spread the fingers wide"),
+    K.STIFF_HANDS: _("Held the hands stiff"),
+    K.FALLING_ASLEEP: _("Fell asleep"),
+    K.FROWNING: _("Frowned or grimaced"),
+    K.SQUIRMING: _("Squirmed"),
+    K.FLAILING: _("Flailed the arms or legs"),
+    K.LOOKING_AWAY: _("Looked away"),
+    K.FASTER_BREATHING: _("Breathed faster"),
+    K.YAWNING: _("Yawned"),
+    K.HAND_TO_EAR: _("Put a hand to the ear"),
+    K.GLAZED_LOOK: _("Stared past you"),
+    K.LIP_TREMBLING: _("Had a trembling lip"),
+    K.HAND_OVER_FACE: _("Held a hand in front of the face"),
+    K.TENSING: _("Tensed up"),
+    K.GOING_RED: _("Went red"),
+    K.HICCUPS: _("Got hiccups"),
+}
+assert set(CUE_PAST) == set(CueKind.values), "every cue kind needs its past tense in CUE_PAST"
 
 
 class Response(models.TextChoices):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cues import rules
 from cues.models import CUES, MAX_SECONDS_INTO_SESSION, CueEvent, Response
@@ -162,11 +163,26 @@ def _skip_area(session, area):
         )
 
 
+# Each body area's steps as they'd be named in a sentence: "during the leg strokes".
+AREA_STROKES = {
+    "legs": _lazy("the leg strokes"),
+    "feet": _lazy("the foot strokes"),
+    "tummy": _lazy("the tummy strokes"),
+    "chest": _lazy("the chest strokes"),
+    "arms": _lazy("the arm strokes"),
+    "hands": _lazy("the hand strokes"),
+    "face": _lazy("the face strokes"),
+    "back": _lazy("the back strokes"),
+    "whole_body": _lazy("the whole-body strokes"),
+}
+
+
 def baby_led_reason(cue) -> str:
-    return _("%(cue)s during %(area)s") % {
-        "cue": CUES[cue.kind].label,
-        "area": cue.get_body_area_display().lower(),
+    """Why a massage ended, from the cue that ended it: "Cried during the tummy strokes"."""
+    area = AREA_STROKES.get(cue.body_area) or _("the %(area)s strokes") % {
+        "area": cue.get_body_area_display().lower()
     }
+    return _("%(did)s during %(area)s") % {"did": CUES[cue.kind].past, "area": area}
 
 
 def cue_set_note(*, cue, note) -> CueEvent:

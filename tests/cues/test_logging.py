@@ -784,7 +784,40 @@ def test_ending_closes_the_massage_as_baby_led(as_parent, cue, session):
     session = fresh(session)
     assert not session.is_running
     assert session.outcome == Outcome.BABY_LED_END
-    assert session.end_reason == "Crying during legs"
+    assert session.end_reason == "Cried during the leg strokes"
+
+
+@pytest.mark.parametrize(
+    ("kind", "area", "reason"),
+    [
+        ("crying", "hands", "Cried during the hand strokes"),
+        ("arching", "tummy", "Arched the back during the tummy strokes"),
+        ("turning_away", "face", "Turned the head away during the face strokes"),
+        ("falling_asleep", "whole_body", "Fell asleep during the whole-body strokes"),
+        ("coughing", "feet", "Coughed or choked during the foot strokes"),
+        ("spread_fingers", "arms", "Spread the fingers wide during the arm strokes"),
+    ],
+)
+def test_the_reason_a_baby_led_end_gives_reads_as_a_sentence(
+    as_parent, baby, parent, kind, area, reason
+):
+    routine = routine_with_areas([area])
+    session = MassageSessionFactory(routine=routine, baby=baby, started_by=parent)
+    ended_on = CueEventFactory(session=session, kind=kind, recorded_by=parent)
+    response = as_parent.post(respond_url(ended_on), {"response": "end"})
+    assert response.status_code == 302
+    assert fresh(session).end_reason == reason
+    assert reason in as_parent.get(response.url).content.decode()
+
+
+def test_every_cue_and_every_body_area_has_its_words_for_the_reason():
+    from cues.models import CUES
+    from massage.models import Step
+
+    phrases = {str(info.past) for info in CUES.values()}
+    assert len(phrases) == len(CUES), "each cue reads differently"
+    assert not any(phrase.endswith("ing") for phrase in phrases), "past tense, not -ing"
+    assert set(services.AREA_STROKES) == set(Step.BodyArea.values)
 
 
 def test_ending_without_javascript_goes_to_the_summary(as_parent, cue, session):
