@@ -75,14 +75,18 @@ def test_cues_answer_at_once_and_two_unsettled_ones_pause_the_massage(
     toast = page.locator("[data-cue-toast]")
 
     # The answer shows with the tap itself: the clock is frozen, nothing else has run.
-    for label in ["Eye contact", "Smiling", "Babbling or cooing"]:
-        tap(page, label)
+    for name, label in [
+        ("Eye contact", "Eye contact"),
+        ("Smiling", "Smiling"),
+        ("Cooing (babbling or cooing)", "Babbling or cooing"),
+    ]:
+        tap(page, name)
         expect(toast).to_be_visible()
         expect(toast).to_contain_text(label)
 
     page.clock.run_for(20_000)
     expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
-    tap(page, "Frowning or grimacing")
+    tap(page, "Frowning (frowning or grimacing)")
     expect(toast).to_contain_text("Slow down")
     page.clock.run_for(5000)
     tap(page, "Squirming")
@@ -122,6 +126,21 @@ def test_cues_answer_at_once_and_two_unsettled_ones_pause_the_massage(
     expect(timeline.locator(".tl-engage")).to_have_count(3)  # drawn above the line
     expect(timeline.locator(".tl-break")).to_have_count(2)  # and below it
     shoot(page, "cue-review-phone")
+
+
+def test_each_cue_buttons_name_starts_with_the_words_on_it(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    start_player(page, live_server, parent_and_baby, routine)
+    buttons = page.locator(".cue-bar .cue-button")
+    expect(buttons).to_have_count(8)
+    for index in range(8):
+        button = buttons.nth(index)
+        visible = button.inner_text().strip()
+        name = button.get_attribute("aria-label") or visible
+        assert visible and name.startswith(visible), (visible, name)
+    expect(page.get_by_role("button", name="Turns away (turning the head away)")).to_be_visible()
 
 
 def test_undo_and_double_tap_leave_exactly_what_was_meant(
