@@ -408,6 +408,19 @@ def _week_label(start: date) -> str:
     return date_format(start, "j M")
 
 
+# The weekly charts keep their left edge for the percent labels, so no point or bar (the latest
+# week's, at the right, included) ever sits on a label. Both charts share it, so a week's bar and
+# its point stand one above the other.
+PLOT_LEFT = 12.0  # percent of the width; "100%" fits in it on the narrowest phone
+LABEL_GAP = 1.5  # percent between a label's end and the plot
+_PLOT_SPAN = 100 - PLOT_LEFT - MARGIN
+
+
+def _plot_pct(share: float) -> str:
+    """A share of the weekly plot's width (0..1) as an SVG percentage of the chart's width."""
+    return f"{PLOT_LEFT + min(max(share, 0.0), 1.0) * _PLOT_SPAN:.2f}%"
+
+
 def _slot(index: int, count: int) -> tuple[float, float]:
     """A week's slot on the width: its centre and its width (shares)."""
     width = 1 / count
@@ -424,7 +437,7 @@ def _week_labels(weeks: Sequence[WeekPoint], y: float) -> list[SafeString]:
         parts.append(
             format_html(
                 '<text class="chart-label" x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
-                _pct(centre),
+                _plot_pct(centre),
                 _num(y),
                 INK_SOFT,
                 _week_label(week.start),
@@ -464,8 +477,8 @@ def weekly_sessions_svg(
     parts.append(
         format_html(
             '<line class="chart-base" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>',
-            _pct(0),
-            _pct(1),
+            _plot_pct(0),
+            _plot_pct(1),
             base,
             base,
             LINE,
@@ -486,12 +499,12 @@ def weekly_sessions_svg(
                     'fill="{}"/>'
                     '<text class="chart-value" x="{}" y="{}" text-anchor="middle" fill="{}">'
                     "{}</text>",
-                    _pct(centre - bar_w / 2),
+                    _plot_pct(centre - bar_w / 2),
                     _num(base - h),
-                    f"{bar_w * (100 - 2 * MARGIN):.2f}",
+                    f"{bar_w * _PLOT_SPAN:.2f}",
                     _num(h),
                     ENGAGE_FILL,
-                    _pct(centre),
+                    _plot_pct(centre),
                     _num(base - h - 5),
                     INK_SOFT,
                     week.sessions,
@@ -502,9 +515,9 @@ def weekly_sessions_svg(
             parts.append(
                 format_html(
                     '<rect class="chart-empty" x="{}" y="{}" width="{}%" height="2" fill="{}"/>',
-                    _pct(centre - bar_w / 4),
+                    _plot_pct(centre - bar_w / 4),
                     base - 3,
-                    f"{bar_w / 2 * (100 - 2 * MARGIN):.2f}",
+                    f"{bar_w / 2 * _PLOT_SPAN:.2f}",
                     LINE,
                 )
             )
@@ -520,7 +533,7 @@ def weekly_share_svg(
     """The share of engagement cues per week as a line of points; weeks without cues leave a gap.
 
     Points are circles with a ring, so the line reads without colour; the grid is labelled in
-    percent at the right-hand edge.
+    percent left of the plot, beside each line.
     """
     count = len(weeks)
     base = CHART_TOP + CHART_H
@@ -531,15 +544,16 @@ def weekly_share_svg(
         parts.append(
             format_html(
                 '<line class="chart-grid{}" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>'
-                '<text class="chart-label" x="{}" y="{}" text-anchor="end" fill="{}">{}%</text>',
+                '<text class="chart-label chart-axis-label" x="{}" y="{}" text-anchor="end" '
+                'fill="{}">{}%</text>',
                 " chart-base" if level == 0 else "",
-                _pct(0),
-                _pct(1),
+                _plot_pct(0),
+                _plot_pct(1),
                 _num(y),
                 _num(y),
                 LINE,
-                _pct(1),
-                _num(y - 4),
+                f"{PLOT_LEFT - LABEL_GAP:.2f}%",
+                _num(y + 4),
                 INK_SOFT,
                 level,
             )
@@ -555,9 +569,9 @@ def weekly_share_svg(
                 format_html(
                     '<line class="chart-line" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" '
                     'stroke-width="2.5" stroke-linecap="round"/>',
-                    _pct(a[0]),
+                    _plot_pct(a[0]),
                     _num(a[1]),
-                    _pct(b[0]),
+                    _plot_pct(b[0]),
                     _num(b[1]),
                     ENGAGE_FILL,
                 )
@@ -575,7 +589,7 @@ def weekly_share_svg(
                 '<g><title>{}</title><circle class="chart-point" cx="{}" cy="{}" r="5" '
                 'fill="{}" stroke="{}" stroke-width="2.5"/></g>',
                 tip,
-                _pct(point[0]),
+                _plot_pct(point[0]),
                 _num(point[1]),
                 ENGAGE_FILL,
                 ENGAGE_FILL,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cues import selectors
+from cues import charts, selectors
 from cues.insights import MIN_SESSIONS
 from sessions.models import Outcome
 from tests.factories import (
@@ -180,6 +180,34 @@ def test_trend_charts_and_their_table(as_parent, baby, routine, steps):
     table = re.search(r'<table class="review-table weeks-table">.*?</table>', page, re.S).group(0)
     assert table.count("<tr>") == 13
     assert "50%" in table
+
+
+def test_no_point_of_the_share_chart_sits_on_a_percent_label(as_parent, baby, routine, steps):
+    # The latest week at exactly 50%, the oldest at 100%: the two ends of the plot.
+    massage(baby, routine, steps, started_at=timezone.now(), cues=[(0, "smiling"), (1, "crying")])
+    massage(baby, routine, steps, started_at=week_start(11), cues=[(0, "smiling")])
+    page = text(as_parent.get(history_url(baby)))
+    svg = re.search(r'<svg class="chart weekly-share".*?</svg>', page, re.S).group(0)
+    labels = re.findall(
+        r'<text class="chart-label[^"]*" x="([\d.]+)%" y="[\d.]+" '
+        r'text-anchor="(\w+)"[^>]*>(\d+)%</text>',
+        svg,
+    )
+    assert [label[2] for label in labels] == ["0", "50", "100"]
+    points = [float(x) for x in re.findall(r'<circle class="chart-point" cx="([\d.]+)%"', svg)]
+    assert len(points) == 2
+    latest = max(points)
+    # Each label ends at its x (anchored at its end), so all of it lies left of that x; a point
+    # reaches about 2% of a phone's chart width either side of its centre.
+    for x, anchor, _level in labels:
+        assert anchor == "end"
+        assert float(x) < min(points) - 3
+        assert float(x) < latest - 3
+    assert latest <= 100 - charts.MARGIN
+    # The bars above stand in the same columns as the points.
+    bars = re.search(r'<svg class="chart weekly-sessions".*?</svg>', page, re.S).group(0)
+    values = [float(x) for x in re.findall(r'<text class="chart-value" x="([\d.]+)%"', bars)]
+    assert values == sorted(points)
 
 
 # -- The insight ---------------------------------------------------------------------------------
