@@ -173,6 +173,7 @@ def _player_data(session, steps, current, visits):
             }
             for step in steps
         ],
+        "session": session.pk,
         "current": current.pk,
         "elapsed": session.current_elapsed,
         "seq": session.progress_seq,

@@ -31,6 +31,10 @@
     dirty: false,
     endedAt: null, // the step ran out while hands-free was off
   };
+  // The last progress this page sent, kept in the browser: a reload can be drawn before the
+  // leaving page's last save has reached the server, and then this is newer than the page.
+  var PROGRESS_KEY = "gentle-hands-progress-" + data.session;
+  resumeFromKept();
   var settings = loadSettings();
   var wakeLock = null;
   var voiceAudio = null;
@@ -74,6 +78,42 @@
     } catch (error) {
       return defaults;
     }
+  }
+
+  function readKept() {
+    try {
+      return JSON.parse(window.localStorage.getItem(PROGRESS_KEY) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function keep(sent) {
+    try {
+      window.localStorage.setItem(PROGRESS_KEY, JSON.stringify(sent));
+    } catch (error) { /* private mode: the server's copy is all there is */ }
+  }
+
+  function forgetKept() {
+    try { window.localStorage.removeItem(PROGRESS_KEY); } catch (error) { /* nothing kept */ }
+  }
+
+  // Resume from whichever is further on: the page as the server drew it, or the last save
+  // this browser sent (the numbering says which; the server keeps the higher number too).
+  function resumeFromKept() {
+    var kept = readKept();
+    if (!kept || !(Number(kept.seq) > state.seq)) {
+      forgetKept();
+      return;
+    }
+    var index = steps.findIndex(function (s) { return String(s.id) === String(kept.step); });
+    if (index < 0) return;
+    state.index = index;
+    state.elapsed = Number(kept.elapsed) || 0;
+    state.visits = kept.visits || {};
+    state.extra = kept.extra || {};
+    state.seq = Number(kept.seq);
+    state.savedStep = kept.step;
   }
 
   function saveSettings() {
@@ -268,6 +308,7 @@
     state.dirty = false;
     state.lastSave = Date.now();
     var sentStep = current().id;
+    keep({ seq: state.seq, step: sentStep, elapsed: state.elapsed, visits: state.visits, extra: state.extra });
     var body = new FormData();
     body.append("seq", String(state.seq));
     body.append("step", String(sentStep));
@@ -375,6 +416,7 @@
 
   function finish() {
     halt("done", labels.finishing);
+    forgetKept();
     playChime();
     // Cues still on their way go first: the server takes no cues once the massage has ended.
     var cues = root.cueFlush ? root.cueFlush() : Promise.resolve();

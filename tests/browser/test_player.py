@@ -3,13 +3,24 @@
 Playwright's clock drives the player's timers, so a routine of 15 seconds plays in no time.
 """
 
+import threading
+
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
 from massage.models import Routine, Step
+from sessions import services
 from sessions.models import MassageSession
-from tests.browser.conftest import _close, _open, log_in, shoot, stop_the_clock, wait_until
+from tests.browser.conftest import (
+    IN_FLIGHT,
+    _close,
+    _open,
+    log_in,
+    shoot,
+    stop_the_clock,
+    wait_until,
+)
 from tests.factories import BabyFactory, MembershipFactory
 
 COUNTDOWN_MS = 3000
@@ -157,6 +168,63 @@ def test_reload_resumes_on_the_same_step_with_the_time_left(
     page.get_by_role("button", name="Continue").click()
     page.clock.run_for(COUNTDOWN_MS + 1000)
     expect(page.locator("[data-count]")).to_have_text("0:03")  # 2.5 s left
+
+
+def test_a_reload_resumes_exactly_even_before_the_leaving_pages_save_lands(
+    phone, live_server, parent_and_baby, short_routine, monkeypatch
+):
+    page = phone
+    baby = open_player(page, live_server, parent_and_baby, short_routine)
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(COUNTDOWN_MS + 5000 + 2500)  # running, 3.5 s of the leg glide left
+    expect(page.locator("[data-count]")).to_have_text("0:04")
+    on_leg_glide = MassageSession.objects.filter(baby=baby, current_step__stroke="Leg glide")
+    assert wait_until(page, on_leg_glide.exists)
+    assert wait_until(page, lambda: not IN_FLIGHT.count)
+    seq_before = on_leg_glide.get().progress_seq
+
+    # The server takes its time over the saves the page sends as it leaves: the new page is
+    # drawn from the older progress.
+    let_through = threading.Event()
+    held = []
+    save_progress = services.session_progress
+
+    def slow_save(**kwargs):
+        held.append(kwargs["seq"])
+        let_through.wait(10)
+        return save_progress(**kwargs)
+
+    monkeypatch.setattr(services, "session_progress", slow_save)
+    page.reload()
+    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+    expect(page.locator("[data-count]")).to_have_text("0:04")
+    expect(page.get_by_role("button", name="Continue")).to_be_visible()
+    assert held, "the leaving page sent no save"
+    assert MassageSession.objects.get(baby=baby).progress_seq == seq_before
+
+    # They land late, and the new page's own save is still taken: it is numbered after them.
+    monkeypatch.setattr(services, "session_progress", save_progress)
+    let_through.set()
+    assert wait_until(page, lambda: fresh_seq(baby) == max(held))
+    refused = []
+    page.on(
+        "response", lambda r: r.url.endswith("/progress/") and r.status == 409 and refused.append(r)
+    )
+    page.get_by_role("button", name="Continue").click()
+    page.clock.run_for(COUNTDOWN_MS + 1000)
+    expect(page.locator("[data-count]")).to_have_text("0:03")  # 2.5 s left
+    page.keyboard.press("Space")  # pause: saves
+    saved = MassageSession.objects.filter(
+        baby=baby, current_step__stroke="Leg glide", current_elapsed__gte=3.4
+    )
+    assert wait_until(page, saved.exists)
+    assert fresh_seq(baby) > max(held)
+    assert not refused
+    expect(page.locator("[data-conflict-banner]")).to_be_hidden()
+
+
+def fresh_seq(baby):
+    return MassageSession.objects.get(baby=baby).progress_seq
 
 
 def test_skip_and_keyboard_shortcuts(phone, live_server, parent_and_baby, short_routine):
