@@ -198,9 +198,14 @@ def stop_the_clock(page):
 
 
 def wait_until(page, predicate, seconds=5):
-    """Poll the database (or anything) until `predicate()` holds: background saves take a moment."""
+    """Poll the database (or anything) until `predicate()` holds: background saves take a moment.
+
+    Fails the test, naming what it waited for, if the condition never comes.
+    """
     for _attempt in range(int(seconds * 10)):
         if predicate():
             return True
         page.wait_for_timeout(100)
-    return predicate()
+    if predicate():
+        return True
+    raise AssertionError(f"waited {seconds} s for {getattr(predicate, '__name__', predicate)}")

@@ -241,8 +241,13 @@ def test_cues_tapped_offline_are_saved_once_back_online(
     wait_until(page, lambda: CueEvent.objects.filter(session=session).count() == 2)
     kinds = CueEvent.objects.filter(session=session).values_list("kind", flat=True)
     assert sorted(kinds) == ["eye_contact", "smiling"]
-    outbox = page.evaluate(f"localStorage.getItem('gentle-hands-cues-{user.pk}-{session.pk}')")
-    assert outbox is None
+
+    # The page empties its outbox once it has read the server's answer, a moment after.
+    def outbox_emptied():
+        key = f"gentle-hands-cues-{user.pk}-{session.pk}"
+        return page.evaluate(f"localStorage.getItem('{key}')") is None
+
+    wait_until(page, outbox_emptied)
 
 
 def test_on_a_landscape_phone_the_step_cues_and_controls_all_fit(
