@@ -63,6 +63,7 @@ def set_up():
     django.setup()
     from django.core.management import call_command
 
+    from massage import access
     from massage import services as family_services
     from massage.models import Baby, Routine, User
     from sessions import selectors, services
@@ -74,7 +75,7 @@ def set_up():
         user = User.objects.create_user(email=EMAIL, password=PASSWORD, display_name="Bench")
         family = family_services.family_create(user=user, name="Bench family")
         Baby.objects.create(family=family, name="Robin", birth_date="2026-08-01")
-    baby = Baby.objects.get(family__memberships__user=user)
+    baby = access.readable_babies(user).get()
     running = selectors.running_session_for(baby)
     if running:
         running.finish(outcome="ended_early")

@@ -1,7 +1,7 @@
 """The family's data to take away: CSV rows, a JSON document and a baby's printable report.
 
 Every function takes a family or a baby that the caller has already found through the user's
-scoped selectors (``massage.selectors.membership_in`` / ``baby_of``) and reads only that family's
+scoped selectors (``massage.selectors.family_of`` / ``baby_of``) and reads only that family's
 rows. Undone cues never appear: cues are always read through ``CueEvent.objects.logged()``.
 
 The reads run a fixed number of queries whatever the amount of data: one per table, grouped in

@@ -16,8 +16,9 @@ from sessions.readiness import ReadinessForm
 
 
 def cue_of(user, session_id, client_id) -> CueEvent:
-    """A cue of one of the user's sessions, found by the id its client gave it; 404 otherwise."""
-    session = session_selectors.session_of(user, session_id)
+    """A cue of a session the user may record in, found by the id its client gave it, to undo,
+    answer or annotate it; 404 otherwise."""
+    session = session_selectors.session_to_record(user, session_id)
     cue = get_object_or_404(
         CueEvent.objects.select_related("session"), session=session, client_id=client_id
     )

@@ -1,7 +1,8 @@
 """Reads of family data, always scoped to the user asking.
 
 Views never query families, babies or invitations directly: they call these, which answer 404 for
-anything outside the user's own families, so a tampered id reveals nothing.
+anything outside the user's own families, so a tampered id reveals nothing. Who may see or change
+what is decided in `massage.access`; these only build on its rules.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from massage import access
 from massage.models import Baby, Family, Invitation, Membership, Routine, Step
 
 
@@ -44,25 +46,38 @@ def membership_in(user, family_id) -> Membership:
 
 
 def parent_membership_in(user, family_id) -> Membership:
-    """Like membership_in, but only parents may manage babies and caregivers."""
+    """Like membership_in, but only for a change of the family itself (its name, babies,
+    invitations, members), which only parents may make: 403 for anyone else in it."""
     membership = membership_in(user, family_id)
-    if not membership.is_parent:
-        raise PermissionDenied(_("Only the family's parents can do this."))
+    access.check_may_change(membership, access.MANAGE)
     return membership
 
 
+def family_of(user, family_id) -> Family:
+    """A family the user may read, or 404."""
+    return get_object_or_404(access.readable_families(user), pk=family_id)
+
+
 def babies_of(user) -> QuerySet[Baby]:
-    return Baby.objects.filter(family__memberships__user=user).select_related("family")
+    return access.readable_babies(user).select_related("family")
 
 
 def baby_of(user, baby_id) -> Baby:
     return get_object_or_404(babies_of(user), pk=baby_id)
 
 
+def baby_to_change(user, baby_id, change) -> Baby:
+    """A baby the user may read (else 404) in a family where they may make this kind of change
+    (`access.RECORD` or `access.MANAGE`; else 403): one query."""
+    baby = get_object_or_404(access.with_may_change(babies_of(user), user, change), pk=baby_id)
+    access.check_row_may_change(baby, change)
+    return baby
+
+
 def families_for_today(user) -> list[Family]:
     """The user's families with their babies, in two queries whatever their number."""
     return list(
-        Family.objects.filter(memberships__user=user)
+        access.readable_families(user)
         .prefetch_related(Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk")))
         .order_by("name", "pk")
     )
@@ -83,13 +98,13 @@ def family_page(membership: Membership) -> dict:
             ).select_related("invited_by")
             if invitation.is_pending
         ]
-        if membership.is_parent
+        if access.may_change(membership, access.MANAGE)
         else [],
     }
 
 
 def invitation_in(membership: Membership, invitation_id) -> Invitation:
-    if not membership.is_parent:
+    if not access.may_change(membership, access.MANAGE):
         raise Http404
     return get_object_or_404(membership.family.invitations, pk=invitation_id)
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from massage import library
+from massage import access, library
 from massage.models import Family, Invitation, Membership
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def invitation_revoke(*, invitation: Invitation) -> None:
 
 def membership_remove(*, membership: Membership, by: Membership) -> None:
     """A parent removes a caregiver (never another parent, never themselves)."""
-    if not by.is_parent:
+    if not access.may_change(by, access.MANAGE):
         raise FamilyError(_("Only a parent can remove someone from the family."))
     if membership.pk == by.pk:
         raise FamilyError(_("To leave the family yourself, use “Leave this family”."))
@@ -163,7 +163,7 @@ def membership_leave(*, membership: Membership) -> None:
 
 def family_delete(*, membership: Membership) -> None:
     """A parent deletes the family and everything about its babies."""
-    if not membership.is_parent:
+    if not access.may_change(membership, access.MANAGE):
         raise FamilyError(_("Only a parent can delete the family."))
     membership.family.delete()
 

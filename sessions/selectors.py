@@ -1,20 +1,36 @@
-"""Reads of massage sessions, always through the user's own families."""
+"""Reads of massage sessions, always through the user's own families (`massage.access`)."""
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from massage import access
 from massage.models import Step
 from sessions.models import MassageSession, StepVisit
 
 
 def sessions_of(user) -> QuerySet[MassageSession]:
-    return MassageSession.objects.filter(baby__family__memberships__user=user)
+    """The massages the user may look at."""
+    return MassageSession.objects.filter(baby__family__in=access.readable_families(user))
+
+
+def sessions_to_record(user) -> QuerySet[MassageSession]:
+    """The massages the user may run, log cues in and write notes on."""
+    families = access.changeable_families(user, access.RECORD)
+    return MassageSession.objects.filter(baby__family__in=families)
 
 
 def session_of(user, session_id) -> MassageSession:
     """A session of one of the user's babies, with what its pages show; 404 otherwise."""
     return get_object_or_404(
         sessions_of(user).select_related("baby", "routine", "current_step"), pk=session_id
+    )
+
+
+def session_to_record(user, session_id) -> MassageSession:
+    """Like session_of, for a change: playing it, its progress, its end, its cues and notes.
+    404 for a session the user may not change (today the same as those they may see)."""
+    return get_object_or_404(
+        sessions_to_record(user).select_related("baby", "routine", "current_step"), pk=session_id
     )
 
 

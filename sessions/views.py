@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from massage import access
 from massage import selectors as massage_selectors
 from massage.decorators import login_required_or_401
 from sessions import selectors, services
@@ -33,7 +34,7 @@ INVALID = 422
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_start(request, baby_id, slug):
-    baby = massage_selectors.baby_of(request.user, baby_id)
+    baby = massage_selectors.baby_to_change(request.user, baby_id, access.RECORD)
     routine = massage_selectors.routine_with_steps(
         massage_selectors.routines_visible_to(request.user), slug=slug
     )
@@ -124,7 +125,7 @@ def _render_verdict(request, context, answers, steps):
 
 @login_required
 def session_player(request, session_id):
-    session = selectors.session_of(request.user, session_id)
+    session = selectors.session_to_record(request.user, session_id)
     services.session_close_if_stale(session)
     if not session.is_running:
         return redirect("sessions:session-summary", session_id=session.pk)
@@ -206,7 +207,7 @@ def _player_data(session, steps, current, visits):
 @login_required_or_401(_lazy("Not saved: log in again, and the massage carries on from here."))
 @require_POST
 def session_progress(request, session_id):
-    session = selectors.session_of(request.user, session_id)
+    session = selectors.session_to_record(request.user, session_id)
     form = ProgressForm(request.POST, steps=selectors.session_steps(session))
     if not form.is_valid():
         return _json_errors(form.errors, status=400)
@@ -242,7 +243,7 @@ def _json_errors(errors, status):
 @require_POST
 def session_step(request, session_id):
     """The player without JavaScript: one form post per step."""
-    session = selectors.session_of(request.user, session_id)
+    session = selectors.session_to_record(request.user, session_id)
     if not session.is_running:
         return _render_summary(request, session, error=_("This massage has ended."), status=409)
     steps = selectors.session_steps(session)
@@ -257,7 +258,7 @@ def session_step(request, session_id):
             session=session, from_step=form.cleaned_data["step"], action=form.cleaned_data["action"]
         )
     except services.SessionConflict as error:
-        session = selectors.session_of(request.user, session_id)
+        session = selectors.session_to_record(request.user, session_id)
         if not session.is_running:
             return _render_summary(request, session, error=str(error), status=409)
         return _render_player(request, session, steps, error=str(error), status=409)
@@ -268,7 +269,7 @@ def session_step(request, session_id):
 
 @login_required
 def session_finish(request, session_id):
-    session = selectors.session_of(request.user, session_id)
+    session = selectors.session_to_record(request.user, session_id)
     if not session.is_running:
         if request.method == "POST":
             error = _("This massage had already ended.")
@@ -314,7 +315,7 @@ def _render_summary(request, session, *, error=None, status=200):
 @login_required
 @require_POST
 def session_note(request, session_id):
-    session = selectors.session_of(request.user, session_id)
+    session = selectors.session_to_record(request.user, session_id)
     form = NoteForm(request.POST)
     if not form.is_valid():
         context = selectors.session_summary(session) | {"note_form": form}

@@ -49,7 +49,7 @@ def _attachment(response, filename):
 @login_required
 @require_safe
 def family_export_csv(request, family_id):
-    family = massage_selectors.membership_in(request.user, family_id).family
+    family = massage_selectors.family_of(request.user, family_id)
     response = StreamingHttpResponse(
         _csv_pieces(exports.family_csv_rows(family)), content_type="text/csv; charset=utf-8"
     )
@@ -60,7 +60,7 @@ def family_export_csv(request, family_id):
 @login_required
 @require_safe
 def family_export_json(request, family_id):
-    family = massage_selectors.membership_in(request.user, family_id).family
+    family = massage_selectors.family_of(request.user, family_id)
     response = JsonResponse(
         exports.family_document(family),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
