@@ -41,6 +41,7 @@ __all__ = [
     "Mark",
     "WeekPoint",
     "clock",
+    "massage_times",
     "place_marks",
     "timeline_svg",
     "weekly_sessions_svg",
@@ -148,40 +149,73 @@ def _x_of_time(placed: Sequence[_Placed], t: float, total: float) -> float:
     return 1.0
 
 
-def place_marks(bands: Sequence[Band], marks: Sequence[Mark], *, fallback_total: float = 0):
-    """Each mark's share of the width (0..1), keeping every cue inside the step it was logged on.
+EDGE_SECONDS = 1.0  # a cue is kept this far inside its step's band, so it sits on that step
+
+
+def massage_times(bands: Sequence[Band], marks: Sequence[Mark], *, fallback_total: float = 0):
+    """Each mark's time on the timeline's clock: massage time, the time spent on the steps.
 
     A cue knows its wall-clock time; steps know only the time spent on them (a pause adds to the
-    clock but not to any step). So the cues of one step are spread over that step's band keeping
-    their order and their relative spacing, rather than drifting into a later step. A cue on a
-    skipped step sits in its slot; a cue whose step isn't drawn is placed by its time alone.
+    clock but not to any step). So the steps are walked in order, keeping how far the wall clock
+    has run ahead of the steps; a step's cues are moved back by that, and when a pause made them
+    come later than the step lasted, they are spread over the step keeping their order and their
+    relative spacing. Every cue so stays inside the step it was logged on. A cue on a skipped
+    step is at the time that step was passed; one whose step isn't drawn goes by its wall-clock
+    time. With no steps at all, massage time is the wall clock.
+
+    The review's list of cues shows these times, so it and the timeline agree.
+    """
+    placed = _layout(bands)
+    total = sum(p.t1 - p.t0 for p in placed) or fallback_total
+    if not placed and total <= 0:
+        total = max((m.seconds for m in marks), default=0)
+    times = [min(max(mark.seconds, 0.0), total) for mark in marks]
+    on_step: dict[object, list[int]] = {}
+    for index, mark in enumerate(marks):
+        on_step.setdefault(mark.key, []).append(index)
+    ahead = 0.0  # how far the wall clock has run ahead of massage time
+    for p in placed:
+        indexes = on_step.get(p.band.key, [])
+        if p.band.skipped:
+            for index in indexes:
+                times[index] = p.t0
+            continue
+        if not indexes:
+            continue
+        seen = [marks[index].seconds - ahead for index in indexes]
+        lo, hi = min(p.t0, *seen), max(p.t1, *seen)
+        edge = min(EDGE_SECONDS, (p.t1 - p.t0) / 4)
+        for index, t in zip(indexes, seen, strict=True):
+            t = p.t0 + (t - lo) / (hi - lo) * (p.t1 - p.t0) if hi > lo else (p.t0 + p.t1) / 2
+            times[index] = min(max(t, p.t0 + edge), p.t1 - edge)
+        ahead += max(hi - p.t1, 0.0)
+    return times
+
+
+def place_marks(
+    bands: Sequence[Band], marks: Sequence[Mark], *, fallback_total: float = 0, times=None
+):
+    """Each mark's share of the width (0..1): where its massage time is on the time axis.
+
+    `times` are the marks' massage times (see `massage_times`, which is asked when they aren't
+    given). A cue on a skipped step sits in the middle of that step's slot.
     """
     placed = _layout(bands)
     total = sum(p.t1 - p.t0 for p in placed) or fallback_total
     if not placed and total <= 0:
         total = max((m.seconds for m in marks), default=0) or 1
+    if times is None:
+        times = massage_times(bands, marks, fallback_total=fallback_total)
     by_key = {p.band.key: p for p in placed}
-    times: dict[object, list[float]] = {}
-    for mark in marks:
-        if mark.key in by_key:
-            times.setdefault(mark.key, []).append(mark.seconds)
     result = []
-    for mark in marks:
+    for mark, t in zip(marks, times, strict=True):
         p = by_key.get(mark.key)
         if p is None:
-            result.append(_x_of_time(placed, min(mark.seconds, total), total))
-            continue
-        inset = (p.x1 - p.x0) * 0.12
-        left, right = p.x0 + inset, p.x1 - inset
-        if p.band.skipped:
+            result.append(_x_of_time(placed, t, total))
+        elif p.band.skipped or p.t1 <= p.t0:
             result.append((p.x0 + p.x1) / 2)
-            continue
-        seen = times[mark.key]
-        lo, hi = min(p.t0, *seen), max(p.t1, *seen)
-        if hi - lo <= 0:
-            result.append((left + right) / 2)
-        else:
-            result.append(left + (mark.seconds - lo) / (hi - lo) * (right - left))
+        else:  # within its own band, even at the band's edge
+            result.append(p.x0 + (t - p.t0) / (p.t1 - p.t0) * (p.x1 - p.x0))
     return result
 
 
@@ -256,12 +290,18 @@ def timeline_svg(
     title: str,
     description: str = "",
     fallback_total: float = 0,
+    times: Sequence[float] | None = None,
+    axis_label: str = "",
     id_prefix: str = "tl",
 ) -> SafeString:
-    """The session along a time axis: steps as bands, cues as marks above and below it."""
+    """The session along a time axis: steps as bands, cues as marks above and below it.
+
+    `times` are the marks' massage times, as `massage_times` gives them; `axis_label` names the
+    clock the axis counts, under its ticks.
+    """
     placed = _layout(bands)
     total = sum(p.t1 - p.t0 for p in placed) or fallback_total
-    xs = place_marks(bands, marks, fallback_total=fallback_total)
+    xs = place_marks(bands, marks, fallback_total=fallback_total, times=times)
     if not placed and total <= 0:
         total = max((m.seconds for m in marks), default=0) or 60
     engage = [(i, x) for i, (m, x) in enumerate(zip(marks, xs, strict=True)) if m.engaging]
@@ -275,7 +315,7 @@ def timeline_svg(
     axis_y = band_y + BAND_H / 2
     below = band_y + BAND_H + 4
     ticks_y = below + down_levels * LEVEL + 16
-    height = ticks_y + 8
+    height = ticks_y + 8 + (18 if axis_label else 0)
 
     parts = [
         format_html(
@@ -380,6 +420,16 @@ def timeline_svg(
             )
         )
         t += step
+    if axis_label:
+        parts.append(
+            format_html(
+                '<text class="tl-axis-label" x="{}" y="{}" text-anchor="start" fill="{}">{}</text>',
+                _pct(0),
+                _num(ticks_y + 20),
+                INK_SOFT,
+                axis_label,
+            )
+        )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
 

@@ -15,8 +15,8 @@ def _area_label(code):
     return dict(Step.BodyArea.choices).get(code, code)
 
 
-def _timeline(review) -> str:
-    """The session's steps and cues as the server-drawn SVG timeline."""
+def _bands(review) -> list[charts.Band]:
+    """The session's steps along the timeline, the one on screen now included."""
     session = review["session"]
     bands = [
         charts.Band(
@@ -38,28 +38,61 @@ def _timeline(review) -> str:
                 seconds=_seconds_on_current(session, review["visits"]),
             )
         )
-    marks = [
+    return bands
+
+
+def _marks(review) -> list[charts.Mark]:
+    return [
         charts.Mark(
             key=cue.step_id,
             seconds=cue.seconds_into_session,
             engaging=cue.engaging,
             potent=cue.potent,
-            label=f"{cue.get_kind_display()} · {charts.clock(cue.seconds_into_session)}"
-            f" · {cue.stroke}",
+            label=f"{cue.get_kind_display()} · {charts.clock(cue.massage_seconds)} · {cue.stroke}",
         )
         for cue in review["cues"]
     ]
+
+
+def set_massage_times(review) -> None:
+    """Give each cue its `massage_seconds`: its time on the timeline's clock, the time spent on
+    the steps with pauses left out, so the list of cues and the timeline agree."""
+    bands = _bands(review)
+    unlabelled = [
+        charts.Mark(
+            key=cue.step_id,
+            seconds=cue.seconds_into_session,
+            engaging=cue.engaging,
+            potent=cue.potent,
+            label="",
+        )
+        for cue in review["cues"]
+    ]
+    times = charts.massage_times(
+        bands, unlabelled, fallback_total=review["session"].duration_seconds
+    )
+    for cue, seconds in zip(review["cues"], times, strict=True):
+        cue.massage_seconds = seconds
+
+
+def _timeline(review) -> str:
+    """The session's steps and cues as the server-drawn SVG timeline (after set_massage_times)."""
+    session = review["session"]
+    bands = _bands(review)
     described = _(
-        "%(steps)d steps along the time of the massage, with %(up)d signs of enjoying above "
-        "the line and %(down)d signs of needing a break below it. The tables below list the "
-        "same steps and cues."
+        "%(steps)d steps along the massage time (the time spent on the steps, pauses left out), "
+        "with %(up)d signs of enjoying above the line and %(down)d signs of needing a break "
+        "below it. The tables below list the same steps and cues, at the same times."
     ) % {"steps": len(bands), "up": review["engaging"], "down": review["disengaging"]}
+    on_steps, by_clock = _("Massage time, pauses left out"), _("Time since the massage began")
     return charts.timeline_svg(
         bands=bands,
-        marks=marks,
+        marks=_marks(review),
         title=_("Timeline of the massage"),
         description=described,
         fallback_total=session.duration_seconds,
+        times=[cue.massage_seconds for cue in review["cues"]],
+        axis_label=on_steps if bands else by_clock,
         id_prefix="timeline",
     )
 
@@ -162,6 +195,7 @@ def _area_rows(review) -> list[dict]:
 def review_page(session, *, forms=None):
     """The session review's context; `forms` holds note forms to show with their errors."""
     review = selectors.session_review(session)
+    set_massage_times(review)
     forms = forms or {}
     for cue in review["cues"]:
         cue.note_form = forms.get(cue.pk) or note_form(cue)
@@ -171,6 +205,15 @@ def review_page(session, *, forms=None):
         "area_rows": _area_rows(review),
         "left_out": len(session.excluded_steps or []),
     }
+
+
+def cue_row(cue, form) -> dict:
+    """What one cue's row of the review needs on its own (a note saved with htmx): two queries."""
+    review = selectors.session_timeline(cue.session)
+    set_massage_times(review)
+    cue.massage_seconds = next(c.massage_seconds for c in review["cues"] if c.pk == cue.pk)
+    cue.note_form = form
+    return {"session": cue.session, "cue": cue}
 
 
 def note_form(cue, data=None):

@@ -74,15 +74,24 @@ def readiness_answers(session) -> list[tuple[str, str]]:
     return answers
 
 
+def session_timeline(session) -> dict:
+    """A session's standing cues in time order and its steps (visits) in order: two queries."""
+    cues = CueEvent.objects.logged().filter(session=session).select_related("recorded_by")
+    return {
+        "session": session,
+        "cues": list(cues.order_by("seconds_into_session", "at", "pk")),
+        "visits": list(session.visits.order_by("order", "pk")),
+    }
+
+
 def session_review(session) -> dict:
     """Everything the review page shows, in four queries however long the session was.
 
     The cues in time order, the steps (visits) in order, and the cues counted per body area and
     per step (a stroke done twice in a routine counts on each of its steps) by the database.
     """
+    timeline = session_timeline(session)
     cues = CueEvent.objects.logged().filter(session=session)
-    cue_list = list(cues.select_related("recorded_by").order_by("seconds_into_session", "at", "pk"))
-    visits = list(session.visits.order_by("order", "pk"))
     by_area = list(
         cues.values("body_area")
         .annotate(**_valence_counts(), first=Min("seconds_into_session"))
@@ -96,10 +105,7 @@ def session_review(session) -> dict:
     area_labels = dict(Step.BodyArea.choices)
     for row in by_area:
         row["label"] = area_labels.get(row["body_area"], row["body_area"])
-    return {
-        "session": session,
-        "cues": cue_list,
-        "visits": visits,
+    return timeline | {
         "by_area": by_area,
         "by_step": by_step,
         "engaging": sum(row["engaging"] for row in by_area),

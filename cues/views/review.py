@@ -36,15 +36,12 @@ def cue_note(request, session_id, client_id):
     form = pages.note_form(cue, request.POST)
     if not form.is_valid():
         if request.htmx:
-            cue.note_form = form
-            context = {"session": cue.session, "cue": cue}
-            return render(request, f"{REVIEW}#cue_row", context, status=INVALID)
+            return render(request, f"{REVIEW}#cue_row", pages.cue_row(cue, form), status=INVALID)
         context = pages.review_page(cue.session, forms={cue.pk: form})
         return render(request, REVIEW, context, status=INVALID)
     services.cue_set_note(cue=cue, note=form.cleaned_data["note"])
     if request.htmx:
-        cue.note_form = pages.note_form(cue)
-        context = {"session": cue.session, "cue": cue, "saved": True}
+        context = pages.cue_row(cue, pages.note_form(cue)) | {"saved": True}
         return render(request, f"{REVIEW}#cue_row", context)
     messages.success(request, _("Note saved."))
     target = reverse("cues:session-review", args=[cue.session_id])

@@ -217,6 +217,103 @@ def test_a_session_without_steps_or_cues_still_reviews(as_parent, routine, baby)
 # -- Notes on cues -------------------------------------------------------------------------------
 
 
+# -- The timeline and the list of cues tell the same time -----------------------------------------
+
+
+@pytest.fixture
+def paused(baby, parent):
+    """Legs then tummy, a minute each, with a long pause (about 2 min) before the tummy cues."""
+    routine = routine_with_areas(["legs", "tummy"], title="Short calm")
+    legs, tummy = routine.steps.order_by("order")
+    session = MassageSessionFactory(
+        routine=routine,
+        baby=baby,
+        started_by=parent,
+        started_at=timezone.now() - timedelta(minutes=10),
+    )
+    visit(session, legs, 60)
+    visit(session, tummy, 60)
+    cue(session, legs, "smiling", 30)
+    cue(session, tummy, "squirming", 200)
+    cue(session, tummy, "crying", 260)
+    session.finish(outcome=Outcome.COMPLETED, at=session.started_at + timedelta(minutes=5))
+    return session
+
+
+def cue_times(page):
+    """The times in the list of cues, top to bottom."""
+    return re.findall(r'<td role="cell" class="cue-when">([\d:]+)<', page)
+
+
+def tick_axis(svg):
+    """Seconds of the axis mapped to x (in percent), from the tick labels: a linear scale."""
+    ticks = [
+        (int(m) * 60 + int(sec), float(x))
+        for x, m, sec in re.findall(
+            r'<text class="tl-tick-label" x="([\d.]+)%"[^>]*>(\d+):(\d\d)</text>', svg
+        )
+    ]
+    (t0, x0), (t1, x1) = ticks[0], ticks[-1]
+    return lambda seconds: x0 + (seconds - t0) / (t1 - t0) * (x1 - x0)
+
+
+def seconds_of(clock_text):
+    minutes, seconds = clock_text.split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_each_cue_is_drawn_where_the_axis_reads_the_time_its_row_shows(as_parent, paused):
+    page = text(as_parent.get(review_url(paused)))
+    svg = re.search(r'<svg class="chart timeline".*?</svg>', page, re.S).group(0)
+    # Two minutes of steps: the tummy cues came late on the wall clock (a pause), but the list
+    # shows their time on the massage clock, inside the tummy step, as the timeline draws them.
+    assert cue_times(page) == ["0:30", "1:42", "1:59"]
+    assert "Massage time, pauses left out" in svg
+    assert "massage time: the time spent on the steps, with pauses left out" in page
+    x_at = tick_axis(svg)
+    marks = re.findall(r'<title>([^<]+)</title><use href="#timeline-\w+" x="([\d.]+)%"', svg)
+    assert [label.split(" · ")[1] for label, _x in marks] == cue_times(page)
+    for (_label, x), when in zip(marks, cue_times(page), strict=True):
+        assert float(x) == pytest.approx(x_at(seconds_of(when)), abs=0.5), when
+    # The last tick is the end of the steps: no cue is later than the axis goes.
+    assert max(seconds_of(when) for when in cue_times(page)) <= 120
+    # Under each time, the time of day it was noted.
+    crying = first_cue(paused, "crying")
+    local = timezone.localtime(crying.at)
+    assert f'<time datetime="{local.isoformat()}">{local:%H:%M}</time>' in page
+
+
+def test_a_note_saved_with_htmx_keeps_the_rows_massage_time(as_parent, paused):
+    crying = first_cue(paused, "crying")
+    response = as_parent.post(note_url(crying), {"note": "Needed a cuddle"}, **HTMX)
+    assert response.status_code == 200
+    assert cue_times(text(response)) == ["1:59"]
+
+
+def test_without_steps_the_cues_go_by_the_clock_and_say_so(as_parent, routine, steps, baby):
+    session = MassageSessionFactory(
+        routine=routine, baby=baby, started_at=timezone.now() - timedelta(minutes=5)
+    )
+    cue(session, steps[0], "smiling", 75)
+    session.finish(outcome=Outcome.ENDED_EARLY, at=session.started_at + timedelta(minutes=3))
+    page = text(as_parent.get(review_url(session)))
+    assert cue_times(page) == ["1:15"]
+    assert "Time since the massage began" in page
+    assert "counted from the start" in page
+
+
+def test_massage_times_leave_pauses_out_and_keep_cues_on_their_step():
+    b = bands(60, 60, 60)
+    # A pause of 110 s during the second step; the third step's cue comes 110 s late too.
+    times = charts.massage_times(b, [mark(1, 30), mark(2, 200), mark(2, 230), mark(3, 250)])
+    assert times[0] == 30  # no pause yet: massage time is the clock
+    assert 60 < times[1] < times[2] < 120  # spread over the second step, in order
+    assert times[3] == 140  # 250 s on the clock, less the 110 s pause
+    # Where they are drawn is where the axis has those times.
+    xs = charts.place_marks(b, [mark(1, 30), mark(2, 200), mark(2, 230), mark(3, 250)])
+    assert xs[0] == pytest.approx(30 / 180) and xs[3] == pytest.approx(140 / 180)
+
+
 def test_note_as_htmx_swaps_just_the_row(as_parent, session):
     smiling = first_cue(session, "smiling")
     response = as_parent.post(note_url(smiling), {"note": "Big gummy smile"}, **HTMX)
