@@ -126,7 +126,8 @@ LOGOUT_REDIRECT_URL = "massage:landing"
 
 # Accounts (django-allauth): email only, no usernames; failed logins are rate limited.
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The password is typed once, with a "Show" button beside it (massage/account_forms.py).
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -139,6 +140,16 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 ACCOUNT_ADAPTER = "massage.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "massage.account_forms.SignupForm",
+    "login": "massage.account_forms.LoginForm",
+    "reset_password": "massage.account_forms.ResetPasswordForm",
+    "reset_password_from_key": "massage.account_forms.ResetPasswordKeyForm",
+    "change_password": "massage.account_forms.ChangePasswordForm",
+    "set_password": "massage.account_forms.SetPasswordForm",
+    "add_email": "massage.account_forms.AddEmailForm",
+    "reauthenticate": "massage.account_forms.ReauthenticateForm",
+}
 
 # Email: printed to the console unless EMAIL_URL points at an SMTP server.
 _email = env.email("EMAIL_URL", default="consolemail://")

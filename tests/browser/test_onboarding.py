@@ -12,10 +12,15 @@ def test_new_parent_signs_up_creates_family_adds_baby_and_sees_today(phone, tran
     page.goto("/")
     page.get_by_role("link", name="Start free").click()
 
+    page.get_by_label("Your name").fill("Amara")
     page.get_by_label("Email").fill("amara@example.com")
     page.locator("#id_password1").fill("soft-blanket-2026")
-    page.locator("#id_password2").fill("soft-blanket-2026")
-    page.get_by_role("button", name="Sign Up").click()
+    # "Show" reveals what was typed, and hides it again.
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#id_password1")).to_have_attribute("type", "text")
+    page.get_by_role("button", name="Hide").click()
+    expect(page.locator("#id_password1")).to_have_attribute("type", "password")
+    page.get_by_role("button", name="Sign up", exact=True).click()
 
     expect(page.get_by_role("heading", name="Create your family")).to_be_visible()
     page.get_by_label("What should we call your family?").fill("The Mensahs")
@@ -27,6 +32,7 @@ def test_new_parent_signs_up_creates_family_adds_baby_and_sees_today(phone, tran
     page.get_by_label("Birth date").fill(born.isoformat())
     page.get_by_role("button", name="Add baby").click()
 
+    expect(page.get_by_role("heading", name="Hello, Amara")).to_be_visible()
     expect(page.get_by_role("heading", name="Kofi")).to_be_visible()
     expect(page.get_by_text("9 weeks")).to_be_visible()
     shoot(page, "today-phone")
@@ -39,10 +45,10 @@ def test_new_parent_signs_up_creates_family_adds_baby_and_sees_today(phone, tran
 def test_bad_birth_date_shows_a_clear_message(phone, transactional_db):
     page = phone
     page.goto("/accounts/signup/")
+    page.get_by_label("Your name").fill("Lee")
     page.get_by_label("Email").fill("lee@example.com")
     page.locator("#id_password1").fill("soft-blanket-2026")
-    page.locator("#id_password2").fill("soft-blanket-2026")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up", exact=True).click()
     page.get_by_label("What should we call your family?").fill("The Lees")
     page.get_by_role("button", name="Create family").click()
     page.get_by_label("Baby's name").fill("Min")

@@ -16,7 +16,7 @@ def test_instructor_adapts_a_library_routine_on_a_phone(phone, transactional_db)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("ines@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Studio").click()
     expect(page.get_by_role("heading", name="Your routines")).to_be_visible()
