@@ -1,11 +1,32 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from massage import pending_invitation, services
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up lands on "create your family" unless the user came through an invitation link."""
+    """Sign-up lands on "create your family", unless an invitation link was opened first: then
+    signing up or logging in, by any way, joins that family."""
 
     def get_signup_redirect_url(self, request):
         next_url = request.POST.get("next") or request.GET.get("next")
         if next_url and self.is_safe_url(next_url):
             return next_url
-        return "/families/new/"
+        return reverse("massage:family-create")
+
+    def post_login(self, request, user, **kwargs):
+        token = pending_invitation.take(request)
+        if token:
+            try:
+                membership = services.invitation_accept(token=token, user=user)
+            except services.InvitationError as error:
+                # Expired or withdrawn since it was opened, or this login is in the family already.
+                messages.warning(request, str(error))
+            else:
+                messages.success(
+                    request, _("You have joined %(family)s.") % {"family": membership.family.name}
+                )
+                kwargs["redirect_url"] = reverse("today")
+        return super().post_login(request, user, **kwargs)

@@ -33,6 +33,7 @@ urlpatterns = [
         name="member-remove",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<str:token>/decline/", views.invitation_decline, name="invitation-decline"),
     # The routine library
     path("routines/", views.routine_list, name="routine-list"),
     path("routines/<slug:slug>/", views.routine_detail, name="routine-detail"),

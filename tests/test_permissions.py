@@ -115,6 +115,7 @@ PUBLIC = [
     ("massage:routine-detail", lambda o: [o["routine"].slug], "get"),
     ("massage:routine-print", lambda o: [o["routine"].slug], "get"),
     ("massage:invitation-accept", lambda o: [o["token"]], "get"),
+    ("massage:invitation-decline", lambda o: [o["token"]], "post"),
 ]
 
 

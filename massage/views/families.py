@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from massage import selectors, services
+from massage import pending_invitation, selectors, services
 from massage.forms import BabyForm, FamilyForm, InvitationForm
 from massage.models import Baby
 
@@ -147,12 +147,18 @@ def invitation_accept(request, token):
     try:
         invitation = services.invitation_for_token(token)
     except services.InvitationError as error:
+        pending_invitation.forget(request, token)
         return render(
             request, "massage/invitation_invalid.html", {"reason": str(error)}, status=410
         )
+    # Kept until accepted or declined, so signing up or logging in by any way still joins.
+    pending_invitation.remember(request, token)
     if not request.user.is_authenticated:
-        return render(request, "massage/invitation_welcome.html", {"invitation": invitation})
+        return render(
+            request, "massage/invitation_welcome.html", {"invitation": invitation, "token": token}
+        )
     if request.method == "POST":
+        pending_invitation.forget(request, token)
         try:
             membership = services.invitation_accept(token=token, user=request.user)
         except services.InvitationError as error:
@@ -171,8 +177,19 @@ def invitation_accept(request, token):
     return render(
         request,
         "massage/invitation_accept.html",
-        {"invitation": invitation, "email_differs": email_differs},
+        {"invitation": invitation, "email_differs": email_differs, "token": token},
     )
+
+
+@require_POST
+def invitation_decline(request, token):
+    """ "No, thanks": forget the link in this browser. It still works until it expires."""
+    pending_invitation.forget(request, token)
+    messages.info(
+        request,
+        _("You haven't joined. If you change your mind, the link works until it expires."),
+    )
+    return redirect("today" if request.user.is_authenticated else "massage:landing")
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from massage import services
 from massage.models import Family, Invitation, Membership
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 
 def invite(client, family, **data):
@@ -183,26 +183,113 @@ def test_withdrawn_and_unknown_invitations_are_refused(client, parent, family):
     assert client.get("/invitations/not-a-real-token/").status_code == 410
 
 
-def test_anonymous_visitor_is_asked_to_sign_up_then_joins(client, parent, family):
+def open_invitation_logged_out(client, parent, family, **data):
+    """The parent makes a link; a visitor, logged out, opens it and sees the welcome page."""
     client.force_login(parent)
-    path = invite(client, family).removeprefix("http://testserver")
+    path = invite(client, family, **data).removeprefix("http://testserver")
     client.logout()
     page = client.get(path)
     assert page.status_code == 200
-    assert f"/accounts/signup/?next={path}" in page.text
-    response = client.post(
-        f"/accounts/signup/?next={path}",
-        {
-            "email": "grandpa@example.com",
-            "password1": "rolling-hills-42",
-            "password2": "rolling-hills-42",
-            "next": path,
-        },
+    assert "Join " + family.name in page.text
+    return path
+
+
+def sign_up(client, email="grandpa@example.com"):
+    return client.post(
+        reverse("account_signup"),
+        {"name": "Grandpa Joe", "email": email, "password1": "rolling-hills-42"},
     )
+
+
+def test_an_opened_invitation_joins_whoever_signs_up_from_the_header(client, parent, family):
+    open_invitation_logged_out(client, parent, family)
+    # The header's "Sign up", with nothing in the address to say where from.
+    signup_page = client.get(reverse("account_signup")).text
+    assert f"you join {family.name} right after" in signup_page
+
+    response = sign_up(client)
+
     assert response.status_code == 302
-    assert response.url == path
-    client.post(path)
+    assert response.url == reverse("today")
+    membership = family.memberships.get(user__email="grandpa@example.com")
+    assert membership.role == "caregiver"
+    invitation = Invitation.objects.get()
+    assert invitation.accepted_by == membership.user
+    page = client.get(response.url).text
+    assert f"You have joined {family.name}." in page
+    assert "Create your family" not in page
+
+
+def test_an_opened_invitation_joins_whoever_logs_in_from_the_header(client, parent, family):
+    nan = UserFactory(email="nan@example.com")
+    open_invitation_logged_out(client, parent, family, role="parent")
+    assert f"Log in to join {family.name}." in client.get(reverse("account_login")).text
+
+    response = client.post(reverse("account_login"), {"login": nan.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("today")
+    assert Membership.objects.get(user=nan, family=family).role == "parent"
+    assert f"You have joined {family.name}." in client.get(response.url).text
+
+
+def test_the_invitations_own_buttons_also_join_after_signing_up(client, parent, family):
+    path = open_invitation_logged_out(client, parent, family)
+    page = client.get(path).text
+    assert f'href="{reverse("account_signup")}"' in page
+    response = sign_up(client)
+    assert response.url == reverse("today")
     assert family.memberships.filter(user__email="grandpa@example.com").exists()
+    # Used, the link is forgotten: the next log-in in this browser joins nothing more.
+    client.logout()
+    other = UserFactory()
+    client.post(reverse("account_login"), {"login": other.email, "password": PASSWORD})
+    assert not Membership.objects.filter(user=other).exists()
+
+
+def test_declining_forgets_the_invitation_and_keeps_the_link_usable(client, parent, family):
+    path = open_invitation_logged_out(client, parent, family)
+
+    response = client.post(reverse("massage:invitation-decline", args=[path.split("/")[2]]))
+
+    assert response.status_code == 302
+    assert "You haven&#x27;t joined" in client.get(response.url).text
+    response = sign_up(client)
+    assert response.url == reverse("massage:family-create")
+    assert not family.memberships.filter(user__email="grandpa@example.com").exists()
+    assert Invitation.objects.get().is_pending
+    assert client.get(path).status_code == 200
+
+
+def test_an_invitation_that_expired_meanwhile_is_explained_after_signing_up(client, parent, family):
+    open_invitation_logged_out(client, parent, family)
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    response = sign_up(client)
+
+    assert response.status_code == 302
+    assert response.url == reverse("massage:family-create")
+    assert "This invitation link has expired" in client.get(response.url).text
+    assert not family.memberships.filter(user__email="grandpa@example.com").exists()
+
+
+def test_a_member_logging_in_after_opening_their_own_familys_link_is_told(client, parent, family):
+    open_invitation_logged_out(client, parent, family)
+    response = client.post(reverse("account_login"), {"login": parent.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "already a member" in client.get(response.url).text
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_a_logged_in_member_may_decline_an_invitation(client, parent, family):
+    client.force_login(parent)
+    path = invite(client, family).removeprefix("http://testserver")
+    joiner = UserFactory()
+    client.force_login(joiner)
+    assert "No, thanks" in client.get(path).text
+    response = client.post(reverse("massage:invitation-decline", args=[path.split("/")[2]]))
+    assert response.url == reverse("today")
+    assert not Membership.objects.filter(user=joiner).exists()
 
 
 def test_member_already_in_family_cannot_use_an_invitation(client, parent, family):
