@@ -244,23 +244,23 @@ def age_note(baby, routine, months, today) -> str:
     """Advice only: a routine made for another age may still be done, gently."""
     values = {
         "name": baby.name,
-        "age": baby.corrected_age_text(today) or baby.age_text(today),
+        "age": baby.age_sentence(today),
         "min": routine.min_age_months,
         "max": routine.max_age_months,
     }
     if months < routine.min_age_months:
         text = _(
             "This routine is made for babies of %(min)d to %(max)d months, and %(name)s is "
-            "%(age)s old. You can still try it, gently and for a shorter time, or choose one made "
+            "%(age)s. You can still try it, gently and for a shorter time, or choose one made "
             "for younger babies."
         )
     else:
         text = _(
             "This routine is made for babies of %(min)d to %(max)d months, and %(name)s is "
-            "%(age)s old. It is still fine to do; older babies often like a shorter, livelier "
+            "%(age)s. It is still fine to do; older babies often like a shorter, livelier "
             "routine."
         )
     text = text % values
     if baby.is_preterm:
-        text = _("%(text)s (Age counted from the due date.)") % {"text": text}
+        text = _("%(text)s (Routines go by the corrected age.)") % {"text": text}
     return text

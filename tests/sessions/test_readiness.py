@@ -208,7 +208,8 @@ def test_age_note_for_a_preterm_baby_uses_the_corrected_age(db, today):
     born = today - timedelta(weeks=16)
     baby = BabyFactory(name="Ada", birth_date=born, due_date=born + timedelta(weeks=8))
     notes = [str(note) for note in verdict_for(routine, baby, today).notes]
-    assert any("Ada is 8 weeks old" in note and "due date" in note for note in notes)
+    age = f"{baby.age_text(today)} old, 8 weeks corrected"
+    assert any(f"Ada is {age}." in note and "corrected age" in note for note in notes)
 
 
 def test_age_inside_the_routines_range_brings_no_note(db, today):

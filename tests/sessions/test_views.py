@@ -346,6 +346,18 @@ def test_start_while_one_is_running_offers_to_continue_or_end_it(as_parent, baby
     assert MassageSession.objects.count() == 1
 
 
+def test_a_massage_started_moments_ago_says_just_now(as_parent, baby, routine, session):
+    other = routine_with_areas(["legs", "arms"])
+    page = text(as_parent.get(start_url(baby, other)))
+    assert "started just now and hasn't ended" in page
+    assert "0\xa0minutes" not in page
+    MassageSession.objects.filter(pk=session.pk).update(
+        started_at=timezone.now() - timedelta(minutes=5)
+    )
+    page = text(as_parent.get(start_url(baby, other)))
+    assert "started 5\xa0minutes ago and hasn't ended" in page
+
+
 def test_start_after_a_stale_session_closes_it(as_parent, baby, routine, session):
     MassageSession.objects.filter(pk=session.pk).update(
         last_activity_at=timezone.now() - timedelta(hours=4)
