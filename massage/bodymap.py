@@ -812,6 +812,12 @@ _SIZES = {
 }
 
 
+def side_labels(body_area: str) -> tuple[str, str]:
+    """Which of the baby's sides is on the viewer's left and right: (left, right)."""
+    left, right = _("baby's right"), _("baby's left")
+    return (right, left) if AREAS[body_area].back_view else (left, right)
+
+
 def render_bodymap(
     *,
     body_area: str,
@@ -903,9 +909,7 @@ def render_bodymap(
             )
 
     if detail:
-        left, right = _("baby's right"), _("baby's left")
-        if area.back_view:
-            left, right = right, left
+        left, right = side_labels(body_area)
         parts.append(
             f'<g class="bm-label" fill="{LABEL}" font-family="system-ui, sans-serif" '
             'font-size="8.5">'

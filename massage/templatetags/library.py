@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from massage.bodymap import render_bodymap
+from massage.bodymap import side_labels as bodymap_side_labels
 
 register = template.Library()
 
@@ -21,6 +22,12 @@ def bodymap(step, size="full"):
         title=step.stroke,
         size=size,
     )
+
+
+@register.simple_tag
+def side_labels(body_area):
+    """(left, right): the baby's side shown on each side of the body map."""
+    return bodymap_side_labels(body_area)
 
 
 @register.filter

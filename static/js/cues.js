@@ -390,6 +390,18 @@
     }
   });
 
+  // "More cues" holds the massage while it is open (the list says so), and one tap anywhere
+  // outside closes it, doing nothing else.
+  el.more.addEventListener("toggle", function () {
+    player.dispatchEvent(new CustomEvent(el.more.open ? "cues:hold" : "cues:release"));
+  });
+  document.addEventListener("click", function (event) {
+    if (!el.more.open || el.more.contains(event.target)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    el.more.open = false;
+  }, true);
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     if (el.more.open) el.more.open = false;

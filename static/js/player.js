@@ -436,6 +436,7 @@
   }
 
   function toggle() {
+    heldForCues = false;
     if (state.phase === "ready") start();
     else if (state.phase === "running") {
       state.phase = "paused";
@@ -554,7 +555,29 @@
     start(); // a short "get ready", then hands-free again on the next area
   }
 
-  root.addEventListener("cues:pause", pause);
+  // "More cues" open: the massage waits, and goes on when it closes, if it was going before.
+  var heldForCues = false;
+  root.addEventListener("cues:hold", function () {
+    if (state.phase !== "running") return;
+    heldForCues = true;
+    state.phase = "paused";
+    stopVoice();
+    draw();
+    save();
+  });
+  root.addEventListener("cues:release", function () {
+    if (!heldForCues) return;
+    heldForCues = false;
+    if (state.phase !== "paused") return;
+    state.phase = "running";
+    keepAwake();
+    draw();
+  });
+
+  root.addEventListener("cues:pause", function () {
+    heldForCues = false; // a baby-led pause waits for the parent, whatever else was open
+    pause();
+  });
   root.addEventListener("cues:skip-area", skipArea);
   root.addEventListener("cues:say", function (event) {
     if (!settings.voice || !settings.handsFree) return;

@@ -340,3 +340,84 @@ def test_on_a_shared_phone_cues_queued_by_someone_else_wait_for_them(
     # Grandma's cue stays on the phone, unsent, until she logs in here herself.
     assert grandmas_cue in page.evaluate(f"localStorage.getItem('{grandmas_key}')")
     assert not CueEvent.objects.filter(client_id=grandmas_cue).exists()
+
+
+def overlaps(a, b):
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 390, "height": 844}, {"width": 844, "height": 390}],
+    ids=["phone", "landscape"],
+)
+def test_the_answer_to_a_tap_never_covers_the_steps_words(
+    browser, live_server, parent_and_baby, routine, viewport
+):
+    context, page = _open(browser, live_server, viewport, is_mobile=True)
+    try:
+        start_player(page, live_server, parent_and_baby, routine)
+        tap(page, "Smiling")
+        toast = page.locator("[data-cue-toast]")
+        expect(toast).to_be_visible()
+        step = page.locator("[data-step-id]:not([hidden])")
+        for words in (step.locator("h1"), step.locator(".player-instruction")):
+            assert not overlaps(toast.bounding_box(), words.bounding_box())
+    finally:
+        _close(context, page)
+    assert not page.problems, page.problems
+
+
+def test_paused_shows_on_the_timer_and_the_sides_are_readable(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    start_player(page, live_server, parent_and_baby, routine)
+    page.keyboard.press("Space")
+    badge = page.locator("[data-paused-badge]")
+    expect(badge).to_be_visible()
+    figure = page.locator("[data-step-id]:not([hidden]) .player-figure")
+    assert not overlaps(badge.bounding_box(), figure.locator("svg").bounding_box())
+    assert overlaps(badge.bounding_box(), page.locator(".player-clock").bounding_box())
+    for side in ("baby's right", "baby's left"):
+        label = figure.locator(".player-side", has_text=side)
+        expect(label).to_be_visible()
+        size = label.evaluate("(node) => parseFloat(getComputedStyle(node).fontSize)")
+        assert size >= 12, (side, size)
+
+
+def test_more_cues_holds_the_massage_while_open_and_a_tap_outside_closes_it(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    start_player(page, live_server, parent_and_baby, routine)
+    count = page.locator("[data-count]")
+    page.clock.run_for(1000)  # start_player ran half a second of the step already
+    expect(count).to_have_text("0:19")  # 18.5 s of 20 left
+    page.locator(".cue-more-toggle").click()
+    panel = page.locator(".cue-more-panel")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("The massage waits while this list is open.")
+    page.clock.run_for(5000)
+    expect(count).to_have_text("0:19")  # held
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+
+    # One tap outside (here on Skip) closes the list, and only that: nothing is skipped.
+    page.locator(".player-live [data-action=skip]").click()
+    expect(panel).to_be_hidden()
+    expect(page.get_by_role("heading", name="Ask permission")).to_be_visible()
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    page.clock.run_for(2000)
+    expect(count).to_have_text("0:17")  # going again
+
+    # A cue chosen from the list that asks for a pause keeps the massage paused.
+    page.locator(".cue-more-toggle").click()
+    page.locator(".cue-more-panel").get_by_role("button", name="Arching the back").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+    page.clock.run_for(3000)
+    expect(count).to_have_text("0:17")
