@@ -15,9 +15,19 @@ class DateInput(forms.DateInput):
 
 
 class ProfileForm(forms.ModelForm):
+    """Your name, as sign-up asks for it (massage/account_forms.py)."""
+
     class Meta:
         model = User
         fields = ["display_name"]
+        labels = {"display_name": _("Your name")}
+        help_texts = {"display_name": _("How we greet you, and how your family sees you.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        name = self.fields["display_name"]
+        name.required = True
+        name.error_messages["required"] = _("Please give your name.")
 
 
 class AccountDeleteForm(forms.Form):
@@ -30,7 +40,7 @@ class AccountDeleteForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.user = user
 
     def clean_password(self):

@@ -52,6 +52,18 @@ def test_a_name_is_saved(as_parent, parent):
     assert parent.display_name == "Sam"
 
 
+def test_the_name_is_asked_as_at_sign_up_and_cannot_be_emptied(as_parent, parent):
+    page = as_parent.get(ACCOUNT).text
+    assert '<label for="id_display_name">Your name</label>' in page
+    assert "Logged in as" in page
+    before = parent.display_name
+    response = as_parent.post(ACCOUNT, {"display_name": "  "})
+    assert response.status_code == 422
+    assert "Please give your name." in response.text
+    parent.refresh_from_db()
+    assert parent.display_name == before
+
+
 def test_a_name_too_long_is_refused_and_nothing_changes(as_parent, parent):
     before = parent.display_name
     response = as_parent.post(ACCOUNT, {"display_name": "x" * 200})
