@@ -16,6 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return next_url
         return reverse("massage:family-create")
 
+    def format_email_subject(self, subject):
+        """Subjects name Gentle Hands themselves, not "[127.0.0.1:8000]" before them."""
+        return str(subject)
+
     def post_login(self, request, user, **kwargs):
         token = pending_invitation.take(request)
         if token:

@@ -24,6 +24,11 @@ def test_sign_up_with_name_and_email_then_create_family(client, db):
     assert response.url == "/families/new/"
     user = User.objects.get(email="new.parent@example.com")
     assert user.display_name == "Amara"
+    # The confirmation email speaks plainly and never calls the parent by their address.
+    (message,) = mail.outbox
+    assert message.subject == "Confirm your email for Gentle Hands"
+    assert "user new.parent@example.com" not in message.body
+    assert "/accounts/confirm-email/" in message.body
 
 
 def test_the_name_given_at_sign_up_greets_and_shows_on_the_family_page(client, db):
@@ -113,6 +118,8 @@ def test_password_reset_mail_and_new_password(client, db):
     response = client.post("/accounts/password/reset/", {"email": "forgot@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Choose a new Gentle Hands password"
+    assert "testserver!" not in mail.outbox[0].body
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
     assert link
     response = client.get(link.group(1), follow=True)
