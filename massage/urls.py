@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from cues.views.today import today
@@ -31,6 +32,7 @@ accounts = [
 ]
 
 
+@require_safe
 def media(request, path):
     """Uploaded photos and narration, when no web server in front serves MEDIA_ROOT itself."""
     if not (settings.DEBUG or settings.SERVE_MEDIA):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import access
 from massage import selectors as massage_selectors
@@ -124,6 +124,7 @@ def _render_verdict(request, context, answers, steps):
 
 
 @login_required
+@require_safe
 def session_player(request, session_id):
     session = selectors.session_to_record(request.user, session_id)
     services.session_close_if_stale(session)
@@ -268,6 +269,7 @@ def session_step(request, session_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def session_finish(request, session_id):
     session = selectors.session_to_record(request.user, session_id)
     if not session.is_running:
@@ -296,6 +298,7 @@ def session_finish(request, session_id):
 
 
 @login_required
+@require_safe
 def session_summary(request, session_id):
     session = selectors.session_of(request.user, session_id)
     services.session_close_if_stale(session)

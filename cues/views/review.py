@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cues import pages, selectors, services
 from massage import selectors as massage_selectors
@@ -18,6 +18,7 @@ REVIEW = "cues/session_review.html"
 
 
 @login_required
+@require_safe
 def session_review(request, session_id):
     """A session looked back on: timeline, counts, every cue with its note, the check before.
 
@@ -49,6 +50,7 @@ def cue_note(request, session_id, client_id):
 
 
 @login_required
+@require_safe
 def baby_history(request, baby_id):
     """A baby's massages, the last weeks as charts, and what the cues suggest so far."""
     baby = massage_selectors.baby_of(request.user, baby_id)

@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from massage import selectors, services
 from massage.forms import AccountDeleteForm, ProfileForm
@@ -14,6 +15,7 @@ __all__ = ["account", "account_delete"]
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -26,6 +28,7 @@ def account(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import pending_invitation, selectors, services
 from massage.forms import BabyForm, FamilyForm, InvitationForm
@@ -14,6 +14,7 @@ from massage.models import Baby
 INVALID = 422
 
 
+@require_safe
 def landing(request):
     if request.user.is_authenticated:
         return redirect("today")
@@ -21,6 +22,7 @@ def landing(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def family_create(request):
     form = FamilyForm(request.POST or None)
     if request.method == "POST":
@@ -36,12 +38,14 @@ def family_create(request):
 
 
 @login_required
+@require_safe
 def family_detail(request, family_id):
     membership = selectors.membership_in(request.user, family_id)
     return render(request, "massage/family_detail.html", selectors.family_page(membership))
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def family_update(request, family_id):
     membership = selectors.parent_membership_in(request.user, family_id)
     form = FamilyForm(request.POST or None, instance=membership.family)
@@ -56,6 +60,7 @@ def family_update(request, family_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def family_delete(request, family_id):
     membership = selectors.parent_membership_in(request.user, family_id)
     family = membership.family
@@ -72,6 +77,7 @@ def family_delete(request, family_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def baby_create(request, family_id):
     membership = selectors.parent_membership_in(request.user, family_id)
     form = BabyForm(request.POST or None, instance=Baby(family=membership.family))
@@ -86,6 +92,7 @@ def baby_create(request, family_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def baby_update(request, baby_id):
     baby = selectors.baby_of(request.user, baby_id)
     selectors.parent_membership_in(request.user, baby.family_id)
@@ -101,6 +108,7 @@ def baby_update(request, baby_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def baby_delete(request, baby_id):
     baby = selectors.baby_of(request.user, baby_id)
     selectors.parent_membership_in(request.user, baby.family_id)
@@ -112,6 +120,7 @@ def baby_delete(request, baby_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def invitation_create(request, family_id):
     membership = selectors.parent_membership_in(request.user, family_id)
     form = InvitationForm(request.POST or None)
@@ -143,6 +152,7 @@ def invitation_revoke(request, family_id, invitation_id):
     return _family_region(request, membership, "invitations", _("Invitation withdrawn."))
 
 
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     try:
         invitation = services.invitation_for_token(token)
@@ -208,6 +218,7 @@ def member_remove(request, family_id, member_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def family_leave(request, family_id):
     membership = selectors.membership_in(request.user, family_id)
     if request.method == "POST":

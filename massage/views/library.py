@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from massage import selectors
 from massage.forms import LibraryFilterForm
@@ -9,6 +10,7 @@ from massage.forms import LibraryFilterForm
 __all__ = ["routine_detail", "routine_list", "routine_print"]
 
 
+@require_safe
 def routine_list(request):
     babies = list(selectors.babies_of(request.user)) if request.user.is_authenticated else []
     form = LibraryFilterForm(request.GET, babies=babies)
@@ -33,6 +35,7 @@ def _render_list(request, context, status=200):
     return render(request, template, context, status=status)
 
 
+@require_safe
 def routine_detail(request, slug):
     routine = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
     babies = list(selectors.babies_of(request.user)) if request.user.is_authenticated else []
@@ -58,6 +61,7 @@ def _chosen_baby(value, babies):
     return next((baby for baby in babies if str(baby.pk) == value), None)
 
 
+@require_safe
 def routine_print(request, slug):
     routine = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
     return render(

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import library, selectors
 from massage.forms import RoutineForm, StudioStepForm
@@ -29,6 +29,7 @@ INVALID = 422
 
 
 @login_required
+@require_safe
 def studio(request):
     routines = (
         selectors.authored_routines(request.user).with_total_seconds().order_by("-updated_at", "pk")
@@ -42,6 +43,7 @@ def studio(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def routine_create(request):
     selectors.authored_routines(request.user)  # instructors only
     form = RoutineForm(request.POST or None)
@@ -69,6 +71,7 @@ def routine_duplicate(request, slug):
 
 
 @login_required
+@require_safe
 def routine_edit(request, routine_id):
     routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
     return render(request, "massage/routine_edit.html", _edit_context(routine))
@@ -79,6 +82,7 @@ def _edit_context(routine):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def routine_update(request, routine_id):
     routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
     form = RoutineForm(request.POST or None, instance=routine)
@@ -111,6 +115,7 @@ def routine_publish(request, routine_id):
 
 
 @login_required
+@require_safe
 def routine_preview(request, routine_id):
     routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
     return render(
@@ -121,6 +126,7 @@ def routine_preview(request, routine_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def routine_delete(request, routine_id):
     routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
     if request.method == "POST":
@@ -131,6 +137,7 @@ def routine_delete(request, routine_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def step_create(request, routine_id):
     routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
     step = Step(routine=routine)
@@ -138,6 +145,7 @@ def step_create(request, routine_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def step_update(request, step_id):
     step = selectors.authored_step(request.user, step_id)
     return _step_form(request, step.routine, step)
@@ -166,6 +174,7 @@ def _step_form(request, routine, step):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def step_delete(request, step_id):
     step = selectors.authored_step(request.user, step_id)
     if request.method == "POST":

@@ -1,0 +1,156 @@
+"""Habits every URL of the site keeps, checked by walking the URL resolver.
+
+- Every answer to a logged-in user is `Cache-Control: no-store`: on a shared family phone, Back
+  after logging out must not show the last family's pages.
+- Every HTML answer varies on `HX-Request`, since an htmx request may get a fragment at the
+  address of the whole page.
+- Every view declares the methods it answers (`require_safe`, `require_POST`,
+  `require_http_methods`, or a class-based view's handlers): anything else is a 405.
+
+The arguments of each URL come from the permission matrices (tests/test_permissions.py and
+tests/cues/test_permissions.py), so a URL gets its row there once and is checked here too.
+django-allauth's URLs (under accounts/) and the admin are left out of the walk: their views and
+arguments are those packages' own (allauth's are class-based views, which answer 405 to any method
+they have no handler for). A few account pages are checked for no-store below all the same.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import test_permissions as matrix
+from tests.cues import test_permissions as cue_matrix
+from tests.cues.test_permissions import objects as cue_objects  # noqa: F401 (a fixture)
+from tests.test_permissions import objects, session_objects, studio_objects  # noqa: F401
+
+# Outside accounts/ and admin/, for the reasons in the module's docstring.
+LEFT_OUT = ("admin/", "accounts/")
+
+
+def _walk(resolvers, prefix="", namespace=""):
+    for entry in resolvers:
+        route = prefix + str(entry.pattern)
+        if route.startswith(LEFT_OUT):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def project_url_names() -> list[str]:
+    return sorted(set(_walk(get_resolver().url_patterns)))
+
+
+def _no_args(o):
+    return []
+
+
+# url name → (the fixture holding its objects, its arguments from them, who asks for it)
+ROWS = {}
+for name, args, *_rest in matrix.ROUTES:
+    ROWS.setdefault(name, ("objects", args, "parent"))
+for name, args, _method in matrix.PUBLIC:
+    ROWS.setdefault(name, ("objects", args, "parent"))
+for name in matrix.LOGIN_ONLY:
+    ROWS.setdefault(name, ("objects", _no_args, "parent"))
+for name, args, *_rest in matrix.SESSION_ROUTES:
+    ROWS.setdefault(name, ("session_objects", args, "parent"))
+for name, args, *_rest in matrix.STUDIO_ROUTES:
+    ROWS.setdefault(name, ("studio_objects", args, "author"))
+for name, _method, _status in matrix.STUDIO_PAGES:
+    ROWS.setdefault(name, ("studio_objects", _no_args, "author"))
+for name, args, *_rest in cue_matrix.CUE_ROUTES:
+    ROWS.setdefault(name, ("cue_objects", args, "parent"))
+# Uploaded media holds no family data, so the matrices have no row for it.
+ROWS["media"] = ("objects", lambda o: ["routines/1/missing.webp"], "parent")
+
+URL_NAMES = project_url_names()
+
+
+def _url_and_user(request, name):
+    if name not in ROWS:
+        pytest.fail(f"{name} has no row: add it to the matrix in tests/test_permissions.py")
+    fixture, args, asker = ROWS[name]
+    found = request.getfixturevalue(fixture)
+    user = found["author"] if asker == "author" else request.getfixturevalue("parent")
+    return reverse(name, args=args(found)), user
+
+
+def test_the_walk_finds_every_app():
+    assert {"today", "media"} <= set(URL_NAMES)
+    for namespace in ("massage", "sessions", "cues"):
+        assert any(name.startswith(f"{namespace}:") for name in URL_NAMES)
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_every_url_has_a_row(name):
+    assert name in ROWS, f"{name} has no row: add it to the matrix in tests/test_permissions.py"
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_a_logged_in_users_answers_are_never_stored(client, request, name):
+    url, user = _url_and_user(request, name)
+    client.force_login(user)
+    response = client.get(url)
+    assert "no-store" in response.get("Cache-Control", ""), (url, response.status_code)
+    if response.get("Content-Type", "").startswith("text/html"):
+        assert "HX-Request" in response.get("Vary", ""), url
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_every_view_declares_its_methods(client, request, name, method):
+    url, user = _url_and_user(request, name)
+    client.force_login(user)
+    response = getattr(client, method)(url)
+    assert response.status_code == 405, f"{method.upper()} {url}: {response.status_code}"
+    assert response["Allow"]
+
+
+@pytest.mark.parametrize(
+    "name", ["account_login", "account_change_password", "account_email", "account_logout"]
+)
+def test_account_pages_are_not_stored_for_a_logged_in_user(client, parent, name):
+    client.force_login(parent)
+    response = client.get(reverse(name))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_pages_for_visitors_who_are_not_logged_in_may_be_kept(client, db):
+    response = client.get(reverse("massage:routine-list"))
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "HX-Request" in response["Vary"]
+
+
+def test_logging_out_answers_with_no_store_on_the_next_pages(client, parent):
+    """After logging out, Back re-asks the server, which sends the visitor to log in."""
+    client.force_login(parent)
+    today = reverse("today")
+    assert "no-store" in client.get(today)["Cache-Control"]
+    client.post(reverse("account_logout"))
+    response = client.get(today)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_uploaded_media_keeps_its_long_public_cache_for_a_logged_in_user(
+    client, parent, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SERVE_MEDIA = True
+    (tmp_path / "routines" / "1").mkdir(parents=True)
+    (tmp_path / "routines" / "1" / "abc123-photo.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBP")
+    client.force_login(parent)
+    response = client.get("/media/routines/1/abc123-photo.webp")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_the_exports_keep_never_cache(client, parent, family):
+    client.force_login(parent)
+    response = client.get(reverse("cues:export-json", args=[family.pk]))
+    assert response.status_code == 200
+    for directive in ("no-store", "no-cache", "private", "max-age=0"):
+        assert directive in response["Cache-Control"]
