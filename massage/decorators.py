@@ -10,6 +10,18 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def wants_fragment(request) -> bool:
+    """Whether to answer with the region htmx swaps (`template#partial`) rather than the page.
+
+    Only an htmx request that swaps a region wants one. A boosted link or form wants the whole
+    page, and so does a history restore: on Back to an address a page pushed (`hx-push-url`) that
+    htmx no longer has in its history cache, it asks again with `HX-History-Restore-Request` and
+    puts the answer in place of the whole body.
+    """
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
 def login_required_or_401(message):
     """A log-in check that a page's background saves can tell from success.
 

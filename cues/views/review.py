@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cues import pages, selectors, services
 from massage import selectors as massage_selectors
+from massage.decorators import wants_fragment
 from sessions import selectors as session_selectors
 from sessions import services as session_services
 
@@ -36,12 +37,12 @@ def cue_note(request, session_id, client_id):
         raise Http404
     form = pages.note_form(cue, request.POST)
     if not form.is_valid():
-        if request.htmx:
+        if wants_fragment(request):
             return render(request, f"{REVIEW}#cue_row", pages.cue_row(cue, form), status=INVALID)
         context = pages.review_page(cue.session, forms={cue.pk: form})
         return render(request, REVIEW, context, status=INVALID)
     services.cue_set_note(cue=cue, note=form.cleaned_data["note"])
-    if request.htmx:
+    if wants_fragment(request):
         context = pages.cue_row(cue, pages.note_form(cue)) | {"saved": True}
         return render(request, f"{REVIEW}#cue_row", context)
     messages.success(request, _("Note saved."))

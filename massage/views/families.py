@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import pending_invitation, selectors, services
+from massage.decorators import wants_fragment
 from massage.forms import BabyForm, FamilyForm, InvitationForm
 from massage.models import Baby
 
@@ -238,7 +239,7 @@ def _family_region(request, membership, region, message="", status=200):
     """After a change on the family page: the changed region for htmx, else the whole page."""
     if message:
         messages.success(request, message)
-    if request.htmx:
+    if wants_fragment(request):
         return render(
             request,
             f"massage/family_detail.html#{region}",

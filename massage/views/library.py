@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from massage import selectors
+from massage.decorators import wants_fragment
 from massage.forms import LibraryFilterForm
 
 __all__ = ["routine_detail", "routine_list", "routine_print"]
@@ -30,7 +31,7 @@ def routine_list(request):
 
 def _render_list(request, context, status=200):
     template = "massage/routine_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context, status=status)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import library, selectors
+from massage.decorators import wants_fragment
 from massage.forms import RoutineForm, StudioStepForm
 from massage.models import Step
 
@@ -200,7 +201,7 @@ def step_move(request, step_id):
         "stroke": step.stroke,
         "position": position,
     }
-    if request.htmx:
+    if wants_fragment(request):
         routine = selectors.routine_with_steps(
             selectors.authored_routines(request.user), pk=step.routine_id
         )
