@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -176,6 +177,7 @@ def _player_data(session, steps, current, visits):
             for step in steps
         ],
         "session": session.pk,
+        "routine": {"title": session.routine_title, "artwork": static("img/icon.svg")},
         "current": current.pk,
         "elapsed": session.current_elapsed,
         "seq": session.progress_seq,

@@ -71,7 +71,7 @@
   }
 
   function loadSettings() {
-    var defaults = { handsFree: true, voice: true, volume: 0.8 };
+    var defaults = { handsFree: true, voice: true, volume: 0.8, countdown: true };
     try {
       var saved = JSON.parse(window.localStorage.getItem(SETTINGS_KEY) || "{}");
       return Object.assign(defaults, saved);
@@ -188,6 +188,77 @@
     root.querySelectorAll("[data-paused-badge]").forEach(function (badge) {
       badge.hidden = state.phase !== "paused";
     });
+    showOnLockScreen();
+  }
+
+  // The lock screen and the notification shade (Media Session): the step's name, the routine's
+  // picture, where the step is, and play, pause, next and previous that drive the player.
+  var mediaSession = "mediaSession" in navigator ? navigator.mediaSession : null;
+  var shownStep = null;
+
+  function showOnLockScreen() {
+    if (!mediaSession) return;
+    var step = current();
+    if (shownStep !== step.id && typeof window.MediaMetadata === "function") {
+      shownStep = step.id;
+      mediaSession.metadata = new window.MediaMetadata({
+        title: step.stroke,
+        artist: data.routine.title,
+        artwork: [{ src: data.routine.artwork, sizes: "any", type: "image/svg+xml" }],
+      });
+    }
+    mediaSession.playbackState = state.phase === "running" || state.phase === "countdown" ? "playing" : "paused";
+    if (mediaSession.setPositionState) {
+      try {
+        mediaSession.setPositionState({
+          duration: duration(step),
+          position: Math.min(state.elapsed, duration(step)),
+          playbackRate: 1,
+        });
+      } catch (error) { /* a browser that refuses the numbers shows no position */ }
+    }
+  }
+
+  function listenToLockScreen() {
+    if (!mediaSession) return;
+    var handlers = {
+      play: function () { if (state.phase === "ready" || state.phase === "paused") toggle(); },
+      pause: function () { if (state.phase === "running" || state.phase === "countdown") toggle(); },
+      nexttrack: function () { actions.next(); },
+      previoustrack: function () { actions.previous(); },
+    };
+    Object.keys(handlers).forEach(function (action) {
+      try {
+        mediaSession.setActionHandler(action, function () {
+          if (!stopped() && state.phase !== "countdown") handlers[action]();
+          else if (action === "pause" && state.phase === "countdown") handlers[action]();
+        });
+      } catch (error) { /* an action this browser doesn't know */ }
+    });
+  }
+
+  // A step changing while the voice is off: a short buzz where the phone can, else a pulse.
+  function signalNewStep() {
+    if (settings.voice) return;
+    if (typeof navigator.vibrate === "function" && navigator.vibrate(120)) return;
+    root.classList.remove("player-pulse");
+    void root.offsetWidth; // start the animation again
+    root.classList.add("player-pulse");
+  }
+
+  // "3, 2, 1" in the last seconds of a step going by itself, unless turned off; not over words
+  // still being read.
+  function countDown(before, after) {
+    if (!settings.countdown || !settings.handsFree) return;
+    for (var n = 3; n >= 1; n -= 1) {
+      if (before > n && after <= n) {
+        el.count.classList.remove("player-count-tick");
+        void el.count.offsetWidth;
+        el.count.classList.add("player-count-tick");
+        var busy = "speechSynthesis" in window && window.speechSynthesis.speaking;
+        if (settings.voice && !busy && !voiceAudio) speak(String(n));
+      }
+    }
   }
 
   // Sound and voice ------------------------------------------------------------------------
@@ -251,7 +322,9 @@
       audio.volume = settings.volume;
       // A recording says the instruction; the caution is read after it.
       audio.addEventListener("ended", function () {
-        if (voiceAudio === audio && step.caution && settings.voice) speak(step.caution);
+        if (voiceAudio !== audio) return;
+        voiceAudio = null;
+        if (step.caution && settings.voice) speak(step.caution);
       });
       // A recording the browser can't play (its format, or the file is gone): read the words
       // instead, unless the player stopped it on purpose (AbortError) or moved on meanwhile.
@@ -398,6 +471,7 @@
     if (state.phase === "running" || how === "auto") {
       playChime();
       announce(current());
+      signalNewStep();
     }
     save();
   }
@@ -479,6 +553,7 @@
     var step = current();
     var used = Math.max(0, Math.min(seconds, duration(step) - state.elapsed));
     if (used > 0) {
+      countDown(duration(step) - state.elapsed, duration(step) - state.elapsed - used);
       state.elapsed += used;
       visit(step)[0] += used;
       visit(step)[1] = false; // a step skipped, gone back to and done counts as done
@@ -628,6 +703,7 @@
   });
   window.addEventListener("pagehide", function () { if (!stopped()) save(true); });
 
+  listenToLockScreen();
   showStep();
   window.setInterval(tick, 200);
 })();

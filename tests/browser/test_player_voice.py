@@ -200,6 +200,15 @@ def forget_calls(page):
     page.evaluate("window.__calls.length = 0")
 
 
+# The "3, 2, 1" of a step's last seconds: left out where a test looks at what a step change says.
+COUNTDOWN = {"3", "2", "1"}
+
+
+def words(seen):
+    """What the voice read, without the countdown."""
+    return [c for c in seen if c["kind"] == "speak" and c["text"] not in COUNTDOWN]
+
+
 def chime_url(page):
     return page.evaluate(
         "new URL(document.querySelector('[data-player]').dataset.chimeUrl, location.href).href"
@@ -238,7 +247,7 @@ def test_moving_on_by_itself_chimes_then_reads_the_next_step_in_the_pages_langua
 
     seen = calls(page)
     chimes = [c for c in seen if c["kind"] == "play" and c["src"] == chime_url(page)]
-    spoken = [c for c in seen if c["kind"] == "speak"]
+    spoken = words(seen)
     assert len(chimes) == 1, seen
     assert not chimes[0]["muted"]
     assert len(spoken) == 1, seen
@@ -259,7 +268,7 @@ def test_a_step_with_narration_plays_the_recording_instead_of_speaking(
     start_and_run_first_step(page)
 
     seen = calls(page)
-    assert not [c for c in seen if c["kind"] == "speak"], seen
+    assert not words(seen), seen
     played = [c["src"] for c in seen if c["kind"] == "play"]
     assert played == [chime_url(page), narration_url], seen
     recording = next(c for c in seen if c["kind"] == "play" and c["src"] == narration_url)
@@ -268,9 +277,6 @@ def test_a_step_with_narration_plays_the_recording_instead_of_speaking(
     set_volume(page, 0.3)
     volume = page.evaluate(f"window.__media[{recording['media']}].volume")
     assert volume == pytest.approx(0.3)
-    # Once the recording has said the instruction, the voice reads the caution.
-    page.evaluate(f"window.__media[{recording['media']}].dispatchEvent(new Event('ended'))")
-    assert [c["text"] for c in calls(page, "speak")] == [LEG_CAUTION]
 
     # The next step has no recording: the recording stops and the voice reads the step.
     forget_calls(page)
@@ -278,7 +284,20 @@ def test_a_step_with_narration_plays_the_recording_instead_of_speaking(
     expect(page.get_by_role("heading", name="Thumb walk")).to_be_visible()
     seen = calls(page)
     assert {"kind": "pause", "src": narration_url} in seen, seen
-    assert [c["text"] for c in seen if c["kind"] == "speak"] == ["Thumb walk. Walk your thumbs."]
+    assert [c["text"] for c in words(seen)] == ["Thumb walk. Walk your thumbs."]
+
+
+def test_after_a_recording_the_voice_reads_the_steps_caution(
+    phone, live_server, parent_and_baby, routine, narrated
+):
+    page = phone
+    narration_url = f"{live_server.url}{narrated.narration.url}"
+    open_player(page, live_server, parent_and_baby, routine)
+    start_and_run_first_step(page)
+    recording = next(c for c in calls(page, "play") if c["src"] == narration_url)
+    assert not words(calls(page))
+    page.evaluate(f"window.__media[{recording['media']}].dispatchEvent(new Event('ended'))")
+    assert [c["text"] for c in words(calls(page))] == [LEG_CAUTION]
 
 
 def test_voice_off_keeps_the_chime_and_volume_sets_chime_and_voice(
@@ -392,6 +411,113 @@ def test_a_recording_the_browser_cannot_play_is_read_aloud_instead(
 
     seen = calls(page)
     assert narration_url in [c["src"] for c in seen if c["kind"] == "play"], seen
-    assert [c["text"] for c in seen if c["kind"] == "speak"] == [
-        f"Leg glide. Glide down the leg. {LEG_CAUTION}"
-    ]
+    assert [c["text"] for c in words(seen)] == [f"Leg glide. Glide down the leg. {LEG_CAUTION}"]
+
+
+# The lock screen's controls (Media Session) and the phone's buzz, seen from the page.
+LOCK_SCREEN_SPIES = """
+(() => {
+  const seen = {handlers: {}, states: [], positions: [], metadata: []};
+  window.__lockScreen = seen;
+  const session = navigator.mediaSession;
+  session.setActionHandler = (action, handler) => { seen.handlers[action] = handler; };
+  session.setPositionState = (position) => seen.positions.push(position);
+  Object.defineProperty(session, "metadata", {configurable: true, get: () => null,
+    set: (m) => seen.metadata.push({title: m.title, artist: m.artist,
+                                    artwork: m.artwork.map((a) => a.src)})});
+  Object.defineProperty(session, "playbackState", {configurable: true, get: () => "none",
+    set: (state) => seen.states.push(state)});
+  window.__buzzes = [];
+  if (window.__noBuzz) {
+    Object.defineProperty(Navigator.prototype, "vibrate", {configurable: true, value: undefined});
+  } else {
+    Navigator.prototype.vibrate = (ms) => { window.__buzzes.push(ms); return true; };
+  }
+})();
+"""
+
+
+def lock_screen(page):
+    return page.evaluate(
+        "({states: __lockScreen.states, positions: __lockScreen.positions,"
+        " metadata: __lockScreen.metadata, handlers: Object.keys(__lockScreen.handlers)})"
+    )
+
+
+def press_on_lock_screen(page, action):
+    page.evaluate(f"window.__lockScreen.handlers[{action!r}]({{action: {action!r}}})")
+
+
+def test_the_lock_screen_shows_the_step_and_its_buttons_drive_the_player(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    page.add_init_script(script=LOCK_SCREEN_SPIES)
+    open_player(page, live_server, parent_and_baby, routine)
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(COUNTDOWN_MS + 1500)
+
+    seen = lock_screen(page)
+    assert set(seen["handlers"]) >= {"play", "pause", "nexttrack", "previoustrack"}
+    assert seen["metadata"][-1]["title"] == "Ask permission"
+    assert seen["metadata"][-1]["artist"] == routine.title
+    assert seen["metadata"][-1]["artwork"][0].endswith(".svg")
+    assert seen["states"][-1] == "playing"
+    assert seen["positions"][-1]["duration"] == 5
+    assert seen["positions"][-1]["position"] == pytest.approx(1.5, abs=0.25)
+
+    press_on_lock_screen(page, "pause")
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    assert lock_screen(page)["states"][-1] == "paused"
+    press_on_lock_screen(page, "play")
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    press_on_lock_screen(page, "nexttrack")
+    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+    assert lock_screen(page)["metadata"][-1]["title"] == "Leg glide"
+    press_on_lock_screen(page, "previoustrack")
+    expect(page.get_by_role("heading", name="Ask permission")).to_be_visible()
+
+
+def test_three_two_one_before_a_step_ends_and_it_can_be_turned_off(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    open_player(page, live_server, parent_and_baby, routine)
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(COUNTDOWN_MS + 1500)  # 3.5 s of 5 left
+    forget_calls(page)
+    page.clock.run_for(3000)  # to 0.5 s left
+    assert [c["text"] for c in calls(page, "speak")] == ["3", "2", "1"]
+
+    page.get_by_role("checkbox", name="3, 2, 1 before each step ends").uncheck()
+    page.clock.run_for(500 + 2500)  # the leg glide, 3.5 s of 6 left
+    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+    forget_calls(page)
+    page.clock.run_for(3000)
+    assert [c["text"] for c in calls(page, "speak")] == []
+    assert (
+        page.evaluate("JSON.parse(localStorage.getItem('gentle-hands-player')).countdown") is False
+    )
+
+
+@pytest.mark.parametrize("buzz", [True, False], ids=["buzzes", "pulses"])
+def test_with_the_voice_off_a_new_step_buzzes_or_pulses(
+    phone, live_server, parent_and_baby, routine, buzz
+):
+    page = phone
+    if not buzz:
+        page.add_init_script(script="window.__noBuzz = true;")
+    page.add_init_script(script=LOCK_SCREEN_SPIES)
+    open_player(page, live_server, parent_and_baby, routine)
+    page.get_by_role("checkbox", name="Voice").uncheck()
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(COUNTDOWN_MS + 500)
+    assert page.evaluate("window.__buzzes") == []
+    page.clock.run_for(STEP_1_MS)
+    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+    shell = page.locator("[data-player]")
+    if buzz:
+        assert page.evaluate("window.__buzzes") == [120]
+        expect(shell).not_to_have_class(re.compile("player-pulse"))
+    else:
+        expect(shell).to_have_class(re.compile("player-pulse"))
