@@ -190,7 +190,7 @@ def test_a_crying_baby_can_end_the_massage_as_baby_led(
     page.wait_for_url("**/summary/")
     session = MassageSession.objects.get(baby=baby)
     assert session.outcome == "baby_led_end"
-    assert session.end_reason == "Crying during whole body"
+    assert session.end_reason == "Cried during the whole-body strokes"
 
 
 def test_cues_without_javascript(phone_no_js, live_server, parent_and_baby, routine):
