@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from massage import pending_invitation, selectors, services
+from massage import access, pending_invitation, selectors, services
 from massage.decorators import wants_fragment
 from massage.forms import BabyForm, FamilyForm, InvitationForm
 from massage.models import Baby
@@ -95,8 +95,7 @@ def baby_create(request, family_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def baby_update(request, baby_id):
-    baby = selectors.baby_of(request.user, baby_id)
-    selectors.parent_membership_in(request.user, baby.family_id)
+    baby = selectors.baby_to_change(request.user, baby_id, access.MANAGE)
     form = BabyForm(request.POST or None, instance=baby)
     context = {"form": form, "family": baby.family, "baby": baby}
     if request.method == "POST":
@@ -111,8 +110,7 @@ def baby_update(request, baby_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def baby_delete(request, baby_id):
-    baby = selectors.baby_of(request.user, baby_id)
-    selectors.parent_membership_in(request.user, baby.family_id)
+    baby = selectors.baby_to_change(request.user, baby_id, access.MANAGE)
     if request.method == "POST":
         baby.delete()
         messages.success(request, _("%(name)s was removed.") % {"name": baby.name})
