@@ -66,13 +66,13 @@ def test_a_caregiver_reads_but_may_not_manage_the_family(caregiver, family, baby
     membership = Membership.objects.get(user=caregiver)
     assert access.may_change(membership, access.RECORD)
     assert not access.may_change(membership, access.MANAGE)
-    with pytest.raises(PermissionDenied, match="Only the family's parents can do this."):
+    with pytest.raises(PermissionDenied, match=r"Only the family's parents can do this\."):
         access.check_may_change(membership, access.MANAGE)
     with pytest.raises(PermissionDenied):
         selectors.parent_membership_in(caregiver, family.pk)
     # The baby is theirs to massage, not to rename or remove.
     assert selectors.baby_to_change(caregiver, baby.pk, access.RECORD) == baby
-    with pytest.raises(PermissionDenied, match="Only the family's parents can do this."):
+    with pytest.raises(PermissionDenied, match=r"Only the family's parents can do this\."):
         selectors.baby_to_change(caregiver, baby.pk, access.MANAGE)
     # …and the family page shows them no invitations to withdraw.
     assert selectors.family_page(membership)["pending_invitations"] == []
