@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cues import rules
 from cues.models import CUES, MAX_SECONDS_INTO_SESSION, CueEvent, Response
+from massage.errors import AppError
 from sessions import services as session_services
 from sessions.models import MassageSession, Outcome
 
@@ -17,10 +18,8 @@ UNDO_SECONDS = 10
 UNDO_GRACE_SECONDS = 5
 
 
-class CueError(Exception):
+class CueError(AppError):
     """A cue change that can't be made; the message is shown to the user."""
-
-    status = 409
 
 
 # A cue tapped just before the end reaches the server after the massage has ended (the "End" tap,

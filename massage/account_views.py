@@ -9,13 +9,14 @@ from contextlib import suppress
 from allauth.account import views as allauth_views
 
 from massage import pending_invitation, services
+from massage.errors import INVALID
 
 
 class InvalidFormStatusMixin:
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if response.status_code == 200:
-            response.status_code = 422
+            response.status_code = INVALID
         return response
 
 

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massage import access, library
+from massage.errors import AppError
 from massage.models import Family, Invitation, Membership
 
 logger = logging.getLogger(__name__)
 
 
-class FamilyError(Exception):
+class FamilyError(AppError):
     """A family change that can't be made; the message is shown to the user."""
 
 

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from massage.errors import AppError, Code
 from sessions.models import (
     STALE_AFTER,
     MassageSession,
@@ -17,10 +18,8 @@ from sessions.selectors import resume_step, running_session_for, session_steps
 MAX_SEQ_JUMP = 10_000
 
 
-class SessionError(Exception):
+class SessionError(AppError):
     """A session change that can't be made; the message is shown to the user."""
-
-    status = 409
 
 
 class SessionConflict(SessionError):
@@ -32,7 +31,7 @@ class SessionConflict(SessionError):
 
 
 class SessionInputError(SessionError):
-    status = 400
+    code = Code.MALFORMED
 
 
 class SessionAlreadyRunning(SessionError):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from massage import access
 from massage import selectors as massage_selectors
 from massage.decorators import login_required_or_401
+from massage.errors import CONFLICT, INVALID, MALFORMED
 from sessions import selectors, services
 from sessions.forms import FinishForm, NoteForm, ProgressForm, StepMoveForm
 from sessions.models import (
@@ -28,8 +29,6 @@ from sessions.readiness import (
     initial_answers,
     judge,
 )
-
-INVALID = 422
 
 
 @login_required
@@ -63,7 +62,7 @@ def session_start(request, baby_id, slug):
             request,
             "sessions/session_start.html",
             context,
-            status=409 if request.method == "POST" else 200,
+            status=CONFLICT if request.method == "POST" else 200,
         )
     if request.method != "POST":
         context["verdict"] = judge({}, steps=steps, baby=baby, routine=routine, today=today)
@@ -86,7 +85,7 @@ def session_start(request, baby_id, slug):
         )
     except services.SessionAlreadyRunning as error:
         context["running"] = error.running
-        return render(request, "sessions/session_start.html", context, status=409)
+        return render(request, "sessions/session_start.html", context, status=error.status)
     except services.SessionError as error:  # every step left out, and "start" sent anyway
         messages.error(request, str(error))
         return _render_verdict(request, context, answers, steps)
@@ -120,7 +119,7 @@ def _render_verdict(request, context, answers, steps):
         )
     # Refused: starting what can't start (a hard stop sent with "start" anyway, nothing left).
     refused = not kept or (verdict.stop and context["form"].cleaned_data.get("go_ahead"))
-    status = 409 if refused else 200
+    status = CONFLICT if refused else 200
     return render(request, "sessions/session_start.html", context, status=status)
 
 
@@ -213,7 +212,7 @@ def session_progress(request, session_id):
     session = selectors.session_to_record(request.user, session_id)
     form = ProgressForm(request.POST, steps=selectors.session_steps(session))
     if not form.is_valid():
-        return _json_errors(form.errors, status=400)
+        return _json_errors(form.errors, status=MALFORMED)
     try:
         services.session_progress(
             session=session,
@@ -231,7 +230,7 @@ def session_progress(request, session_id):
                 "step": error.session.current_step_id,
                 "running": error.session.is_running,
             },
-            status=409,
+            status=error.status,
         )
     except services.SessionError as error:
         return _json_errors({"__all__": [str(error)]}, status=error.status)
@@ -248,14 +247,16 @@ def session_step(request, session_id):
     """The player without JavaScript: one form post per step."""
     session = selectors.session_to_record(request.user, session_id)
     if not session.is_running:
-        return _render_summary(request, session, error=_("This massage has ended."), status=409)
+        return _render_summary(
+            request, session, error=_("This massage has ended."), status=CONFLICT
+        )
     steps = selectors.session_steps(session)
     if not steps:
         return redirect("sessions:session-player", session_id=session.pk)  # it ends the session
     form = StepMoveForm(request.POST, steps=steps)
     if not form.is_valid():
         error = _("That step change could not be understood.")
-        return _render_player(request, session, steps, error=error, status=400)
+        return _render_player(request, session, steps, error=error, status=MALFORMED)
     try:
         moved = services.session_move(
             session=session, from_step=form.cleaned_data["step"], action=form.cleaned_data["action"]
@@ -263,8 +264,8 @@ def session_step(request, session_id):
     except services.SessionConflict as error:
         session = selectors.session_to_record(request.user, session_id)
         if not session.is_running:
-            return _render_summary(request, session, error=str(error), status=409)
-        return _render_player(request, session, steps, error=str(error), status=409)
+            return _render_summary(request, session, error=str(error), status=error.status)
+        return _render_player(request, session, steps, error=str(error), status=error.status)
     if not moved.is_running:
         return redirect("sessions:session-summary", session_id=session.pk)
     return redirect("sessions:session-player", session_id=session.pk)
@@ -277,7 +278,7 @@ def session_finish(request, session_id):
     if not session.is_running:
         if request.method == "POST":
             error = _("This massage had already ended.")
-            return _render_summary(request, session, error=error, status=409)
+            return _render_summary(request, session, error=error, status=CONFLICT)
         return redirect("sessions:session-summary", session_id=session.pk)
     step_done = session.has_step_done()
     form = FinishForm(request.POST or None, step_done=step_done)
@@ -295,7 +296,7 @@ def session_finish(request, session_id):
         )
     except services.SessionError as error:
         session.refresh_from_db()
-        return _render_summary(request, session, error=str(error), status=409)
+        return _render_summary(request, session, error=str(error), status=error.status)
     return redirect("sessions:session-summary", session_id=session.pk)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from cues import exports
 from cues.forms import ReportRangeForm
 from massage import selectors as massage_selectors
+from massage.errors import MALFORMED
 
 # Excel reads a CSV as UTF-8 (names like "Zoë") only when it starts with a byte-order mark.
 UTF8_BOM = "\ufeff"
@@ -80,7 +81,7 @@ def baby_report(request, baby_id):
     form = ReportRangeForm(data)
     context = {"baby": baby, "form": form, "today": timezone.localdate(), "report": None}
     if not form.is_valid():
-        return render(request, "cues/baby_report.html", context, status=400)
+        return render(request, "cues/baby_report.html", context, status=MALFORMED)
     context["report"] = exports.baby_report(
         baby, form.cleaned_data["start"], form.cleaned_data["end"]
     )

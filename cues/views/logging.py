@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cues import selectors, services
 from cues.forms import CueForm, ResponseForm
 from massage.decorators import login_required_or_401, wants_json
+from massage.errors import MALFORMED
 from sessions import selectors as session_selectors
 
 
@@ -24,8 +25,8 @@ def _error(request, session_id, message, status):
 
 def _form_error(request, session_id, form):
     if wants_json(request):
-        return JsonResponse({"errors": form.errors}, status=400)
-    return _error(request, session_id, next(iter(form.errors.values()))[0], 400)
+        return JsonResponse({"errors": form.errors}, status=MALFORMED)
+    return _error(request, session_id, next(iter(form.errors.values()))[0], MALFORMED)
 
 
 # The player's background saves get a 401 they can act on rather than the login page.

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST, require_safe
 from cues import pages, selectors, services
 from massage import selectors as massage_selectors
 from massage.decorators import wants_fragment
+from massage.errors import INVALID
 from sessions import selectors as session_selectors
 from sessions import services as session_services
 
-INVALID = 422
 REVIEW = "cues/session_review.html"
 
 

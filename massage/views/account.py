@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from massage import selectors, services
+from massage.errors import INVALID
 from massage.forms import AccountDeleteForm, ProfileForm
-from massage.views.families import INVALID
 
 __all__ = ["account", "account_delete"]
 

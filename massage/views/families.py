@@ -8,11 +8,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from massage import access, pending_invitation, selectors, services
 from massage.decorators import wants_fragment
+from massage.errors import GONE, INVALID
 from massage.forms import BabyForm, FamilyForm, InvitationForm
 from massage.models import Baby
-
-# Form pages answer invalid input with this status so clients and tests can tell it apart.
-INVALID = 422
 
 
 @require_safe
@@ -158,7 +156,7 @@ def invitation_accept(request, token):
     except services.InvitationError as error:
         pending_invitation.forget(request, token)
         return render(
-            request, "massage/invitation_invalid.html", {"reason": str(error)}, status=410
+            request, "massage/invitation_invalid.html", {"reason": str(error)}, status=GONE
         )
     # Kept until accepted or declined, so signing up or logging in by any way still joins.
     pending_invitation.remember(request, token)
@@ -172,7 +170,10 @@ def invitation_accept(request, token):
             membership = services.invitation_accept(token=token, user=request.user)
         except services.InvitationError as error:
             return render(
-                request, "massage/invitation_invalid.html", {"reason": str(error)}, status=409
+                request,
+                "massage/invitation_invalid.html",
+                {"reason": str(error)},
+                status=error.status,
             )
         messages.success(
             request, _("You have joined %(family)s.") % {"family": membership.family.name}
@@ -210,7 +211,7 @@ def member_remove(request, family_id, member_id):
         services.membership_remove(membership=member, by=membership)
     except services.FamilyError as error:
         messages.error(request, str(error))
-        return _family_region(request, membership, "members", status=409)
+        return _family_region(request, membership, "members", status=error.status)
     return _family_region(
         request, membership, "members", _("%(name)s was removed.") % {"name": member.user}
     )
@@ -226,7 +227,10 @@ def family_leave(request, family_id):
         except services.FamilyError as error:
             messages.error(request, str(error))
             return render(
-                request, "massage/family_leave.html", {"family": membership.family}, status=409
+                request,
+                "massage/family_leave.html",
+                {"family": membership.family},
+                status=error.status,
             )
         messages.success(request, _("You left %(family)s.") % {"family": membership.family.name})
         return redirect("today")

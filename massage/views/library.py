@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from massage import selectors
 from massage.decorators import wants_fragment
+from massage.errors import MALFORMED
 from massage.forms import LibraryFilterForm
 
 __all__ = ["routine_detail", "routine_list", "routine_print"]
@@ -17,7 +18,7 @@ def routine_list(request):
     form = LibraryFilterForm(request.GET, babies=babies)
     if not form.is_valid():
         context = {"form": form, "suitable": [], "others": [], "baby": None, "age": None}
-        return _render_list(request, context, status=400)
+        return _render_list(request, context, status=MALFORMED)
     baby = form.chosen_baby()
     age = baby.age_in_months() if baby else form.cleaned_data.get("age")
     routines = selectors.library_routines(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from massage import library, selectors
 from massage.decorators import wants_fragment
+from massage.errors import CONFLICT, INVALID, MALFORMED, UNAVAILABLE
 from massage.forms import RoutineForm, StudioStepForm
 from massage.models import Step
 
@@ -25,8 +26,6 @@ __all__ = [
     "step_update",
     "studio",
 ]
-
-INVALID = 422
 
 
 @login_required
@@ -103,7 +102,7 @@ def routine_publish(request, routine_id):
     routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
     if not routine.published and routine.step_count == 0:
         messages.error(request, _("Add at least one step before publishing."))
-        return render(request, "massage/routine_edit.html", _edit_context(routine), status=409)
+        return render(request, "massage/routine_edit.html", _edit_context(routine), status=CONFLICT)
     routine.published = not routine.published
     routine.save(update_fields=["published", "updated_at"])
     messages.success(
@@ -169,7 +168,7 @@ def _step_form(request, routine, step):
                 "Nothing was changed: please try again."
             ),
         )
-        return render(request, "massage/step_form.html", context, status=503)
+        return render(request, "massage/step_form.html", context, status=UNAVAILABLE)
     messages.success(request, _("Step saved."))
     return redirect("massage:routine-edit", routine_id=routine.pk)
 
@@ -195,7 +194,9 @@ def step_move(request, step_id):
         routine = selectors.routine_with_steps(
             selectors.authored_routines(request.user), pk=step.routine_id
         )
-        return render(request, "massage/routine_edit.html", _edit_context(routine), status=400)
+        return render(
+            request, "massage/routine_edit.html", _edit_context(routine), status=MALFORMED
+        )
     position = library.step_move(step=step, offset=offset)
     moved = _("“%(stroke)s” moved to position %(position)d.") % {
         "stroke": step.stroke,
