@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cues.models import CueEvent, Valence
-from massage.bodymap import BODY_AREAS
 from massage.models import Step
+from massage.vocabulary import BODY_AREAS
 from sessions import selectors as session_selectors
 from sessions.models import MassageSession, StepVisit
 from sessions.readiness import ReadinessForm

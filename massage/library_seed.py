@@ -6,8 +6,8 @@ are stated cautiously. Every routine opens with the permission ritual. Each step
 ``repetitions`` is, so the player can estimate durations and pace the on-screen guide. Counts for
 limbs are totals across both sides ("about three on each leg" = 6).
 
-Step ``motion`` values are keys of ``massage.bodymap.MOTIONS``; ``body_area`` values are the body
-areas the body map knows.
+Step ``motion`` values are keys of ``massage.vocabulary.MOTIONS``; ``body_area`` values are keys of
+``massage.vocabulary.BODY_AREAS``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from massage.bodymap import BODY_AREAS
+from massage.vocabulary import BODY_AREAS
 from sessions.models import BabyState
 
 TUMMY = "tummy"

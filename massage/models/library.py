@@ -7,8 +7,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from massage.bodymap import BODY_AREAS, MOTIONS
 from massage.uploads import PHOTO_WIDTHS, srcset
+from massage.vocabulary import BODY_AREAS, MOTIONS
 
 MAX_STEP_SECONDS = 600
 MAX_REPETITIONS = 60

@@ -24,12 +24,11 @@ def _ensure_settings() -> None:
 _ensure_settings()
 
 from massage.bodymap import (  # noqa: E402
-    BODY_AREAS,
-    MOTIONS,
     PACE_CLASSES,
     pace_class,
     render_bodymap,
 )
+from massage.vocabulary import BODY_AREAS, MOTIONS  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 SAMPLE_MOTIONS = [

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from massage.bodymap import BODY_AREAS, MOTIONS
 from massage.library_seed import FOCUS_TAGS, LIBRARY, routine_seconds, step_seconds
+from massage.vocabulary import BODY_AREAS, MOTIONS
 
 ROUTINE_KEYS = {
     "slug",
