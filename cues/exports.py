@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cues.models import CUES, CueEvent, Response, Valence
-from massage.models import Step
+from massage.models import Consent, Step
 from sessions.models import MassageSession, Outcome, StepVisit
 from sessions.readiness import ReadinessForm
 
@@ -373,6 +373,7 @@ def family_document(family) -> dict:
         "version": EXPORT_VERSION,
         "exported_at": _local(timezone.now()),
         "family": {"name": family.name, "members": members},
+        "instructors": _instructor_consents(family, zone),
         "babies": [
             {
                 "id": baby["pk"],
@@ -384,6 +385,44 @@ def family_document(family) -> dict:
             for baby in babies
         ],
     }
+
+
+def _instructor_consents(family, zone) -> list[dict]:
+    """Each instructor the family linked to, with every choice of what they may see."""
+    consents = (
+        Consent.objects.filter(link__family=family)
+        .order_by("link", "changed_at", "pk")
+        .values(
+            "link",
+            "link__instructor__display_name",
+            "link__instructor__email",
+            "scope",
+            "changed_at",
+            "changed_by__display_name",
+            "changed_by__email",
+        )
+    )
+    links: dict[int, dict] = {}
+    for row in consents:
+        link = links.setdefault(
+            row["link"],
+            {
+                "instructor": _person(
+                    row["link__instructor__display_name"], row["link__instructor__email"]
+                ),
+                "consent": [],
+            },
+        )
+        link["consent"].append(
+            {
+                "scope": row["scope"],
+                "changed_at": _local(row["changed_at"], zone),
+                "changed_by": _person(row["changed_by__display_name"], row["changed_by__email"]),
+            }
+        )
+    for link in links.values():
+        link["shares"] = link["consent"][-1]["scope"]
+    return list(links.values())
 
 
 # The printable report -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cues.views import export, logging, review
+from cues.views import export, logging, review, teaching
 
 app_name = "cues"
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("babies/<int:baby_id>/report/", export.baby_report, name="baby-report"),
     path("families/<int:family_id>/export.csv", export.family_export_csv, name="export-csv"),
     path("families/<int:family_id>/export.json", export.family_export_json, name="export-json"),
+    path("teaching/", teaching.teaching_dashboard, name="teaching-dashboard"),
 ]

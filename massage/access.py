@@ -21,7 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from massage.models import Baby, Family, Membership
+from massage.models import Baby, Family, InstructorLink, Membership, Scope
+from massage.models.teaching import scopes_at_least
 
 # What a member may change, and which roles may change it.
 RECORD = "record"
@@ -58,6 +59,25 @@ def readable_families(user) -> QuerySet[Family]:
     for family_ids in _read_paths(user):
         may_read |= Q(pk__in=family_ids)
     return Family.objects.filter(may_read)
+
+
+# What a parent may choose to share with an instructor (REVOKED shares nothing).
+SHARED_SCOPES = frozenset(str(scope) for scope in (Scope.PRACTICE, Scope.CUES, Scope.EVERYTHING))
+
+
+def taught_families(user, scope=Scope.PRACTICE) -> QuerySet[Family]:
+    """The families that link to the instructor `user` and whose parents' latest consent shares
+    at least `scope`. Read on every request, so a narrowed consent counts at once.
+
+    The instructor's own pages (the dashboard) read through this. The family's own pages stay
+    members only until each is taught which scope it needs.
+    """
+    if not user.is_authenticated or not getattr(user, "is_instructor", False):
+        return Family.objects.none()
+    links = InstructorLink.objects.with_scope().filter(
+        instructor=user, scope__in=scopes_at_least(scope)
+    )
+    return Family.objects.filter(pk__in=links.values("family"))
 
 
 def readable_babies(user) -> QuerySet[Baby]:

@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from massage import library
 from massage.forms import StepForm
-from massage.models import Baby, Family, FocusTag, Invitation, Membership, Routine, Step, User
+from massage.models import (
+    Baby,
+    Family,
+    FocusTag,
+    InstructorProfile,
+    Invitation,
+    Membership,
+    Routine,
+    Step,
+    User,
+)
 
 
 @admin.register(User)
@@ -226,3 +236,17 @@ class FocusTagAdmin(admin.ModelAdmin):
     @admin.display(description=_("routines"), ordering="routine_count")
     def routine_count(self, tag):
         return tag.routine_count
+
+
+@admin.register(InstructorProfile)
+class InstructorProfileAdmin(admin.ModelAdmin):
+    """Staff check an instructor's credential here; families see the badge once it is ticked."""
+
+    list_display = ["user", "practice_name", "credential", "credential_verified"]
+    list_filter = ["credential_verified"]
+    list_editable = ["credential_verified"]
+    search_fields = ["user__email", "user__display_name", "practice_name", "credential"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # instructors open their own profile

@@ -40,6 +40,24 @@ urlpatterns = [
     path("routines/<slug:slug>/print/", views.routine_print, name="routine-print"),
     path("routines/<slug:slug>/duplicate/", views.routine_duplicate, name="routine-duplicate"),
     # Instructors' studio
+    path("teaching/profile/", views.instructor_profile, name="instructor-profile"),
+    path("teaching/invitations/", views.teaching_invitations, name="teaching-invitations"),
+    path(
+        "teaching/invitations/<int:invitation_id>/resend/",
+        views.teaching_invitation_resend,
+        name="teaching-invitation-resend",
+    ),
+    path(
+        "teaching/invitations/<int:invitation_id>/revoke/",
+        views.teaching_invitation_revoke,
+        name="teaching-invitation-revoke",
+    ),
+    path("classes/join/<str:token>/", views.class_join, name="class-join"),
+    path(
+        "families/<int:family_id>/instructors/<int:link_id>/consent/",
+        views.consent_change,
+        name="consent-change",
+    ),
     path("studio/", views.studio, name="studio"),
     path("studio/routines/new/", views.routine_create, name="routine-create"),
     path("studio/routines/<int:routine_id>/", views.routine_edit, name="routine-edit"),

@@ -2,8 +2,20 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from massage.models import Baby, Family, Focus, FocusTag, Invitation, Routine, Step, User
+from massage.models import (
+    Baby,
+    Family,
+    Focus,
+    FocusTag,
+    InstructorProfile,
+    Invitation,
+    Routine,
+    Scope,
+    Step,
+    User,
+)
 from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
+from massage.models.teaching import SCOPE_DESCRIPTIONS
 from massage.uploads import NarrationField, PhotoField
 
 
@@ -259,3 +271,65 @@ class StudioStepForm(StepForm):
             del self.fields["remove_photo"]
         if not self.instance.narration:
             del self.fields["remove_narration"]
+
+
+# The instructor's side ---------------------------------------------------------------------------
+
+
+class InstructorProfileForm(forms.ModelForm):
+    class Meta:
+        model = InstructorProfile
+        fields = ["practice_name", "credential", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        labels = {"bio": _("A few words about you, for the families")}
+
+
+class TeachingInvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The family's email"), help_text=_("They get a link to join your class.")
+    )
+
+
+class ScopeField(forms.ChoiceField):
+    """What the family shares, with a plain sentence under each choice."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, *, with_stop=False, **kwargs):
+        scopes = [Scope.PRACTICE, Scope.CUES, Scope.EVERYTHING] + (
+            [Scope.REVOKED] if with_stop else []
+        )
+        super().__init__(
+            choices=[(str(s.value), s.label) for s in scopes],
+            error_messages={"required": _("Choose what your instructor may see.")},
+            **kwargs,
+        )
+        self.descriptions = {str(s.value): SCOPE_DESCRIPTIONS[s] for s in scopes}
+
+
+class ScopeOptionsMixin:
+    def scope_options(self):
+        """Each scope's radio button with the sentence that says what it shares."""
+        descriptions = self.fields["scope"].descriptions
+        return [(choice, descriptions[str(choice.data["value"])]) for choice in self["scope"]]
+
+
+class JoinClassForm(ScopeOptionsMixin, forms.Form):
+    family = forms.ModelChoiceField(
+        queryset=Family.objects.none(),
+        label=_("Which family joins"),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of your families.")},
+    )
+    scope = ScopeField(label=_("What may your instructor see?"))
+
+    def __init__(self, *args, families, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family"].queryset = families
+        if len(families) == 1:
+            self.fields["family"].widget = forms.HiddenInput()
+            self.fields["family"].initial = families[0].pk
+
+
+class ConsentForm(ScopeOptionsMixin, forms.Form):
+    scope = ScopeField(label=_("What this instructor may see"), with_stop=True)

@@ -12,8 +12,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from massage import access
+from massage import access, teaching
 from massage.models import Baby, Family, Invitation, Membership, Routine, Step
+from massage.models.teaching import scope_options
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -100,6 +101,9 @@ def family_page(membership: Membership) -> dict:
         ]
         if access.may_change(membership, access.MANAGE)
         else [],
+        # Caregivers see who the family's instructors are; only parents change what they see.
+        "instructor_links": teaching.links_of_family(family),
+        "scope_options": scope_options(),
     }
 
 

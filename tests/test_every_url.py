@@ -54,11 +54,15 @@ for name, args, _method in matrix.PUBLIC:
     ROWS.setdefault(name, ("objects", args, "parent"))
 for name in matrix.LOGIN_ONLY:
     ROWS.setdefault(name, ("objects", _no_args, "parent"))
+for name, args in matrix.TOKEN_PAGES:
+    ROWS.setdefault(name, ("objects", args, "parent"))
 for name, args, *_rest in matrix.SESSION_ROUTES:
     ROWS.setdefault(name, ("session_objects", args, "parent"))
 for name, args, *_rest in matrix.STUDIO_ROUTES:
     ROWS.setdefault(name, ("studio_objects", args, "author"))
 for name, _method, _status in matrix.STUDIO_PAGES:
+    ROWS.setdefault(name, ("studio_objects", _no_args, "author"))
+for name in cue_matrix.INSTRUCTOR_PAGES:
     ROWS.setdefault(name, ("studio_objects", _no_args, "author"))
 for name, args, *_rest in cue_matrix.CUE_ROUTES:
     ROWS.setdefault(name, ("cue_objects", args, "parent"))

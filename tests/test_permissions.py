@@ -17,7 +17,18 @@ missing.
 import pytest
 from django.urls import reverse
 
-from massage.models import Baby, Family, Invitation, Membership, Routine
+from massage import teaching
+from massage.models import (
+    Baby,
+    Consent,
+    Family,
+    InstructorLink,
+    Invitation,
+    Membership,
+    Routine,
+    Scope,
+    TeachingInvitation,
+)
 from massage.services import invitation_create
 from sessions.models import MassageSession, Outcome, StepVisit
 from tests.factories import (
@@ -101,11 +112,29 @@ ROUTES = [
         302,
         403,
     ),
+    # What the family's instructor may see: only parents change it.
+    (
+        "massage:consent-change",
+        lambda o: [o["family"].pk, o["link"].pk],
+        "post",
+        lambda o: {"scope": "practice"},
+        302,
+        403,
+    ),
 ]
 ROUTE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, *_rest in ROUTES]
 ROUTE_PARAMS = ("name", "args", "method", "data", "as_parent", "as_caregiver")
 
-LOGIN_ONLY = ["today", "massage:family-create", "massage:account", "massage:account-delete"]
+LOGIN_ONLY = [
+    "today",
+    "massage:family-create",
+    "massage:account",
+    "massage:account-delete",
+    # Anyone may open an instructor profile (a parent may teach too).
+    "massage:instructor-profile",
+]
+# Pages opened from a link with a token: any logged-in person may open them (url name, arguments).
+TOKEN_PAGES = [("massage:class-join", lambda o: [o["teaching_token"]])]
 
 # Pages anyone may open, logged in or not (url name, arguments from the objects, method).
 PUBLIC = [
@@ -122,7 +151,13 @@ PUBLIC = [
 @pytest.fixture
 def objects(parent, family, baby, caregiver):
     invitation, token = invitation_create(family=family, invited_by=parent)
+    instructor = InstructorFactory()
+    link = InstructorLink.objects.create(instructor=instructor, family=family)
+    Consent.objects.create(link=link, scope=Scope.CUES, changed_by=parent)
+    _invitation, teaching_token = teaching_invitation(instructor)
     return {
+        "link": link,
+        "teaching_token": teaching_token,
         "family": family,
         "baby": baby,
         "invitation": invitation,
@@ -143,6 +178,7 @@ def family_snapshot():
                 "pk", "email", "revoked_at", "accepted_at"
             )
         ),
+        list(Consent.objects.order_by("pk").values_list("pk", "link", "scope")),
     )
 
 
@@ -368,6 +404,30 @@ def test_sessions_other_family_gets_404_and_nothing_changes(
     assert sessions_snapshot() == before
 
 
+def teaching_invitation(instructor):
+    """An instructor's invitation to a family, and the token its link carries."""
+    tokens = []
+    invitation, _mailed = teaching.invitation_send(
+        instructor=instructor, email="family@example.com", url_for=tokens.append
+    )
+    return invitation, tokens[0]
+
+
+@pytest.mark.parametrize(("name", "args"), TOKEN_PAGES)
+def test_token_pages_need_a_login_and_change_nothing_when_opened(
+    client, objects, parent, outsider, caregiver, name, args
+):
+    url = reverse(name, args=args(objects))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    before = family_snapshot()
+    for user in (parent, caregiver, outsider):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+    assert family_snapshot() == before
+
+
 # -- The instructors' studio ---------------------------------------------------------------------
 
 # (url name, its arguments from the studio objects, method, data, status for the author)
@@ -382,11 +442,15 @@ STUDIO_ROUTES = [
     ("massage:step-update", lambda o: [o["step"].pk], "get", None, 200),
     ("massage:step-delete", lambda o: [o["step"].pk], "get", None, 200),
     ("massage:step-move", lambda o: [o["step"].pk], "post", {"direction": "down"}, 302),
+    # The instructor's own invitations to families.
+    ("massage:teaching-invitation-resend", lambda o: [o["invitation"].pk], "post", {}, 302),
+    ("massage:teaching-invitation-revoke", lambda o: [o["invitation"].pk], "post", {}, 302),
 ]
 # Studio pages that name no routine: every instructor may open them.
 STUDIO_PAGES = [
     ("massage:studio", "get", 200),
     ("massage:routine-create", "get", 200),
+    ("massage:teaching-invitations", "get", 200),
 ]
 
 
@@ -396,13 +460,17 @@ def studio_objects(db):
     routine = RoutineFactory(author=author, published=False)
     step = StepFactory(routine=routine)
     StepFactory(routine=routine)
-    return {"author": author, "routine": routine, "step": step}
+    invitation, _token = teaching_invitation(author)
+    return {"author": author, "routine": routine, "step": step, "invitation": invitation}
 
 
 def studio_snapshot(routine):
     routine = Routine.objects.get(pk=routine.pk)
     steps = list(routine.steps.order_by("order").values_list("pk", "order"))
-    return routine.published, steps, Routine.objects.count()
+    invitations = list(
+        TeachingInvitation.objects.order_by("pk").values_list("pk", "token_digest", "revoked_at")
+    )
+    return routine.published, steps, Routine.objects.count(), invitations
 
 
 def studio_request(client, name, args, method, data, objects):
@@ -471,7 +539,8 @@ def test_every_massage_url_is_in_a_matrix():
     from massage import app_urls
 
     names = {f"massage:{pattern.name}" for pattern in app_urls.urlpatterns}
-    listed = {row[0] for row in ROUTES + PUBLIC + STUDIO_ROUTES + STUDIO_PAGES} | set(LOGIN_ONLY)
+    rows = ROUTES + PUBLIC + STUDIO_ROUTES + STUDIO_PAGES + TOKEN_PAGES
+    listed = {row[0] for row in rows} | set(LOGIN_ONLY)
     assert names - listed == set()
 
 

@@ -2,3 +2,4 @@ from massage.views.account import *  # noqa: F403
 from massage.views.families import *  # noqa: F403
 from massage.views.library import *  # noqa: F403
 from massage.views.studio import *  # noqa: F403
+from massage.views.teaching import *  # noqa: F403

@@ -62,6 +62,8 @@ CUE_ROUTES = [
     ("cues:export-json", lambda o: [o["family"].pk], "get", None, {}, 200),
 ]
 CUE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, _d, _h, _s in CUE_ROUTES]
+# Pages for instructors, naming no family: what they show follows each family's consent.
+INSTRUCTOR_PAGES = ["cues:teaching-dashboard"]
 PARAMS = ("name", "args", "method", "data", "headers", "status")
 
 
@@ -165,8 +167,24 @@ def test_cues_other_family_gets_404_and_nothing_changes(
         assert str(objects[key].client_id) not in body
 
 
+@pytest.mark.parametrize("name", INSTRUCTOR_PAGES)
+def test_instructor_pages_need_an_instructor(client, db, name):
+    from django.urls import reverse
+
+    from tests.factories import InstructorFactory, MembershipFactory
+
+    url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    client.force_login(MembershipFactory().user)
+    assert client.get(url).status_code == 403
+    client.force_login(InstructorFactory())
+    assert client.get(url).status_code == 200
+
+
 def test_every_cues_url_is_in_the_matrix():
     from cues import urls
 
     names = {f"cues:{pattern.name}" for pattern in urls.urlpatterns}
-    assert names == {name for name, *_rest in CUE_ROUTES}
+    assert names == {name for name, *_rest in CUE_ROUTES} | set(INSTRUCTOR_PAGES)

@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from massage.management.commands.seed_demo import DEMO_PASSWORD
-from massage.models import Membership, User
+from massage.models import Consent, InstructorLink, Membership, Scope, User
 
 
 def test_demo_logins_include_an_admin_who_can_open_the_admin(client, db):
@@ -15,6 +15,12 @@ def test_demo_logins_include_an_admin_who_can_open_the_admin(client, db):
     assert admin.is_staff and admin.is_superuser
     assert not Membership.objects.filter(user=admin).exists()
     assert User.objects.filter(email="admin@example.com").count() == 1
+
+    # The demo instructor teaches the demo family, which shares its practice and cues.
+    link = InstructorLink.objects.with_scope().get(instructor__email="instructor@example.com")
+    assert link.family.name == "The Demo Family"
+    assert link.scope == Scope.CUES
+    assert Consent.objects.count() == 1  # not doubled by the second run
 
     assert client.login(email="admin@example.com", password=DEMO_PASSWORD)
     response = client.get("/admin/massage/routine/")

@@ -6,7 +6,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from massage.models import Baby, Family, Membership, User
+from massage.models import (
+    Baby,
+    Consent,
+    Family,
+    InstructorLink,
+    InstructorProfile,
+    Membership,
+    Scope,
+    User,
+)
 
 DEMO_PASSWORD = "gentle-hands-demo"
 DEMO_USERS = {
@@ -40,6 +49,20 @@ class Command(BaseCommand):
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save(update_fields=["password"])
+        instructor = User.objects.get(email="instructor@example.com")
+        InstructorProfile.objects.get_or_create(
+            user=instructor,
+            defaults={
+                "practice_name": "Little Hands Classes",
+                "credential": "Certified infant massage instructor (made-up demo)",
+                "bio": "A demo instructor, linked to the demo family so its pages have data.",
+            },
+        )
+        # The demo family shares its practice and cues with the demo instructor, once.
+        link, created = InstructorLink.objects.get_or_create(instructor=instructor, family=family)
+        if created:
+            parent = User.objects.get(email="parent@example.com")
+            Consent.objects.create(link=link, scope=Scope.CUES, changed_by=parent)
         today = timezone.localdate()
         Baby.objects.get_or_create(
             family=family, name="Maya", defaults={"birth_date": today - timedelta(weeks=10)}

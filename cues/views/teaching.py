@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from cues.teaching import dashboard
+
+
+@login_required
+@require_safe
+def teaching_dashboard(request):
+    """The families an instructor teaches, each as far as its parents share."""
+    if not request.user.is_instructor:
+        raise PermissionDenied(_("This page is for instructors. Open an instructor profile first."))
+    return render(request, "cues/teaching_dashboard.html", dashboard(request.user))

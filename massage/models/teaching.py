@@ -1,0 +1,169 @@
+"""Instructors and the families they teach: profiles, links, the family's consent, invitations.
+
+A link says an instructor teaches a family; what the instructor may see is the family's consent,
+a history of rows (who chose which scope, when). The link's current scope is its latest row, and
+"revoked" is a scope like the others: nothing is deleted, so the family can see what it shared.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from massage.models.families import Family
+
+
+class InstructorProfile(models.Model):
+    """What families see of an instructor before they link: name (the user's), practice,
+    credential and a short bio. Staff mark a credential as checked."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instructor_profile"
+    )
+    practice_name = models.CharField(_("practice name"), max_length=120, blank=True)
+    credential = models.CharField(
+        _("credential"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example CIMI or CEIM, and who awarded it."),
+    )
+    bio = models.TextField(_("a few words about you"), max_length=1000, blank=True)
+    credential_verified = models.BooleanField(
+        _("credential checked by staff"), default=False, help_text=_("Shown to families.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instructor profile")
+        verbose_name_plural = _("instructor profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Scope(models.TextChoices):
+    """What a family lets an instructor see, each including the one before."""
+
+    PRACTICE = "practice", _("Practice only")
+    CUES = "practice_and_cues", _("Practice and cues")
+    EVERYTHING = "everything", _("Everything, notes included")
+    REVOKED = "revoked", _("Nothing (stopped sharing)")
+
+
+SCOPE_DESCRIPTIONS = {
+    Scope.PRACTICE: _(
+        "What you were asked to practise, how often and how long you massaged, and how each "
+        "massage ended."
+    ),
+    Scope.CUES: _("Also the cues you logged: the reviews and your baby's history page."),
+    Scope.EVERYTHING: _("Also the notes you write on massages and cues."),
+    Scope.REVOKED: _("Nothing any more. What was shared before is no longer shown."),
+}
+
+
+def scope_options(*, with_stop=True) -> list[tuple[str, str, str]]:
+    """(value, label, what it shares) for each scope a parent can choose."""
+    scopes = [*SCOPE_ORDER, Scope.REVOKED] if with_stop else SCOPE_ORDER
+    return [(str(s.value), s.label, SCOPE_DESCRIPTIONS[s]) for s in scopes]
+
+
+# In order of what they show; REVOKED shows nothing.
+SCOPE_ORDER = [Scope.PRACTICE, Scope.CUES, Scope.EVERYTHING]
+
+
+def scopes_at_least(scope) -> list[str]:
+    """The scopes that show at least what `scope` shows."""
+    return [str(s) for s in SCOPE_ORDER[SCOPE_ORDER.index(scope) :]]
+
+
+class InstructorLinkQuerySet(models.QuerySet):
+    def with_scope(self):
+        """Annotate each link with `scope`: its latest consent row's (None before any)."""
+        latest = Consent.objects.filter(link=OuterRef("pk")).order_by("-changed_at", "-pk")
+        return self.annotate(scope=Subquery(latest.values("scope")[:1]))
+
+
+class InstructorLink(models.Model):
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_links"
+    )
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="instructor_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InstructorLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("instructor link")
+        verbose_name_plural = _("instructor links")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instructor", "family"], name="instructor_link_unique_family"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.instructor} teaches {self.family}"
+
+
+class Consent(models.Model):
+    """One choice a parent made about what an instructor sees. Never edited or deleted."""
+
+    link = models.ForeignKey(InstructorLink, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("shares"), max_length=24, choices=Scope)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=[s.value for s in Scope]),
+                name="consent_scope_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.link}: {self.scope}"
+
+
+class TeachingInvitation(models.Model):
+    """A single-use, expiring link an instructor sends a family by email. Only a digest of the
+    token is kept; resending makes a new token and the old link stops working."""
+
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_invitations"
+    )
+    email = models.EmailField(_("family's email"))
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    link = models.ForeignKey(
+        InstructorLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation to a class")
+        verbose_name_plural = _("invitations to a class")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.instructor} invites {self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -1,0 +1,174 @@
+"""The instructor's side in the massage app: the profile, inviting families, and the family's
+choice of what an instructor may see (joining, changing, stopping)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from massage import access, selectors, teaching
+from massage.forms import ConsentForm, InstructorProfileForm, JoinClassForm, TeachingInvitationForm
+from massage.models import InstructorProfile
+
+INVALID = 422
+
+__all__ = [
+    "class_join",
+    "consent_change",
+    "instructor_profile",
+    "teaching_invitation_resend",
+    "teaching_invitation_revoke",
+    "teaching_invitations",
+]
+
+
+def _instructor(user):
+    if not user.is_instructor:
+        raise PermissionDenied(_("Open an instructor profile first."))
+    return user
+
+
+def _join_url(request):
+    return lambda token: request.build_absolute_uri(reverse("massage:class-join", args=[token]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instructor_profile(request):
+    profile = InstructorProfile.objects.filter(user=request.user).first()
+    form = InstructorProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            teaching.profile_save(user=request.user, **form.cleaned_data)
+            messages.success(request, _("Your instructor profile is saved."))
+            return redirect("massage:teaching-invitations")
+        return render(
+            request,
+            "massage/instructor_profile.html",
+            {"form": form, "profile": profile},
+            status=INVALID,
+        )
+    return render(request, "massage/instructor_profile.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teaching_invitations(request):
+    instructor = _instructor(request.user)
+    form = TeachingInvitationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            invitation, mailed = teaching.invitation_send(
+                instructor=instructor, email=form.cleaned_data["email"], url_for=_join_url(request)
+            )
+            if mailed:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The invitation to %(email)s is made, but the mail could not be "
+                        "sent. Try “Send again” later."
+                    )
+                    % {"email": invitation.email},
+                )
+            return redirect("massage:teaching-invitations")
+        status = INVALID
+    context = {"form": form, "invitations": teaching.invitations_of(instructor)}
+    return render(request, "massage/teaching_invitations.html", context, status=status)
+
+
+@login_required
+@require_POST
+def teaching_invitation_resend(request, invitation_id):
+    invitation = teaching.invitation_of(_instructor(request.user), invitation_id)
+    try:
+        mailed = teaching.invitation_resend(invitation=invitation, url_for=_join_url(request))
+    except teaching.TeachingError as error:
+        messages.error(request, str(error))
+        return redirect("massage:teaching-invitations")
+    if mailed:
+        messages.success(
+            request,
+            _("A new link went to %(email)s; the old one no longer works.")
+            % {"email": invitation.email},
+        )
+    else:
+        messages.warning(request, _("The mail could not be sent. Try again later."))
+    return redirect("massage:teaching-invitations")
+
+
+@login_required
+@require_POST
+def teaching_invitation_revoke(request, invitation_id):
+    invitation = teaching.invitation_of(_instructor(request.user), invitation_id)
+    teaching.invitation_revoke(invitation=invitation)
+    messages.success(
+        request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+    )
+    return redirect("massage:teaching-invitations")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_join(request, token):
+    """A parent opens an instructor's invitation: who the instructor is, and what to share."""
+    try:
+        invitation = teaching.invitation_for_token(token)
+    except teaching.TeachingError as error:
+        return render(
+            request, "massage/class_join_invalid.html", {"reason": str(error)}, status=410
+        )
+    families = access.changeable_families(request.user, access.MANAGE).order_by("name", "pk")
+    form = JoinClassForm(request.POST or None, families=families)
+    context = {
+        "invitation": invitation,
+        "instructor": invitation.instructor,
+        "profile": getattr(invitation.instructor, "instructor_profile", None),
+        "form": form,
+        "families": families,
+    }
+    if request.method != "POST":
+        return render(request, "massage/class_join.html", context)
+    if not form.is_valid():
+        return render(request, "massage/class_join.html", context, status=INVALID)
+    membership = selectors.parent_membership_in(request.user, form.cleaned_data["family"].pk)
+    try:
+        link = teaching.invitation_accept(
+            token=token, membership=membership, scope=form.cleaned_data["scope"]
+        )
+    except teaching.TeachingError as error:
+        form.add_error(None, str(error))
+        return render(request, "massage/class_join.html", context, status=409)
+    messages.success(
+        request,
+        _("%(family)s now shares with %(name)s: %(scope)s. You can change it here at any time.")
+        % {
+            "family": link.family.name,
+            "name": invitation.instructor.get_full_name(),
+            "scope": dict(ConsentForm.base_fields["scope"].choices)[form.cleaned_data["scope"]],
+        },
+    )
+    return redirect("massage:family-detail", family_id=link.family_id)
+
+
+@login_required
+@require_POST
+def consent_change(request, family_id, link_id):
+    membership = selectors.parent_membership_in(request.user, family_id)
+    link = teaching.link_in_family(membership.family, link_id)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        context = selectors.family_page(membership) | {
+            "consent_error": (link.pk, form.errors["scope"][0])
+        }
+        return render(request, "massage/family_detail.html", context, status=INVALID)
+    teaching.consent_change(link=link, membership=membership, scope=form.cleaned_data["scope"])
+    messages.success(request, _("Saved: it applies from now on."))
+    return redirect("massage:family-detail", family_id=family_id)
