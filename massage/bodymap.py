@@ -16,9 +16,9 @@ in ``static/css/bodymap.css``, which also animates a small dot travelling along 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -61,8 +61,6 @@ PACE_CLASSES: dict[int, str] = {
 }
 DEFAULT_PACE = 3
 HOLD_PACE = 4  # a slow, breathing pulse
-
-_counter = itertools.count(1)
 
 
 def pace_class(pace_seconds: float | None, *, motion: str = "") -> str:
@@ -763,6 +761,12 @@ def side_labels(body_area: str) -> tuple[str, str]:
     return (right, left) if AREAS[body_area].back_view else (left, right)
 
 
+def _svg_id(*inputs: object) -> str:
+    """An id for one picture's elements, from what it draws: the same inputs, the same id."""
+    digest = hashlib.blake2s("\x1f".join(map(str, inputs)).encode(), digest_size=5).hexdigest()
+    return f"bm-{digest}"
+
+
 def render_bodymap(
     *,
     body_area: str,
@@ -770,8 +774,14 @@ def render_bodymap(
     pace_seconds: float | None = None,
     title: str = "",
     size: str = "full",
+    key: object = "",
 ) -> SafeString:
-    """An inline SVG body map for one massage step (see the module docstring)."""
+    """An inline SVG body map for one massage step (see the module docstring).
+
+    The same arguments always give the same SVG, ids included. `key` names what the picture
+    stands for on the page (a step's id): two steps drawn alike then keep their ids apart, so
+    neither points at the other's arrowhead, which a browser doesn't draw from a hidden step.
+    """
     if body_area not in AREAS:
         raise ValueError(f"Unknown body area: {body_area!r}")
     if motion not in _MOTION_FUNCS:
@@ -783,13 +793,14 @@ def render_bodymap(
     drawing = _MOTION_FUNCS[motion](area)
     detail = size == "full"
     stroke_w, dot_w, arrow = _SIZES[size]
-    uid = f"bm{next(_counter)}-{secrets.token_hex(3)}"
     label = title or f"{BODY_AREAS[body_area]}: {motion_label(body_area, motion)}"
+    pace = pace_class(pace_seconds, motion=motion)
+    uid = _svg_id(body_area, motion, pace, size, label, key)
 
     classes = [
         "bodymap",
         f"bodymap--{size}",
-        pace_class(pace_seconds, motion=motion),
+        pace,
         f"bodymap--area-{body_area}",
         f"bodymap--motion-{motion}",
     ]

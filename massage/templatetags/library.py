@@ -21,6 +21,7 @@ def bodymap(step, size="full"):
         pace_seconds=pace,
         title=step.stroke,
         size=size,
+        key=step.pk or "",
     )
 
 

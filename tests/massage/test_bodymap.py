@@ -150,24 +150,47 @@ def test_unknown_values_raise(kwargs):
         render_bodymap(**kwargs)
 
 
-def test_ids_are_unique_per_instance_and_references_resolve():
-    a = parse(render_bodymap(body_area="legs", motion="glide_toward_feet"))
-    b = parse(render_bodymap(body_area="legs", motion="glide_toward_feet"))
-    ids_a = {el.get("id") for el in a.iter() if el.get("id")}
-    ids_b = {el.get("id") for el in b.iter() if el.get("id")}
-    assert ids_a
-    assert not ids_a & ids_b
-    for root, ids in ((a, ids_a), (b, ids_b)):
-        markers = [el.get("id") for el in root.iter(f"{SVG}marker")]
-        assert len(markers) == len(set(markers)) >= 1
-        refs = {
-            m.group(1)
-            for el in root.iter()
-            for m in [re.fullmatch(r"url\(#(.+)\)", el.get("marker-end") or "")]
-            if m
-        }
-        assert refs
-        assert refs <= ids
+def ids_and_references(root: ET.Element) -> tuple[list[str], set[str]]:
+    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    refs = {
+        m.group(1)
+        for el in root.iter()
+        for m in [re.fullmatch(r"url\(#(.+)\)", el.get("marker-end") or "")]
+        if m
+    }
+    return ids, refs
+
+
+def test_the_same_step_draws_the_same_svg_ids_included():
+    step = {"body_area": "legs", "motion": "glide_toward_feet", "pace_seconds": 3, "key": 7}
+    first = str(render_bodymap(**step))
+    assert str(render_bodymap(**step)) == first
+    ids, refs = ids_and_references(parse(first))
+    assert ids and len(ids) == len(set(ids))
+    assert refs and refs <= set(ids)
+
+
+# Steps that differ in one thing each: what is drawn, its pace, size or title, or which step it is.
+DIFFERENT_STEPS = [
+    {"body_area": "legs", "motion": "glide_toward_feet"},
+    {"body_area": "arms", "motion": "glide_toward_feet"},
+    {"body_area": "legs", "motion": "glide_toward_body"},
+    {"body_area": "legs", "motion": "glide_toward_feet", "pace_seconds": 6},
+    {"body_area": "legs", "motion": "glide_toward_feet", "size": "thumb"},
+    {"body_area": "legs", "motion": "glide_toward_feet", "title": "Milking"},
+    {"body_area": "legs", "motion": "glide_toward_feet", "key": 1},
+    {"body_area": "legs", "motion": "glide_toward_feet", "key": 2},
+]
+
+
+def test_different_steps_on_one_page_keep_their_ids_apart_and_resolve_their_own():
+    seen: set[str] = set()
+    for step in DIFFERENT_STEPS:
+        ids, refs = ids_and_references(parse(render_bodymap(**step)))
+        assert ids and len(ids) == len(set(ids))
+        assert refs and refs <= set(ids)
+        assert not seen & set(ids), step
+        seen |= set(ids)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from tests.factories import (
     MassageSessionFactory,
     MembershipFactory,
     RoutineFactory,
+    StepFactory,
     StepVisitFactory,
     routine_with_areas,
 )
@@ -483,6 +484,22 @@ def test_player_renders_every_step_and_shows_only_the_current_one(as_parent, ses
     assert data["visits"] == {str(steps[0].pk): [31.0, False]}
     # The plain form (no JavaScript) posts from the current step.
     assert f'name="step" value="{steps[2].pk}"' in page
+
+
+def test_player_steps_drawn_alike_each_point_at_their_own_arrowhead(as_parent, baby):
+    # A hidden step's arrowhead is not drawn for another step: every id on the page is its own.
+    routine = RoutineFactory()
+    alike = [StepFactory(routine=routine, stroke="Milking") for _ in range(2)]
+    session = MassageSessionFactory(routine=routine, baby=baby, current_step=alike[1])
+    page = as_parent.get(url("player", session)).content.decode()
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    sections = page.split('<section class="player-step"')[1:]
+    assert len(sections) == 2
+    for section in sections:
+        refs = re.findall(r'marker-end="url\(#([^)"]+)\)"', section)
+        assert refs
+        assert all(f'<marker id="{ref}"' in section for ref in refs)
 
 
 def test_player_on_the_last_step_offers_finish(as_parent, routine, baby, steps):
