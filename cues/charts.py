@@ -4,7 +4,8 @@ Every chart is a pure function of plain data and returns safe markup. The SVG ha
 horizontal positions are percentages of the chart's width and vertical ones are pixels, so a chart
 fills a phone or a tablet while its text and marks keep their size. Shapes that can't take
 percentages (the triangles) are drawn once in ``<defs>`` around the origin and placed with
-``<use x="..%">``.
+``<use x="..%">``. The session timeline's geometry is worked out here (``timeline``) and its markup
+is the template partial ``templates/cues/partials/timeline.html``, which escapes every text.
 
 Under the strict Content-Security-Policy there is no ``style=""`` and no ``<style>``: colours come
 from CSS classes in ``static/css/review.css`` (which use the app's colour variables, so night mode
@@ -23,8 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -43,6 +45,7 @@ __all__ = [
     "clock",
     "massage_times",
     "place_marks",
+    "timeline",
     "timeline_svg",
     "weekly_sessions_svg",
     "weekly_share_svg",
@@ -253,37 +256,28 @@ def _stack(xs: list[tuple[int, float]]) -> dict[int, int]:
     return levels
 
 
-_DEFS = (
-    "<defs>"
-    '<circle id="{p}-ep" r="7"/>'
-    '<circle id="{p}-es" r="4.5" stroke-width="2"/>'
-    '<path id="{p}-dp" d="M-7.5,-6 L7.5,-6 L0,7 Z"/>'
-    '<path id="{p}-ds" d="M-5,-4 L5,-4 L0,4.5 Z" stroke-width="2" stroke-linejoin="round"/>'
-    "</defs>"
-)
+TIMELINE_TEMPLATE = "cues/partials/timeline.html"
+
+# The marks' shapes, by valence and strength: e(ngagement) or d(isengagement), p(otent) or s(ubtle).
+_SHAPES = {(True, True): "ep", (True, False): "es", (False, True): "dp", (False, False): "ds"}
 
 
-def _mark_use(prefix: str, mark: Mark, x: float, y: float) -> SafeString:
-    kind = ("e" if mark.engaging else "d") + ("p" if mark.potent else "s")
+def _drawn_mark(mark: Mark, x: float, y: float) -> dict:
     classes = "tl-mark " + ("tl-engage" if mark.engaging else "tl-break")
     classes += " tl-potent" if mark.potent else " tl-subtle"
     colour = ENGAGE_FILL if mark.engaging else BREAK_FILL
-    fill = colour if mark.potent else "none"
-    return format_html(
-        '<g><title>{}</title><use href="#{}-{}" x="{}" y="{}" class="{}" fill="{}" stroke="{}"/>'
-        "</g>",
-        mark.label,
-        prefix,
-        kind,
-        _pct(x),
-        _num(y),
-        classes,
-        fill,
-        colour,
-    )
+    return {
+        "label": mark.label,
+        "shape": _SHAPES[mark.engaging, mark.potent],
+        "x": _pct(x),
+        "y": _num(y),
+        "classes": classes,
+        "fill": colour if mark.potent else "none",
+        "stroke": colour,
+    }
 
 
-def timeline_svg(
+def timeline(
     *,
     bands: Sequence[Band],
     marks: Sequence[Mark],
@@ -293,11 +287,11 @@ def timeline_svg(
     times: Sequence[float] | None = None,
     axis_label: str = "",
     id_prefix: str = "tl",
-) -> SafeString:
-    """The session along a time axis: steps as bands, cues as marks above and below it.
+) -> dict:
+    """Where everything on the timeline goes, as the partial `TIMELINE_TEMPLATE` draws it.
 
-    `times` are the marks' massage times, as `massage_times` gives them; `axis_label` names the
-    clock the axis counts, under its ticks.
+    Positions are ready to write: horizontal ones as percentages of the width, vertical ones in
+    pixels. The arguments are those of `timeline_svg`.
     """
     placed = _layout(bands)
     total = sum(p.t1 - p.t0 for p in placed) or fallback_total
@@ -317,30 +311,9 @@ def timeline_svg(
     ticks_y = below + down_levels * LEVEL + 16
     height = ticks_y + 8 + (18 if axis_label else 0)
 
-    parts = [
-        format_html(
-            '<svg class="chart timeline" role="img" width="100%" height="{}" '
-            'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">',
-            _num(height),
-            id_prefix,
-            id_prefix,
-        ),
-        format_html('<title id="{}-title">{}</title>', id_prefix, title),
-        format_html('<desc id="{}-desc">{}</desc>', id_prefix, description),
-        mark_safe(_DEFS.format(p=escape(id_prefix))),
-    ]
-
-    # The axis under the bands, then the bands (steps) on it.
-    parts.append(
-        format_html(
-            '<line class="tl-axis" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>',
-            _pct(0),
-            _pct(1),
-            _num(axis_y),
-            _num(axis_y),
-            LINE,
-        )
-    )
+    # The bands (steps) on the axis; a skipped one gets a cross through its slot, so "skipped"
+    # doesn't rest on a dashed line alone, and one wide enough its number.
+    drawn_bands = []
     gap = 0.002
     for index, p in enumerate(placed):
         x0, x1 = p.x0 + gap, p.x1 - gap
@@ -351,87 +324,88 @@ def timeline_svg(
             else _("%(n)d. %(step)s · %(from)s to %(to)s")
             % {"n": p.band.number, "step": p.band.label, "from": clock(p.t0), "to": clock(p.t1)}
         )
-        css = "tl-band-skipped" if p.band.skipped else f"tl-band tl-band-{index % 2}"
-        parts.append(
-            format_html(
-                '<g><title>{}</title><rect class="{}" x="{}" y="{}" width="{}%" height="{}" '
-                'rx="5" fill="{}" stroke="{}"{}/>',
-                tip,
-                css,
-                _pct(x0),
-                _num(band_y),
-                f"{width:.2f}",
-                BAND_H,
-                "none" if p.band.skipped else BAND_FILL,
-                LINE,
-                mark_safe(' stroke-dasharray="3 3"') if p.band.skipped else "",
-            )
+        drawn_bands.append(
+            {
+                "tip": tip,
+                "css": "tl-band-skipped" if p.band.skipped else f"tl-band tl-band-{index % 2}",
+                "skipped": p.band.skipped,
+                "x": _pct(x0),
+                "y": _num(band_y),
+                "width": f"{width:.2f}",
+                "height": BAND_H,
+                "fill": "none" if p.band.skipped else BAND_FILL,
+                "number": p.band.number if p.x1 - p.x0 >= 0.05 else None,
+                "text_x": _pct((p.x0 + p.x1) / 2),
+                "text_y": _num(axis_y + (5 if p.band.skipped else 4)),
+            }
         )
-        if p.band.skipped:
-            # A cross through the slot, so "skipped" doesn't rest on a dashed line alone.
-            cx = (p.x0 + p.x1) / 2
-            parts.append(
-                format_html(
-                    '<text class="tl-skip-mark" x="{}" y="{}" text-anchor="middle" fill="{}">'
-                    "\u00d7</text>",
-                    _pct(cx),
-                    _num(axis_y + 5),
-                    INK_SOFT,
-                )
-            )
-        elif p.x1 - p.x0 >= 0.05:
-            parts.append(
-                format_html(
-                    '<text class="tl-band-label" x="{}" y="{}" text-anchor="middle" fill="{}">'
-                    "{}</text>",
-                    _pct((p.x0 + p.x1) / 2),
-                    _num(axis_y + 4),
-                    INK_SOFT,
-                    p.band.number,
-                )
-            )
-        parts.append(mark_safe("</g>"))
 
     # Cues: engagement above the band, disengagement below it.
+    drawn_marks = []
     for index, (mark, x) in enumerate(zip(marks, xs, strict=True)):
         y = band_y - 10 - up[index] * LEVEL if mark.engaging else below + 8 + down[index] * LEVEL
-        parts.append(_mark_use(id_prefix, mark, x, y))
+        drawn_marks.append(_drawn_mark(mark, x, y))
 
     # Time ticks along the bottom, in minutes of massage.
+    ticks = []
     step = _tick_step(total)
     t = 0
     while t <= total + 0.5:
         x = _x_of_time(placed, t, total)
-        anchor = "start" if x < 0.04 else "end" if x > 0.96 else "middle"
-        parts.append(
-            format_html(
-                '<line class="tl-tick" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>'
-                '<text class="tl-tick-label" x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>',
-                _pct(x),
-                _pct(x),
-                _num(ticks_y - 14),
-                _num(ticks_y - 10),
-                LINE,
-                _pct(x),
-                _num(ticks_y + 2),
-                anchor,
-                INK_SOFT,
-                clock(t),
-            )
+        ticks.append(
+            {
+                "x": _pct(x),
+                "y1": _num(ticks_y - 14),
+                "y2": _num(ticks_y - 10),
+                "label_y": _num(ticks_y + 2),
+                "anchor": "start" if x < 0.04 else "end" if x > 0.96 else "middle",
+                "label": clock(t),
+            }
         )
         t += step
-    if axis_label:
-        parts.append(
-            format_html(
-                '<text class="tl-axis-label" x="{}" y="{}" text-anchor="start" fill="{}">{}</text>',
-                _pct(0),
-                _num(ticks_y + 20),
-                INK_SOFT,
-                axis_label,
-            )
-        )
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(parts))
+
+    return {
+        "id": id_prefix,
+        "title": title,
+        "description": description,
+        "height": _num(height),
+        "colours": {"line": LINE, "ink": INK_SOFT},
+        "axis": {"x1": _pct(0), "x2": _pct(1), "y": _num(axis_y)},
+        "bands": drawn_bands,
+        "marks": drawn_marks,
+        "ticks": ticks,
+        "axis_label": axis_label,
+        "axis_label_at": {"x": _pct(0), "y": _num(ticks_y + 20)},
+    }
+
+
+def timeline_svg(
+    *,
+    bands: Sequence[Band],
+    marks: Sequence[Mark],
+    title: str,
+    description: str = "",
+    fallback_total: float = 0,
+    times: Sequence[float] | None = None,
+    axis_label: str = "",
+    id_prefix: str = "tl",
+) -> SafeString:
+    """The session along a time axis: steps as bands, cues as marks above and below it.
+
+    `times` are the marks' massage times, as `massage_times` gives them; `axis_label` names the
+    clock the axis counts, under its ticks. The geometry is `timeline`'s, the markup the partial's.
+    """
+    chart = timeline(
+        bands=bands,
+        marks=marks,
+        title=title,
+        description=description,
+        fallback_total=fallback_total,
+        times=times,
+        axis_label=axis_label,
+        id_prefix=id_prefix,
+    )
+    return render_to_string(TIMELINE_TEMPLATE, {"chart": chart})
 
 
 # --- The weekly trends -------------------------------------------------------------------------

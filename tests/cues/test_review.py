@@ -3,6 +3,7 @@ cue card on the session summary."""
 
 import re
 import uuid
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 from html import unescape
 
@@ -469,6 +470,9 @@ def test_a_cue_on_a_skipped_step_sits_in_its_slot_and_unknown_steps_go_by_time()
     assert xs[2] == 1.0
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
 def ys(svg, cls):
     return [float(y) for y in re.findall(rf'<use [^>]*y="([\d.]+)" class="[^"]*{cls}', svg)]
 
@@ -492,6 +496,27 @@ def test_engagement_above_the_line_and_disengagement_below_potent_and_subtle_dif
     assert 'href="#tl-dp"' in svg and 'href="#tl-ds"' in svg
     # Two cues a second apart are stacked, not drawn on top of each other.
     assert len(set(ys(svg, "tl-engage"))) == 2
+
+
+def test_the_timeline_partial_draws_the_geometry_worked_out_in_python():
+    drawn = {
+        "bands": bands(60, None, 60),
+        "marks": [mark(1, 10), mark(3, 100, engaging=False, potent=False)],
+        "title": "Timeline",
+        "axis_label": "Massage time",
+    }
+    chart = charts.timeline(**drawn)
+    svg = charts.timeline_svg(**drawn)
+    assert svg == charts.timeline_svg(**drawn)
+    root = ET.fromstring(svg)
+    assert [r.get("x") for r in root.iter(f"{SVG}rect")] == [b["x"] for b in chart["bands"]]
+    assert [u.get("x") for u in root.iter(f"{SVG}use")] == [m["x"] for m in chart["marks"]]
+    assert [u.get("href") for u in root.iter(f"{SVG}use")] == ["#tl-ep", "#tl-ds"]
+    texts = {t.get("class"): t.text for t in root.iter(f"{SVG}text")}
+    assert texts["tl-skip-mark"] == "\u00d7"
+    assert texts["tl-axis-label"] == "Massage time"
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tl-tick-label"]
+    assert ticks == [tick["label"] for tick in chart["ticks"]]
 
 
 def test_timeline_escapes_text_and_is_safe_under_the_csp():
