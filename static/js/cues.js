@@ -1,18 +1,19 @@
 // The cue bar: one tap logs a cue. The answer shows at once (no waiting for the network); the
 // cue is saved in the background from an outbox kept in localStorage, with an id made here, so a
 // double tap, a retry or a reload stores it exactly once. The baby-led rules run here too, from
-// the parameters and words the server sends with the page (cues/rules.py).
-(function () {
-  "use strict";
+// the parameters and words the server sends with the page (cues/rules.py, static/js/cues/rules.js).
+// It talks to the player (static/js/player.js) by events on the player's element: cues:* from
+// here, and player:finishing, which waits for the cues still on their way.
+import { respond } from "./cues/rules.js";
+import { errorText, outboxKey, postQueued } from "./lib/server.js";
 
-  var bar = document.querySelector("[data-cue-bar]");
-  var configNode = document.getElementById("cue-rules");
-  var player = document.querySelector("[data-player]");
-  if (!bar || !configNode || !player) return;
+const barNode = document.querySelector("[data-cue-bar]");
+const configNode = document.getElementById("cue-rules");
+const playerNode = document.querySelector("[data-player]");
+if (barNode && configNode && playerNode) cueBar(barNode, JSON.parse(configNode.textContent), playerNode);
 
-  var config = JSON.parse(configNode.textContent);
-  var shared = window.gentleHands; // static/js/app.js
-  var OUTBOX_KEY = shared.outboxKey(bar.getAttribute("data-session"));
+function cueBar(bar, config, player) {
+  var OUTBOX_KEY = outboxKey(bar.getAttribute("data-session"));
   var UNDO_MS = 10000;
   var DOUBLE_TAP_MS = 800;
   var PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
@@ -41,22 +42,6 @@
   var waiters = [];
   var held = null; // why the outbox is waiting, when the parent can do something about it
   var holding = false; // the toast is saying so
-
-  // The rules, as in cues/rules.py ------------------------------------------------------------
-
-  function respond(kind, seconds, earlier) {
-    var info = config.cues[kind];
-    if (info.engaging) {
-      var happy = earlier.filter(function (c) { return config.cues[c[0]].engaging; }).length;
-      return { level: "acknowledge", message: config.acknowledgements[happy % config.acknowledgements.length] };
-    }
-    if (info.potent) return { level: "pause", message: config.messages.pause };
-    var recent = earlier.filter(function (c) {
-      return !config.cues[c[0]].engaging && c[1] >= seconds - config.window && c[1] <= seconds;
-    }).length;
-    if (recent + 1 >= config.cluster) return { level: "pause", message: config.messages.pause };
-    return { level: "slow_down", message: config.messages.slow_down };
-  }
 
   // Ids -----------------------------------------------------------------------------------
 
@@ -113,7 +98,7 @@
     }, function () {
       return null;
     }).then(function (json) {
-      var message = json ? shared.errorText(json) : "";
+      var message = json ? errorText(json) : "";
       if (response.status === 401) return { state: "held", message: message || words.logIn };
       if (response.status === 403) return { state: "held", message: words.reload };
       if (response.status >= 500 || response.status === 408 || response.status === 429) {
@@ -139,7 +124,7 @@
     var op = outbox[0];
     op.tried = true;
     storeOutbox();
-    shared.postQueued(op, false).then(outcome).then(function (result) {
+    postQueued(op, false).then(outcome).then(function (result) {
       sending = false;
       if (result.state === "held") {
         if (result.message) {
@@ -178,7 +163,9 @@
     send();
     return new Promise(function (resolve) { waiters.push(resolve); });
   }
-  player.cueFlush = flush;
+  // The player finishing the massage waits for these first: the server takes no cues once the
+  // massage has ended.
+  player.addEventListener("player:finishing", function (event) { event.detail.waitUntil(flush()); });
 
   function done(op, json) {
     if (op.type === "cue" && json.prompt && json.prompt.level === "pause" && !pausedBy) {
@@ -210,7 +197,7 @@
   window.addEventListener("pagehide", function () {
     // Whatever is still waiting goes out with the page; the copy in localStorage is sent
     // again on the next visit (app.js, on any page), which the server recognises by id.
-    outbox.forEach(function (op) { shared.postQueued(op, true).catch(function () {}); });
+    outbox.forEach(function (op) { postQueued(op, true).catch(function () {}); });
   });
 
   // Showing the answer ----------------------------------------------------------------------
@@ -313,7 +300,7 @@
     var earlier = logged.filter(function (c) { return !c.undone; }).map(function (c) { return [c.kind, c.seconds]; });
     logged.push(cue);
     last = { id: cue.id, cue: cue, at: now.getTime() };
-    var prompt = respond(kind, cue.seconds, earlier);
+    var prompt = respond(config, kind, cue.seconds, earlier);
     cue.level = prompt.level;
     flash(button);
     if (prompt.level === "pause") openPause(cue, prompt);
@@ -356,10 +343,13 @@
     if (!cue) return;
     var respondOp = { type: "respond", id: cue.id, body: { response: response } };
     if (response === "end") {
-      // Progress first, so the time on the last step is saved before the massage ends.
-      var progress = player.saveProgress ? player.saveProgress() : Promise.resolve();
-      player.dispatchEvent(new CustomEvent("cues:ending"));
-      progress.then(function () { enqueue(respondOp); });
+      // Progress first, so the time on the last step is saved before the massage ends: the
+      // player hands over its last save on the way.
+      var saves = [];
+      player.dispatchEvent(new CustomEvent("cues:ending", {
+        detail: { waitUntil: function (promise) { saves.push(promise); } },
+      }));
+      Promise.all(saves).then(function () { enqueue(respondOp); });
       return;
     }
     enqueue(respondOp);
@@ -420,4 +410,4 @@
   }
 
   send();
-})();
+}

@@ -1,14 +1,14 @@
 // The guided massage player: timer, chime, voice, screen wake lock and background saving.
 // The page works without this file as a plain step-by-step form; with it, every step of the
 // routine is already on the page, so changing step never waits for the network.
-(function () {
-  "use strict";
+// The cue bar (static/js/cues.js) talks to it by events on the player's element.
+import { csrfToken } from "./lib/server.js";
 
-  var root = document.querySelector("[data-player]");
-  var dataNode = document.getElementById("player-data");
-  if (!root || !dataNode) return;
+const rootNode = document.querySelector("[data-player]");
+const dataNode = document.getElementById("player-data");
+if (rootNode && dataNode) player(rootNode, JSON.parse(dataNode.textContent));
 
-  var data = JSON.parse(dataNode.textContent);
+function player(root, data) {
   var labels = data.labels;
   var steps = data.steps;
   var limits = data.limits;
@@ -402,7 +402,7 @@
       body: body,
       credentials: "same-origin",
       keepalive: true,
-      headers: { "X-CSRFToken": window.gentleHands.csrfToken(), Accept: "application/json" },
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
     }).then(function (response) {
       // A save overtaken by a later one (sent on leaving the page) has nothing to tell.
       if (response.status === 409 && inflight !== request) return null;
@@ -492,10 +492,14 @@
     halt("done", labels.finishing);
     forgetKept();
     playChime();
-    // Cues still on their way go first: the server takes no cues once the massage has ended.
-    var cues = root.cueFlush ? root.cueFlush() : Promise.resolve();
+    // Cues still on their way go first (static/js/cues.js hands them over): the server takes no
+    // cues once the massage has ended.
+    var cues = [];
+    root.dispatchEvent(new CustomEvent("player:finishing", {
+      detail: { waitUntil: function (promise) { cues.push(promise); } },
+    }));
     var patience = new Promise(function (resolve) { window.setTimeout(resolve, 5000); });
-    Promise.all([save(), Promise.race([cues, patience])]).then(function () { el.completeForm.submit(); });
+    Promise.all([save(), Promise.race([Promise.all(cues), patience])]).then(function () { el.completeForm.submit(); });
   }
 
   function start() {
@@ -659,8 +663,11 @@
     stopVoice();
     speak(event.detail);
   });
-  root.addEventListener("cues:ending", function () { halt("done", labels.saving); });
-  root.saveProgress = function () { return stopped() ? Promise.resolve() : save(); };
+  // Ending here (a baby-led end): the progress is saved first, and the cue bar waits for it.
+  root.addEventListener("cues:ending", function (event) {
+    if (!stopped() && event.detail) event.detail.waitUntil(save());
+    halt("done", labels.saving);
+  });
 
   document.addEventListener("keydown", function (event) {
     // Leave the browser's own shortcuts alone: Ctrl/Cmd + "+" zooms, Cmd+S saves.
@@ -706,4 +713,4 @@
   listenToLockScreen();
   showStep();
   window.setInterval(tick, 200);
-})();
+}
