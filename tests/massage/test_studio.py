@@ -13,11 +13,13 @@ from django.urls import reverse
 from PIL import Image
 
 from massage import library
+from massage.bodymap import render_bodymap
 from massage.library import library_load
 from massage.models import Routine, Step
 from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
 from tests.conftest import commit_each_post
 from tests.factories import InstructorFactory, RoutineFactory, StepFactory
+from tests.html import elements
 from tests.massage.test_uploads import encode, noisy_image, png_header_only, wav_bytes
 
 INVALID = 422
@@ -407,6 +409,42 @@ def test_adding_a_step_numbers_it_last(as_instructor, own_routine):
     step = own_routine.steps.get(order=4)
     assert step.stroke == "Open the fist"
     assert (step.seconds, step.repetitions, step.seconds_per_repetition) == (None, 6, 5)
+
+
+def offered(html, name):
+    """The values a page's <select name=...> offers, without the empty choice."""
+    (select,) = elements(html, "select", name=name)
+    return [
+        dict(option.attributes)["value"]
+        for option in select.children
+        if getattr(option, "name", None) == "option" and dict(option.attributes)["value"]
+    ]
+
+
+def test_every_area_and_motion_the_step_form_offers_is_drawn(as_instructor, own_routine):
+    page = as_instructor.get(reverse("massage:step-create", args=[own_routine.pk])).text
+    areas, motions = offered(page, "body_area"), offered(page, "motion")
+    assert "whole_body" in areas and "hold" in motions
+
+    for area in areas:
+        for motion in motions:
+            svg = render_bodymap(body_area=area, motion=motion)
+            assert elements(svg, "svg", role="img"), (area, motion)
+
+    # And a step saved with each motion (each area in turn) shows its picture on its page.
+    for i, motion in enumerate(motions):
+        stroke = f"Stroke {i}"
+        area = areas[i % len(areas)]
+        response = as_instructor.post(
+            reverse("massage:step-create", args=[own_routine.pk]),
+            step_data(stroke=stroke, body_area=area, motion=motion),
+        )
+        assert response.status_code == 302, (area, motion)
+        step = own_routine.steps.get(stroke=stroke)
+        step_page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
+        (svg,) = elements(step_page, "svg", role="img", **{"aria-label": stroke})
+        assert f"bodymap--motion-{motion}" in dict(svg.attributes)["class"].split()
+    assert {s.body_area for s in own_routine.steps.all()} >= set(areas)
 
 
 def test_a_timed_step_drops_seconds_per_repetition(as_instructor, own_routine):
