@@ -1,34 +1,19 @@
-"""The seed routine library as data: complete, consistent and safe. No database needed."""
+"""The seed routine library: complete, consistent and safe as data, and what loading it gives.
+
+Only the tests of what loading gives (at the end) use the database.
+"""
 
 import re
 
 import pytest
+from django.urls import reverse
 
+from massage.forms import RoutineForm, StudioStepForm
+from massage.library import STEP_FIELDS, library_load
 from massage.library_seed import FOCUS_TAGS, LIBRARY, routine_seconds, step_seconds
+from massage.models import Routine
 from massage.vocabulary import BODY_AREAS, MOTIONS
 
-ROUTINE_KEYS = {
-    "slug",
-    "title",
-    "summary",
-    "min_age_months",
-    "max_age_months",
-    "focus",
-    "uses_oil",
-    "cautions",
-    "steps",
-}
-STEP_KEYS = {
-    "body_area",
-    "stroke",
-    "instruction",
-    "seconds",
-    "repetitions",
-    "seconds_per_repetition",
-    "caution",
-    "motion",
-    "optional",
-}
 # Expected total length in seconds (DOMAIN.md section 4), per seed routine.
 EXPECTED_SECONDS = {
     "newborn-first-touch": (300, 480),  # about 6 minutes
@@ -56,7 +41,6 @@ def test_the_four_core_routines_are_there_and_slugs_unique():
 
 @pytest.mark.parametrize("routine", LIBRARY, ids=lambda r: r["slug"])
 def test_routine_schema(routine):
-    assert set(routine) == ROUTINE_KEYS
     assert routine["title"].strip() and routine["summary"].strip()
     assert isinstance(routine["uses_oil"], bool)
     assert routine["focus"] and set(routine["focus"]) <= set(FOCUS_TAGS)
@@ -95,7 +79,7 @@ def test_specific_age_ranges():
 
 @pytest.mark.parametrize(("slug", "index", "step"), ALL_STEPS, ids=STEP_IDS)
 def test_step_schema(slug, index, step):
-    assert set(step) == STEP_KEYS
+    assert set(step) == set(STEP_FIELDS), "the loader copies each of these, and only these"
     assert step["body_area"] in BODY_AREAS
     assert step["motion"] in MOTIONS
     assert step["stroke"].strip() and len(step["stroke"]) <= 40
@@ -239,3 +223,76 @@ def test_routines_for_babies_born_early_send_parents_to_the_care_team_first():
         assert any(
             "born early" in c.lower() and "care team" in c.lower() for c in routine["cautions"]
         )
+
+
+# -- What loading the seed gives -----------------------------------------------------------------
+
+
+def loaded(routine: Routine) -> dict:
+    """A loaded routine as the seed writes one: what parents are shown of it, step by step."""
+    return {
+        "slug": routine.slug,
+        "title": routine.title,
+        "summary": routine.summary,
+        "min_age_months": routine.min_age_months,
+        "max_age_months": routine.max_age_months,
+        "focus": sorted(routine.focus.values_list("slug", flat=True)),
+        "uses_oil": routine.uses_oil,
+        "cautions": routine.caution_list,
+        "steps": [
+            {field: getattr(step, field) for field in STEP_FIELDS}
+            for step in routine.steps.order_by("order")
+        ],
+    }
+
+
+@pytest.mark.django_db
+def test_loading_the_seed_gives_each_routine_as_written_and_nothing_is_left_behind():
+    """Every key the seed writes reaches the site: one the loader ignored would differ here."""
+    library_load()
+    routines = Routine.objects.filter(author=None, published=True)
+    assert sorted(routines.values_list("slug", flat=True)) == sorted(r["slug"] for r in LIBRARY)
+    for data in LIBRARY:
+        assert loaded(routines.get(slug=data["slug"])) == {
+            **data,
+            "focus": sorted(data["focus"]),
+        }
+
+
+@pytest.mark.django_db
+def test_every_loaded_routine_and_step_passes_the_checks_an_instructors_would():
+    library_load()
+    for routine in Routine.objects.filter(author=None).prefetch_related("focus", "steps"):
+        routine.full_clean()
+        form = RoutineForm(
+            data={
+                "title": routine.title,
+                "summary": routine.summary,
+                "min_age_months": routine.min_age_months,
+                "max_age_months": routine.max_age_months,
+                "focus": [tag.pk for tag in routine.focus.all()],
+                "uses_oil": routine.uses_oil,
+                "cautions": routine.cautions,
+            },
+            instance=routine,
+        )
+        assert form.is_valid(), (routine.slug, form.errors)
+        for step in routine.steps.all():
+            step.full_clean()
+            data = {field: getattr(step, field) for field in STEP_FIELDS}
+            form = StudioStepForm(
+                data={k: "" if v is None else v for k, v in data.items()}, instance=step
+            )
+            assert form.is_valid(), (routine.slug, step.order, form.errors)
+            assert {field: form.cleaned_data[field] for field in STEP_FIELDS} == data
+
+
+@pytest.mark.django_db
+def test_every_age_from_birth_to_the_oldest_has_a_seed_routine_suited_to_it(client):
+    library_load()
+    oldest = max(r["max_age_months"] for r in LIBRARY)
+    assert oldest >= 18
+    for months in range(oldest + 1):
+        response = client.get(reverse("massage:routine-list"), {"age": months})
+        assert response.status_code == 200
+        assert response.context["suitable"], f"nothing suggested at {months} months"
