@@ -128,7 +128,9 @@ def test_queries_stay_constant_with_babies_and_sessions(
 @pytest.mark.parametrize(("days", "expected"), [(0, "today"), (1, "yesterday"), (3, "3 days ago")])
 def test_the_last_massage_says_when_in_plain_words(client, parent, baby, routine, days, expected):
     session = finished(baby, routine, days_ago=days)
-    session.started_at = timezone.now().replace(hour=12) - timedelta(days=days)
+    # Noon on the family's calendar (the site's zone here), whatever the hour in UTC.
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    session.started_at = noon - timedelta(days=days)
     session.save(update_fields=["started_at"])
     client.force_login(parent)
     assert f">{expected}</time>" in client.get(reverse("today")).text

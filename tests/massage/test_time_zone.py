@@ -9,6 +9,12 @@ from sessions.models import Outcome
 from tests.factories import MassageSessionFactory, routine_with_areas
 
 
+@pytest.fixture(autouse=True)
+def site_in_utc(settings):
+    """The site's own zone, which these tests read times against unless they set another."""
+    settings.TIME_ZONE = "UTC"
+
+
 @pytest.fixture
 def summary_url(baby):
     session = MassageSessionFactory(
@@ -32,8 +38,14 @@ def test_an_encoded_zone_name_is_understood(as_parent, summary_url):
 
 
 @pytest.mark.parametrize("cookie", ["", "Mars/Olympus_Mons", "../../etc/passwd", "x" * 200])
-def test_an_unknown_time_zone_falls_back_to_the_sites(as_parent, summary_url, cookie):
+@pytest.mark.parametrize(
+    ("site_zone", "expected"), [("UTC", "06:30"), ("America/New_York", "01:30")]
+)
+def test_an_unknown_time_zone_falls_back_to_the_sites(
+    as_parent, summary_url, settings, cookie, site_zone, expected
+):
+    settings.TIME_ZONE = site_zone  # New York is UTC-5 in November
     as_parent.cookies["tz"] = cookie
     response = as_parent.get(summary_url)
     assert response.status_code == 200
-    assert "Fri 20 Nov, 06:30" in response.content.decode()
+    assert f"Fri 20 Nov, {expected}" in response.content.decode()
