@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cues.models import Valence
 from massage import selectors as massage_selectors
+from massage import teaching
 from sessions.models import MassageSession
 from sessions.selectors import sessions_of
 from sessions.services import session_close_if_stale
@@ -56,4 +57,48 @@ def today_page(user, now=None) -> dict:
         baby.running_session = running.get(baby.pk)
         baby.last_session = last.get(baby.pk)
         baby.sessions_this_week = this_week.get(baby.pk, 0)
-    return {"families": families}
+    today = timezone.localtime(now).date()
+    _attach_assignments(families, mine, today=today)
+    return {"families": families, "today": today}
+
+
+def _attach_assignments(families, sessions, *, today):
+    """Each family's running assignments, with how this week is going (Monday to Sunday): the
+    massages of that routine so far, a baby-led end counting as practice."""
+    taught = [family for family in families if family.has_instructor]
+    assigned = teaching.assignments_for(taught, today) if taught else {}
+    monday = today - timedelta(days=today.weekday())
+    routine_ids = {a.routine_id for found in assigned.values() for a in found}
+    done = {}
+    if routine_ids:
+        rows = (
+            sessions.massages()
+            .filter(routine_id__in=routine_ids, started_at__date__gte=monday)
+            .values("baby__family", "routine")
+            .annotate(n=Count("pk"), today=Count("pk", filter=Q(started_at__date=today)))
+        )
+        done = {(row["baby__family"], row["routine"]): row for row in rows}
+    for family in families:
+        family.assignments_today = []
+        for assignment in assigned.get(family.pk, []):
+            row = done.get((family.pk, assignment.routine_id), {})
+            count = row.get("n", 0)
+            family.assignments_today.append(
+                {
+                    "assignment": assignment,
+                    "done": count,
+                    "wanted": assignment.times_per_week,
+                    "next": _next_day(today, count, assignment.times_per_week, row.get("today", 0)),
+                }
+            )
+
+
+def _next_day(today, done, wanted, done_today):
+    """A gentle suggestion: today if not yet, else tomorrow, while the week still has days;
+    None once the week's practice is done (or the week is over)."""
+    if done >= wanted:
+        return None
+    if not done_today:
+        return today
+    tomorrow = today + timedelta(days=1)
+    return tomorrow if tomorrow.weekday() != 0 else None

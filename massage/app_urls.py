@@ -52,6 +52,19 @@ urlpatterns = [
         views.teaching_invitation_revoke,
         name="teaching-invitation-revoke",
     ),
+    path("teaching/classes/", views.teaching_classes, name="teaching-classes"),
+    path("teaching/classes/<int:class_id>/", views.teaching_class, name="teaching-class"),
+    path(
+        "teaching/classes/<int:class_id>/archive/",
+        views.teaching_class_archive,
+        name="teaching-class-archive",
+    ),
+    path("teaching/assignments/", views.teaching_assignments, name="teaching-assignments"),
+    path(
+        "families/<int:family_id>/assignments/<int:assignment_id>/hide/",
+        views.assignment_hide,
+        name="assignment-hide",
+    ),
     path("classes/join/<str:token>/", views.class_join, name="class-join"),
     path(
         "families/<int:family_id>/instructors/<int:link_id>/consent/",

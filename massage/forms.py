@@ -7,15 +7,17 @@ from massage.models import (
     Family,
     Focus,
     FocusTag,
+    InstructorLink,
     InstructorProfile,
     Invitation,
     Routine,
     Scope,
     Step,
+    TeachingClass,
     User,
 )
 from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
-from massage.models.teaching import SCOPE_DESCRIPTIONS
+from massage.models.teaching import MAX_TIMES_PER_WEEK, SCOPE_DESCRIPTIONS
 from massage.uploads import NarrationField, PhotoField
 
 
@@ -333,3 +335,82 @@ class JoinClassForm(ScopeOptionsMixin, forms.Form):
 
 class ConsentForm(ScopeOptionsMixin, forms.Form):
     scope = ScopeField(label=_("What this instructor may see"), with_stop=True)
+
+
+class TeachingClassForm(forms.ModelForm):
+    class Meta:
+        model = TeachingClass
+        fields = ["name", "starts_on", "meets_on"]
+        widgets = {"starts_on": DateInput()}
+
+
+class ClassFamiliesForm(forms.Form):
+    links = forms.ModelMultipleChoiceField(
+        queryset=InstructorLink.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Families in this class"),
+        error_messages={"invalid_choice": _("Choose among the families that share with you.")},
+    )
+
+    def __init__(self, *args, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["links"].queryset = links
+        self.fields["links"].label_from_instance = lambda link: link.family.name
+
+
+class AssignmentForm(forms.Form):
+    routine = forms.ModelChoiceField(
+        queryset=Routine.objects.none(),
+        label=_("Routine"),
+        error_messages={
+            "invalid_choice": _("Choose a library routine or one of yours, published.")
+        },
+    )
+    target = forms.ChoiceField(
+        label=_("For"),
+        error_messages={"invalid_choice": _("Choose one of your classes or families.")},
+    )
+    note = forms.CharField(
+        label=_("A note for the family (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    times_per_week = forms.IntegerField(
+        label=_("Times a week"),
+        initial=3,
+        min_value=1,
+        max_value=MAX_TIMES_PER_WEEK,
+        error_messages={
+            "min_value": _("At least once a week."),
+            "max_value": _("At most %(limit_value)s times a week."),
+        },
+    )
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until (optional)"), required=False, widget=DateInput())
+
+    def __init__(self, *args, routines, classes, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["routine"].queryset = routines
+        self.classes = {str(c.pk): c for c in classes}
+        self.links = {str(link.pk): link for link in links}
+        self.fields["target"].choices = [
+            (_("Classes"), [(f"class-{pk}", c.name) for pk, c in self.classes.items()]),
+            (
+                _("Families"),
+                [(f"family-{pk}", link.family.name) for pk, link in self.links.items()],
+            ),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        target = cleaned.get("target", "")
+        kind, _sep, pk = target.partition("-")
+        cleaned["teaching_class"] = self.classes.get(pk) if kind == "class" else None
+        link = self.links.get(pk) if kind == "family" else None
+        cleaned["family"] = link.family if link else None
+        return cleaned

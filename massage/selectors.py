@@ -6,14 +6,14 @@ what is decided in `massage.access`; these only build on its rules.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Abs
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from massage import access, teaching
-from massage.models import Baby, Family, Invitation, Membership, Routine, Step
+from massage.models import Baby, Family, InstructorLink, Invitation, Membership, Routine, Step
 from massage.models.teaching import scope_options
 
 
@@ -76,9 +76,11 @@ def baby_to_change(user, baby_id, change) -> Baby:
 
 
 def families_for_today(user) -> list[Family]:
-    """The user's families with their babies, in two queries whatever their number."""
+    """The user's families with their babies, in two queries whatever their number; each says
+    whether it has an instructor (`has_instructor`), so Today asks for assignments only then."""
     return list(
         access.readable_families(user)
+        .annotate(has_instructor=Exists(InstructorLink.objects.filter(family=OuterRef("pk"))))
         .prefetch_related(Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk")))
         .order_by("name", "pk")
     )
@@ -121,10 +123,13 @@ def member_in(membership: Membership, member_id) -> Membership:
 
 
 def routines_visible_to(user) -> QuerySet[Routine]:
-    """The shared library for everyone; an instructor also sees their own routines."""
+    """The shared library for everyone; an instructor also sees their own routines, and a family
+    the routines its instructors assigned to it."""
     visible = Q(author__isnull=True, published=True)
     if user.is_authenticated:
         visible |= Q(author=user)
+        # What an instructor assigned to the user's families, for as long as it runs.
+        visible |= Q(pk__in=teaching.assigned_routines(user), published=True)
     return Routine.objects.filter(visible)
 
 

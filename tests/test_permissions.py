@@ -16,17 +16,20 @@ missing.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from massage import teaching
 from massage.models import (
     Baby,
     Consent,
     Family,
+    HiddenAssignment,
     InstructorLink,
     Invitation,
     Membership,
     Routine,
     Scope,
+    TeachingClass,
     TeachingInvitation,
 )
 from massage.services import invitation_create
@@ -112,6 +115,15 @@ ROUTES = [
         302,
         403,
     ),
+    # Any member may hide an instructor's assignment from the family's Today.
+    (
+        "massage:assignment-hide",
+        lambda o: [o["family"].pk, o["assignment"].pk],
+        "post",
+        lambda o: {},
+        302,
+        302,
+    ),
     # What the family's instructor may see: only parents change it.
     (
         "massage:consent-change",
@@ -155,7 +167,15 @@ def objects(parent, family, baby, caregiver):
     link = InstructorLink.objects.create(instructor=instructor, family=family)
     Consent.objects.create(link=link, scope=Scope.CUES, changed_by=parent)
     _invitation, teaching_token = teaching_invitation(instructor)
+    assignment = teaching.assignment_create(
+        instructor=instructor,
+        routine=RoutineFactory(),
+        family=family,
+        times_per_week=3,
+        starts_on=timezone.localdate(),
+    )
     return {
+        "assignment": assignment,
         "link": link,
         "teaching_token": teaching_token,
         "family": family,
@@ -179,6 +199,7 @@ def family_snapshot():
             )
         ),
         list(Consent.objects.order_by("pk").values_list("pk", "link", "scope")),
+        list(HiddenAssignment.objects.order_by("pk").values_list("pk", "assignment", "family")),
     )
 
 
@@ -445,12 +466,17 @@ STUDIO_ROUTES = [
     # The instructor's own invitations to families.
     ("massage:teaching-invitation-resend", lambda o: [o["invitation"].pk], "post", {}, 302),
     ("massage:teaching-invitation-revoke", lambda o: [o["invitation"].pk], "post", {}, 302),
+    ("massage:teaching-class", lambda o: [o["class"].pk], "get", None, 200),
+    ("massage:teaching-class", lambda o: [o["class"].pk], "post", {}, 302),
+    ("massage:teaching-class-archive", lambda o: [o["class"].pk], "post", {}, 302),
 ]
 # Studio pages that name no routine: every instructor may open them.
 STUDIO_PAGES = [
     ("massage:studio", "get", 200),
     ("massage:routine-create", "get", 200),
     ("massage:teaching-invitations", "get", 200),
+    ("massage:teaching-classes", "get", 200),
+    ("massage:teaching-assignments", "get", 200),
 ]
 
 
@@ -461,7 +487,16 @@ def studio_objects(db):
     step = StepFactory(routine=routine)
     StepFactory(routine=routine)
     invitation, _token = teaching_invitation(author)
-    return {"author": author, "routine": routine, "step": step, "invitation": invitation}
+    teaching_class = teaching.class_create(
+        instructor=author, name="Tuesday mornings", starts_on=timezone.localdate(), meets_on=1
+    )
+    return {
+        "author": author,
+        "routine": routine,
+        "step": step,
+        "invitation": invitation,
+        "class": teaching_class,
+    }
 
 
 def studio_snapshot(routine):
@@ -470,7 +505,8 @@ def studio_snapshot(routine):
     invitations = list(
         TeachingInvitation.objects.order_by("pk").values_list("pk", "token_digest", "revoked_at")
     )
-    return routine.published, steps, Routine.objects.count(), invitations
+    classes = list(TeachingClass.objects.order_by("pk").values_list("pk", "archived_at"))
+    return routine.published, steps, Routine.objects.count(), invitations, classes
 
 
 def studio_request(client, name, args, method, data, objects):

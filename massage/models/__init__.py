@@ -1,20 +1,25 @@
 from massage.models.families import Baby, Family, Invitation, Membership
 from massage.models.library import Focus, FocusTag, Routine, Step
 from massage.models.teaching import (
+    Assignment,
     Consent,
+    HiddenAssignment,
     InstructorLink,
     InstructorProfile,
     Scope,
+    TeachingClass,
     TeachingInvitation,
 )
 from massage.models.users import User
 
 __all__ = [
+    "Assignment",
     "Baby",
     "Consent",
     "Family",
     "Focus",
     "FocusTag",
+    "HiddenAssignment",
     "InstructorLink",
     "InstructorProfile",
     "Invitation",
@@ -22,6 +27,7 @@ __all__ = [
     "Routine",
     "Scope",
     "Step",
+    "TeachingClass",
     "TeachingInvitation",
     "User",
 ]

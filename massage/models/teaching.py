@@ -167,3 +167,119 @@ class TeachingInvitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class TeachingClass(models.Model):
+    """A course an instructor runs for several families (the families it teaches, by link)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_classes"
+    )
+    name = models.CharField(_("class name"), max_length=80)
+    starts_on = models.DateField(_("first class"))
+    meets_on = models.PositiveSmallIntegerField(_("meets every"), choices=Weekday)
+    links = models.ManyToManyField(
+        InstructorLink, related_name="classes", blank=True, verbose_name=_("families")
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["-starts_on", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(meets_on__gte=0, meets_on__lte=6), name="class_weekday_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+MAX_TIMES_PER_WEEK = 14
+
+
+class Assignment(models.Model):
+    """A routine an instructor suggests to a class or to one family, so many times a week.
+
+    Exactly one of `teaching_class` and `family` is set. While it runs, the routine is visible
+    and startable for the families it is for, and Today shows how the week is going.
+    """
+
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments_made"
+    )
+    routine = models.ForeignKey(
+        "massage.Routine", on_delete=models.CASCADE, related_name="assignments"
+    )
+    teaching_class = models.ForeignKey(
+        TeachingClass,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("class"),
+    )
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
+    )
+    note = models.CharField(_("a note for the family"), max_length=500, blank=True)
+    times_per_week = models.PositiveSmallIntegerField(_("times a week"), default=3)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(teaching_class__isnull=False, family__isnull=True)
+                    | models.Q(teaching_class__isnull=True, family__isnull=False)
+                ),
+                name="assignment_for_a_class_or_a_family",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(times_per_week__gte=1, times_per_week__lte=MAX_TIMES_PER_WEEK),
+                name="assignment_times_per_week_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.routine}, {self.times_per_week} times a week"
+
+
+class HiddenAssignment(models.Model):
+    """A family chose not to see an assignment on Today any more."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="hidden")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
+    hidden_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "family"], name="hidden_assignment_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} hidden by {self.family}"

@@ -6,19 +6,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from massage import access, selectors, teaching
-from massage.forms import ConsentForm, InstructorProfileForm, JoinClassForm, TeachingInvitationForm
+from massage.errors import CONFLICT, GONE, INVALID
+from massage.forms import (
+    AssignmentForm,
+    ClassFamiliesForm,
+    ConsentForm,
+    InstructorProfileForm,
+    JoinClassForm,
+    TeachingClassForm,
+    TeachingInvitationForm,
+)
 from massage.models import InstructorProfile
 
-INVALID = 422
-
 __all__ = [
+    "assignment_hide",
     "class_join",
     "consent_change",
     "instructor_profile",
+    "teaching_assignments",
+    "teaching_class",
+    "teaching_class_archive",
+    "teaching_classes",
     "teaching_invitation_resend",
     "teaching_invitation_revoke",
     "teaching_invitations",
@@ -31,6 +44,11 @@ def _instructor(user):
     return user
 
 
+def _posted(request):
+    """The form data on a POST, even an empty one (so it is checked and says what's missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _join_url(request):
     return lambda token: request.build_absolute_uri(reverse("massage:class-join", args=[token]))
 
@@ -39,7 +57,7 @@ def _join_url(request):
 @require_http_methods(["GET", "POST"])
 def instructor_profile(request):
     profile = InstructorProfile.objects.filter(user=request.user).first()
-    form = InstructorProfileForm(request.POST or None, instance=profile)
+    form = InstructorProfileForm(_posted(request), instance=profile)
     if request.method == "POST":
         if form.is_valid():
             teaching.profile_save(user=request.user, **form.cleaned_data)
@@ -58,7 +76,7 @@ def instructor_profile(request):
 @require_http_methods(["GET", "POST"])
 def teaching_invitations(request):
     instructor = _instructor(request.user)
-    form = TeachingInvitationForm(request.POST or None)
+    form = TeachingInvitationForm(_posted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -123,10 +141,10 @@ def class_join(request, token):
         invitation = teaching.invitation_for_token(token)
     except teaching.TeachingError as error:
         return render(
-            request, "massage/class_join_invalid.html", {"reason": str(error)}, status=410
+            request, "massage/class_join_invalid.html", {"reason": str(error)}, status=GONE
         )
     families = access.changeable_families(request.user, access.MANAGE).order_by("name", "pk")
-    form = JoinClassForm(request.POST or None, families=families)
+    form = JoinClassForm(_posted(request), families=families)
     context = {
         "invitation": invitation,
         "instructor": invitation.instructor,
@@ -145,7 +163,7 @@ def class_join(request, token):
         )
     except teaching.TeachingError as error:
         form.add_error(None, str(error))
-        return render(request, "massage/class_join.html", context, status=409)
+        return render(request, "massage/class_join.html", context, status=CONFLICT)
     messages.success(
         request,
         _("%(family)s now shares with %(name)s: %(scope)s. You can change it here at any time.")
@@ -172,3 +190,104 @@ def consent_change(request, family_id, link_id):
     teaching.consent_change(link=link, membership=membership, scope=form.cleaned_data["scope"])
     messages.success(request, _("Saved: it applies from now on."))
     return redirect("massage:family-detail", family_id=family_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teaching_classes(request):
+    instructor = _instructor(request.user)
+    form = TeachingClassForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            teaching_class = teaching.class_create(instructor=instructor, **form.cleaned_data)
+            messages.success(request, _("Class created: now choose its families."))
+            return redirect("massage:teaching-class", class_id=teaching_class.pk)
+        status = INVALID
+    context = {
+        "form": form,
+        "classes": teaching.classes_of(instructor),
+        "archived": teaching.classes_of(instructor, archived=True),
+    }
+    return render(request, "massage/teaching_classes.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teaching_class(request, class_id):
+    instructor = _instructor(request.user)
+    teaching_class = teaching.class_of(instructor, class_id)
+    links = teaching.shared_links_of(instructor)
+    # Bound on every POST: an empty one (no box ticked) empties the class.
+    form = ClassFamiliesForm(
+        _posted(request),
+        links=links,
+        initial={"links": teaching_class.links.all()},
+    )
+    status = 200
+    if request.method == "POST":
+        if teaching_class.archived_at is not None:
+            messages.error(request, _("This class is archived: its families can't change."))
+            status = CONFLICT
+        elif form.is_valid():
+            teaching.class_set_families(
+                teaching_class=teaching_class, links=form.cleaned_data["links"]
+            )
+            messages.success(request, _("The class's families are saved."))
+            return redirect("massage:teaching-class", class_id=class_id)
+        else:
+            status = INVALID
+    context = {
+        "teaching_class": teaching_class,
+        "form": form,
+        "assignments": teaching.assignments_of(instructor).filter(teaching_class=teaching_class),
+    }
+    return render(request, "massage/teaching_class.html", context, status=status)
+
+
+@login_required
+@require_POST
+def teaching_class_archive(request, class_id):
+    teaching_class = teaching.class_of(_instructor(request.user), class_id)
+    teaching.class_archive(teaching_class=teaching_class)
+    messages.success(request, _("%(name)s is archived.") % {"name": teaching_class.name})
+    return redirect("massage:teaching-classes")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teaching_assignments(request):
+    instructor = _instructor(request.user)
+    form = AssignmentForm(
+        _posted(request),
+        initial={"starts_on": timezone.localdate(), "target": request.GET.get("for", "")},
+        routines=teaching.routines_to_assign(instructor).order_by("title", "pk"),
+        classes=list(teaching.classes_of(instructor)),
+        links=list(teaching.shared_links_of(instructor)),
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "target"}
+            try:
+                teaching.assignment_create(instructor=instructor, **data)
+            except teaching.TeachingError as error:
+                form.add_error(None, str(error))
+                status = CONFLICT
+            else:
+                messages.success(request, _("Assigned. The families see it on Today."))
+                return redirect("massage:teaching-assignments")
+        else:
+            status = INVALID
+    context = {"form": form, "assignments": teaching.assignments_of(instructor)}
+    return render(request, "massage/teaching_assignments.html", context, status=status)
+
+
+@login_required
+@require_POST
+def assignment_hide(request, family_id, assignment_id):
+    membership = selectors.membership_in(request.user, family_id)
+    assignment = teaching.assignment_for_family(membership.family, assignment_id)
+    teaching.assignment_hide(assignment=assignment, membership=membership)
+    messages.success(request, _("Hidden from Today."))
+    return redirect("today")
