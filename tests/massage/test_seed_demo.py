@@ -3,7 +3,24 @@ from io import StringIO
 from django.core.management import call_command
 
 from massage.management.commands.seed_demo import DEMO_PASSWORD
-from massage.models import Consent, InstructorLink, Membership, Scope, User
+from massage.models import (
+    Assignment,
+    Consent,
+    InstructorLink,
+    Membership,
+    Scope,
+    TeachingClass,
+    User,
+)
+
+
+def test_with_the_library_the_demo_class_has_this_weeks_routine(db):
+    call_command("load_library", verbosity=0)
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assignment = Assignment.objects.get()
+    assert assignment.routine.slug == "newborn-first-touch"
+    assert assignment.teaching_class.name == "Tuesday mornings"
 
 
 def test_demo_logins_include_an_admin_who_can_open_the_admin(client, db):
@@ -21,6 +38,8 @@ def test_demo_logins_include_an_admin_who_can_open_the_admin(client, db):
     assert link.family.name == "The Demo Family"
     assert link.scope == Scope.CUES
     assert Consent.objects.count() == 1  # not doubled by the second run
+    assert Assignment.objects.count() == 0  # the library isn't loaded in this test
+    assert TeachingClass.objects.get().links.get() == link
 
     assert client.login(email="admin@example.com", password=DEMO_PASSWORD)
     response = client.get("/admin/massage/routine/")

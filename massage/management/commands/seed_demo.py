@@ -7,13 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from massage.models import (
+    Assignment,
     Baby,
     Consent,
     Family,
     InstructorLink,
     InstructorProfile,
     Membership,
+    Routine,
     Scope,
+    TeachingClass,
     User,
 )
 
@@ -63,6 +66,7 @@ class Command(BaseCommand):
         if created:
             parent = User.objects.get(email="parent@example.com")
             Consent.objects.create(link=link, scope=Scope.CUES, changed_by=parent)
+        _demo_class(instructor, link)
         today = timezone.localdate()
         Baby.objects.get_or_create(
             family=family, name="Maya", defaults={"birth_date": today - timedelta(weeks=10)}
@@ -79,3 +83,26 @@ class Command(BaseCommand):
         for email, (name, _role, _inst) in DEMO_USERS.items():
             self.stdout.write(f"  {email:<24} {name}")
         self.stdout.write(f"  {DEMO_ADMIN[0]:<24} {DEMO_ADMIN[1]}: the admin, at /admin/")
+
+
+def _demo_class(instructor, link):
+    """The demo instructor's class with the demo family, and this week's routine for it."""
+    today = timezone.localdate()
+    teaching_class, created = TeachingClass.objects.get_or_create(
+        instructor=instructor,
+        name="Tuesday mornings",
+        defaults={"starts_on": today - timedelta(weeks=2), "meets_on": 1},
+    )
+    if not created:
+        return
+    teaching_class.links.add(link)
+    routine = Routine.objects.filter(slug="newborn-first-touch", author=None).first()
+    if routine is not None:
+        Assignment.objects.create(
+            instructor=instructor,
+            routine=routine,
+            teaching_class=teaching_class,
+            note="Start with resting hands, and stop when your baby turns away.",
+            times_per_week=3,
+            starts_on=today - timedelta(days=today.weekday()),
+        )
