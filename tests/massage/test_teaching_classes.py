@@ -125,6 +125,11 @@ def test_the_week_counts_massages_of_the_routine_and_a_baby_led_end_counts(
     page = client.get(reverse("today")).content.decode()
     assert "2 of 2 this week" in page
     assert "the week's practice is done, lovely" in page
+    session = MassageSessionFactory(
+        baby=baby, routine=own_routine, started_at=started, ended_at=started, outcome="completed"
+    )
+    StepVisitFactory(session=session)
+    assert "3 this week (2 suggested)" in client.get(reverse("today")).content.decode()
 
 
 def test_a_family_that_stopped_sharing_no_longer_gets_assignments(instructor, own_routine, client):
