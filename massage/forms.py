@@ -278,7 +278,15 @@ class StudioStepForm(StepForm):
 # The instructor's side ---------------------------------------------------------------------------
 
 
-class InstructorProfileForm(forms.ModelForm):
+class PlainLabelsMixin:
+    """Labels as the app writes them: no colon after them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class InstructorProfileForm(PlainLabelsMixin, forms.ModelForm):
     class Meta:
         model = InstructorProfile
         fields = ["practice_name", "credential", "bio"]
@@ -286,7 +294,7 @@ class InstructorProfileForm(forms.ModelForm):
         labels = {"bio": _("A few words about you, for the families")}
 
 
-class TeachingInvitationForm(forms.Form):
+class TeachingInvitationForm(PlainLabelsMixin, forms.Form):
     email = forms.EmailField(
         label=_("The family's email"), help_text=_("They get a link to join your class.")
     )
@@ -316,7 +324,7 @@ class ScopeOptionsMixin:
         return [(choice, descriptions[str(choice.data["value"])]) for choice in self["scope"]]
 
 
-class JoinClassForm(ScopeOptionsMixin, forms.Form):
+class JoinClassForm(PlainLabelsMixin, ScopeOptionsMixin, forms.Form):
     family = forms.ModelChoiceField(
         queryset=Family.objects.none(),
         label=_("Which family joins"),
@@ -333,18 +341,18 @@ class JoinClassForm(ScopeOptionsMixin, forms.Form):
             self.fields["family"].initial = families[0].pk
 
 
-class ConsentForm(ScopeOptionsMixin, forms.Form):
+class ConsentForm(PlainLabelsMixin, ScopeOptionsMixin, forms.Form):
     scope = ScopeField(label=_("What this instructor may see"), with_stop=True)
 
 
-class TeachingClassForm(forms.ModelForm):
+class TeachingClassForm(PlainLabelsMixin, forms.ModelForm):
     class Meta:
         model = TeachingClass
         fields = ["name", "starts_on", "meets_on"]
         widgets = {"starts_on": DateInput()}
 
 
-class ClassFamiliesForm(forms.Form):
+class ClassFamiliesForm(PlainLabelsMixin, forms.Form):
     links = forms.ModelMultipleChoiceField(
         queryset=InstructorLink.objects.none(),
         required=False,
@@ -359,7 +367,7 @@ class ClassFamiliesForm(forms.Form):
         self.fields["links"].label_from_instance = lambda link: link.family.name
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(PlainLabelsMixin, forms.Form):
     routine = forms.ModelChoiceField(
         queryset=Routine.objects.none(),
         label=_("Routine"),

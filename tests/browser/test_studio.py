@@ -18,7 +18,9 @@ def test_instructor_adapts_a_library_routine_on_a_phone(phone, transactional_db)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in", exact=True).click()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Studio").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Teaching").click()
+    expect(page.get_by_role("heading", name="Your families")).to_be_visible()
+    page.get_by_role("link", name="Studio").click()
     expect(page.get_by_role("heading", name="Your routines")).to_be_visible()
     expect(page.get_by_text("No routines yet.")).to_be_visible()
     library_item = page.get_by_role("listitem").filter(
