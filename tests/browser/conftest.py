@@ -3,6 +3,7 @@
 import os
 import threading
 import time
+import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,8 +72,13 @@ class RequestsInFlight:
         with self._lock:
             self.count -= 1
 
-    def wait_for_none(self, seconds=10):
-        """Return once no request has been running for a short while (a late beacon may land)."""
+    def wait_for_none(self, seconds=30):
+        """Return once no request has been running for a short while (a late beacon may land).
+
+        Fails, saying how many are still running, if the server is still busy after `seconds`:
+        generous, as a save can take a few seconds on a busy machine, but a request that runs
+        longer would still be writing while the next test empties the database.
+        """
         deadline = time.monotonic() + seconds
         quiet_since = None
         while time.monotonic() < deadline:
@@ -83,6 +89,9 @@ class RequestsInFlight:
             elif time.monotonic() - quiet_since >= 0.2:
                 return
             time.sleep(0.02)
+        raise AssertionError(
+            f"the live server was still answering {self.count} request(s) after {seconds} s"
+        )
 
 
 IN_FLIGHT = RequestsInFlight()
@@ -125,18 +134,29 @@ def _open(browser, live_server, viewport, **options):
     return context, page
 
 
-def _close(context, page):
+def _close(context, page, seconds=15):
     """Leave the page and let what it sends on the way out (progress, cues) finish first.
 
     Otherwise a save could still be running on the live server while the test database is
     being emptied, and PostgreSQL would call that a deadlock.
+
+    A request the browser still has open after `seconds` is named in a warning, not a failure:
+    closing the context cancels it, and what matters for the next test, that the server has
+    finished answering, is checked after (and fails the test if it never comes).
     """
     try:
         page.goto("about:blank")
-        for _attempt in range(40):
-            if not page.pending_requests:
-                break
+        deadline = time.monotonic() + seconds
+        while page.pending_requests and time.monotonic() < deadline:
             page.wait_for_timeout(50)
+        if page.pending_requests:
+            urls = sorted(f"{r.method} {r.url}" for r in page.pending_requests)
+            warnings.warn(
+                f"the page still had {len(urls)} request(s) open {seconds} s after it was "
+                f"left, cancelled by closing it: {', '.join(urls)}",
+                pytest.PytestWarning,
+                stacklevel=2,
+            )
     finally:
         context.close()
         IN_FLIGHT.wait_for_none()
