@@ -8,35 +8,31 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from cues.models import CueEvent
-from massage.models import Routine, Step
 from sessions.models import MassageSession
 from tests.browser.conftest import _close, _open, log_in, shoot, stop_the_clock, wait_until
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
-from tests.factories import BabyFactory, MassageSessionFactory, MembershipFactory
+from tests.factories import (
+    BabyFactory,
+    MassageSessionFactory,
+    MembershipFactory,
+    RoutineFactory,
+    StepFactory,
+)
 
 
 @pytest.fixture
 def routine(transactional_db):
-    routine = Routine.objects.create(
-        slug="legs-and-feet",
-        title="Legs and feet",
-        summary="A short routine for tests.",
-        min_age_months=0,
-        max_age_months=12,
-        published=True,
+    routine = RoutineFactory(
+        slug="legs-and-feet", title="Legs and feet", summary="A short routine for tests."
     )
-    for order, (area, stroke, motion, seconds) in enumerate(
-        [
-            ("whole_body", "Ask permission", "hold", 20),
-            ("legs", "Leg glide", "glide_toward_feet", 20),
-            ("legs", "Leg squeeze", "glide_toward_feet", 5),
-            ("feet", "Thumb walk", "thumb_walk", 4),
-        ],
-        start=1,
-    ):
-        Step.objects.create(
+    for area, stroke, motion, seconds in [
+        ("whole_body", "Ask permission", "hold", 20),
+        ("legs", "Leg glide", "glide_toward_feet", 20),
+        ("legs", "Leg squeeze", "glide_toward_feet", 5),
+        ("feet", "Thumb walk", "thumb_walk", 4),
+    ]:
+        StepFactory(
             routine=routine,
-            order=order,
             body_area=area,
             stroke=stroke,
             instruction=f"{stroke}, slowly.",

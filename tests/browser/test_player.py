@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from massage.models import Routine, Step
 from sessions import services
 from sessions.models import MassageSession
 from tests.browser.conftest import (
@@ -21,43 +20,36 @@ from tests.browser.conftest import (
     stop_the_clock,
     wait_until,
 )
-from tests.factories import BabyFactory, MembershipFactory
+from tests.factories import BabyFactory, MembershipFactory, RoutineFactory, StepFactory
 
 COUNTDOWN_MS = 3000
 
 
 @pytest.fixture
 def short_routine(transactional_db):
-    routine = Routine.objects.create(
-        slug="three-steps",
-        title="Three steps",
-        summary="A tiny routine for tests.",
-        min_age_months=0,
-        max_age_months=12,
-        published=True,
+    routine = RoutineFactory(
+        slug="three-steps", title="Three steps", summary="A tiny routine for tests."
     )
-    Step.objects.create(
+    StepFactory(
         routine=routine,
-        order=1,
         body_area="whole_body",
         stroke="Ask permission",
         instruction="Show your hands.",
         motion="hold",
         seconds=5,
     )
-    Step.objects.create(
+    StepFactory(
         routine=routine,
-        order=2,
         body_area="legs",
         stroke="Leg glide",
         instruction="Glide down the leg.",
         motion="glide_toward_feet",
+        seconds=None,
         repetitions=2,
         seconds_per_repetition=3,
     )
-    Step.objects.create(
+    StepFactory(
         routine=routine,
-        order=3,
         body_area="feet",
         stroke="Thumb walk",
         instruction="Walk your thumbs.",

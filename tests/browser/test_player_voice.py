@@ -13,10 +13,9 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from playwright.sync_api import expect
 
-from massage.models import Routine, Step
 from tests.browser.conftest import log_in, stop_the_clock, wait_until
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
-from tests.factories import BabyFactory, MembershipFactory
+from tests.factories import BabyFactory, MembershipFactory, RoutineFactory, StepFactory
 from tests.massage.test_uploads import wav_bytes
 
 # What the page gets instead of the browser's sound, voice and wake lock. `window.__wakeMode`
@@ -111,29 +110,27 @@ STEP_2_MS = 6000  # 2 strokes of 3 s
 
 @pytest.fixture
 def routine(transactional_db):
-    routine = Routine.objects.create(
-        slug="voice-steps",
-        title="Voice steps",
-        summary="A tiny routine for the voice tests.",
-        min_age_months=0,
-        max_age_months=12,
-        published=True,
+    routine = RoutineFactory(
+        slug="voice-steps", title="Voice steps", summary="A tiny routine for the voice tests."
     )
-    for order, area, stroke, instruction, motion, timing in [
-        (1, "whole_body", "Ask permission", "Show your hands.", "hold", {"seconds": 5}),
+    for area, stroke, instruction, motion, timing in [
+        ("whole_body", "Ask permission", "Show your hands.", "hold", {"seconds": 5}),
         (
-            2,
             "legs",
             "Leg glide",
             "Glide down the leg.",
             "glide_toward_feet",
-            {"repetitions": 2, "seconds_per_repetition": 3, "caution": LEG_CAUTION},
+            {
+                "seconds": None,
+                "repetitions": 2,
+                "seconds_per_repetition": 3,
+                "caution": LEG_CAUTION,
+            },
         ),
-        (3, "feet", "Thumb walk", "Walk your thumbs.", "thumb_walk", {"seconds": 4}),
+        ("feet", "Thumb walk", "Walk your thumbs.", "thumb_walk", {"seconds": 4}),
     ]:
-        Step.objects.create(
+        StepFactory(
             routine=routine,
-            order=order,
             body_area=area,
             stroke=stroke,
             instruction=instruction,
