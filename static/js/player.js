@@ -1,7 +1,9 @@
-// The guided massage player: timer, chime, voice, screen wake lock and background saving.
-// The page works without this file as a plain step-by-step form; with it, every step of the
-// routine is already on the page, so changing step never waits for the network.
+// The guided massage player: draws the step, and drives the chime, the voice, the screen wake
+// lock, the lock screen and the background saves from what the timer (static/js/player/timer.js)
+// says happened. The page works without this file as a plain step-by-step form; with it, every
+// step of the routine is already on the page, so changing step never waits for the network.
 // The cue bar (static/js/cues.js) talks to it by events on the player's element.
+import { clock, createTimer } from "./player/timer.js";
 import { csrfToken } from "./lib/server.js";
 
 const rootNode = document.querySelector("[data-player]");
@@ -14,28 +16,31 @@ function player(root, data) {
   var limits = data.limits;
   var SETTINGS_KEY = "gentle-hands-player";
   var SAVE_EVERY_MS = 5000;
-  var GET_READY_SECONDS = 3;
 
   var state = {
-    index: Math.max(0, steps.findIndex(function (s) { return s.id === data.current; })),
-    elapsed: Number(data.elapsed) || 0, // seconds spent on the current step
-    extra: data.extra || {}, // step id -> seconds added with "+15 s"
-    visits: data.visits || {}, // step id -> [seconds, skipped]
     seq: data.seq || 0,
     savedStep: data.current, // where the last save that the server took left the session
     conflicts: 0, // refused saves in a row
-    phase: "ready", // ready | countdown | running | paused | done | gone (moved on elsewhere)
-    countdownLeft: 0,
     lastTick: Date.now(),
     lastSave: Date.now(),
     dirty: false,
-    endedAt: null, // the step ran out while hands-free was off
   };
   // The last progress this page sent, kept in the browser: a reload can be drawn before the
   // leaving page's last save has reached the server, and then this is newer than the page.
   var PROGRESS_KEY = "gentle-hands-progress-" + data.session;
-  resumeFromKept();
+  var resume = resumePoint();
   var settings = loadSettings();
+  // Which step, how far into it, and the phase: ready | countdown (the "get ready") | running |
+  // paused | done | gone (moved on elsewhere).
+  var timer = createTimer({
+    steps: steps,
+    index: resume.index,
+    elapsed: resume.elapsed, // seconds spent on the current step
+    extra: resume.extra, // step id -> seconds added with "+15 s"
+    visits: resume.visits, // step id -> [seconds, skipped]
+    maxExtra: limits.maxExtra,
+    settings: settings,
+  });
   var wakeLock = null;
   var voiceAudio = null;
   var chime = new Audio(root.getAttribute("data-chime-url"));
@@ -100,20 +105,23 @@ function player(root, data) {
 
   // Resume from whichever is further on: the page as the server drew it, or the last save
   // this browser sent (the numbering says which; the server keeps the higher number too).
-  function resumeFromKept() {
+  function resumePoint() {
+    var drawn = {
+      index: Math.max(0, steps.findIndex(function (s) { return s.id === data.current; })),
+      elapsed: Number(data.elapsed) || 0,
+      extra: data.extra || {},
+      visits: data.visits || {},
+    };
     var kept = readKept();
     if (!kept || !(Number(kept.seq) > state.seq)) {
       forgetKept();
-      return;
+      return drawn;
     }
     var index = steps.findIndex(function (s) { return String(s.id) === String(kept.step); });
-    if (index < 0) return;
-    state.index = index;
-    state.elapsed = Number(kept.elapsed) || 0;
-    state.visits = kept.visits || {};
-    state.extra = kept.extra || {};
+    if (index < 0) return drawn;
     state.seq = Number(kept.seq);
     state.savedStep = kept.step;
+    return { index: index, elapsed: Number(kept.elapsed) || 0, visits: kept.visits || {}, extra: kept.extra || {} };
   }
 
   function saveSettings() {
@@ -122,9 +130,9 @@ function player(root, data) {
     } catch (error) { /* private mode: settings last for this page only */ }
   }
 
-  function current() { return steps[state.index]; }
+  function current() { return timer.step; }
 
-  function duration(step) { return step.seconds + (state.extra[step.id] || 0); }
+  function duration(step) { return timer.duration(step); }
 
   // The most time the server takes for a step (see step_seconds_cap in sessions/models.py).
   function cap(step) {
@@ -133,19 +141,6 @@ function player(root, data) {
 
   function stepById(id) {
     return steps.find(function (s) { return String(s.id) === String(id); });
-  }
-
-  function clock(seconds) {
-    var whole = Math.max(0, Math.ceil(seconds));
-    var minutes = Math.floor(whole / 60);
-    var rest = whole % 60;
-    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
-  }
-
-  function visit(step) {
-    var key = String(step.id);
-    if (!state.visits[key]) state.visits[key] = [0, false];
-    return state.visits[key];
   }
 
   // Drawing --------------------------------------------------------------------------------
@@ -157,36 +152,36 @@ function player(root, data) {
     });
     // The cue bar reads which step a cue belongs to from here.
     root.setAttribute("data-current-step", String(step.id));
-    el.position.textContent = format(labels.stepOf, { k: state.index + 1, n: steps.length });
-    var following = steps[state.index + 1];
+    el.position.textContent = format(labels.stepOf, { k: timer.index + 1, n: steps.length });
+    var following = steps[timer.index + 1];
     el.next.textContent = following ? format(labels.next, { name: following.stroke }) : labels.lastStep;
     draw();
   }
 
   function draw() {
     var step = current();
-    var remaining = Math.max(0, duration(step) - state.elapsed);
+    var remaining = timer.remaining;
     el.count.textContent = clock(remaining);
     if (step.repetitions) {
       var per = step.secondsPerRepetition || 1;
-      var k = Math.min(step.repetitions, Math.floor(state.elapsed / per) + 1);
+      var k = Math.min(step.repetitions, Math.floor(timer.elapsed / per) + 1);
       el.countLabel.textContent = format(labels.repOf, { k: k, n: step.repetitions });
     } else {
       el.countLabel.textContent = "";
     }
     var later = 0;
-    for (var i = state.index + 1; i < steps.length; i += 1) later += duration(steps[i]);
+    for (var i = timer.index + 1; i < steps.length; i += 1) later += duration(steps[i]);
     el.timeLeft.textContent = format(labels.left, {
       t: format(labels.minutes, { n: Math.max(1, Math.round((remaining + later) / 60)) }),
     });
-    el.progress.value = state.index + Math.min(1, state.elapsed / Math.max(1, duration(step)));
+    el.progress.value = timer.index + Math.min(1, timer.elapsed / Math.max(1, duration(step)));
     var label = labels.pause;
-    if (state.phase === "ready") label = state.index > 0 || state.elapsed > 0 ? labels.continue : labels.start;
-    if (state.phase === "paused") label = labels.resume;
+    if (timer.phase === "ready") label = timer.index > 0 || timer.elapsed > 0 ? labels.continue : labels.start;
+    if (timer.phase === "paused") label = labels.resume;
     el.toggleLabel.textContent = label;
-    root.setAttribute("data-phase", state.phase);
+    root.setAttribute("data-phase", timer.phase);
     root.querySelectorAll("[data-paused-badge]").forEach(function (badge) {
-      badge.hidden = state.phase !== "paused";
+      badge.hidden = timer.phase !== "paused";
     });
     showOnLockScreen();
   }
@@ -207,12 +202,12 @@ function player(root, data) {
         artwork: [{ src: data.routine.artwork, sizes: "any", type: "image/svg+xml" }],
       });
     }
-    mediaSession.playbackState = state.phase === "running" || state.phase === "countdown" ? "playing" : "paused";
+    mediaSession.playbackState = timer.phase === "running" || timer.phase === "countdown" ? "playing" : "paused";
     if (mediaSession.setPositionState) {
       try {
         mediaSession.setPositionState({
           duration: duration(step),
-          position: Math.min(state.elapsed, duration(step)),
+          position: Math.min(timer.elapsed, duration(step)),
           playbackRate: 1,
         });
       } catch (error) { /* a browser that refuses the numbers shows no position */ }
@@ -222,16 +217,16 @@ function player(root, data) {
   function listenToLockScreen() {
     if (!mediaSession) return;
     var handlers = {
-      play: function () { if (state.phase === "ready" || state.phase === "paused") toggle(); },
-      pause: function () { if (state.phase === "running" || state.phase === "countdown") toggle(); },
+      play: function () { if (timer.phase === "ready" || timer.phase === "paused") toggle(); },
+      pause: function () { if (timer.phase === "running" || timer.phase === "countdown") toggle(); },
       nexttrack: function () { actions.next(); },
       previoustrack: function () { actions.previous(); },
     };
     Object.keys(handlers).forEach(function (action) {
       try {
         mediaSession.setActionHandler(action, function () {
-          if (!stopped() && state.phase !== "countdown") handlers[action]();
-          else if (action === "pause" && state.phase === "countdown") handlers[action]();
+          if (!stopped() && timer.phase !== "countdown") handlers[action]();
+          else if (action === "pause" && timer.phase === "countdown") handlers[action]();
         });
       } catch (error) { /* an action this browser doesn't know */ }
     });
@@ -246,19 +241,14 @@ function player(root, data) {
     root.classList.add("player-pulse");
   }
 
-  // "3, 2, 1" in the last seconds of a step going by itself, unless turned off; not over words
-  // still being read.
-  function countDown(before, after) {
-    if (!settings.countdown || !settings.handsFree) return;
-    for (var n = 3; n >= 1; n -= 1) {
-      if (before > n && after <= n) {
-        el.count.classList.remove("player-count-tick");
-        void el.count.offsetWidth;
-        el.count.classList.add("player-count-tick");
-        var busy = "speechSynthesis" in window && window.speechSynthesis.speaking;
-        if (settings.voice && !busy && !voiceAudio) speak(String(n));
-      }
-    }
+  // "3, 2, 1" in the last seconds of a step going by itself (the timer says when, unless turned
+  // off); not over words still being read.
+  function countDown(n) {
+    el.count.classList.remove("player-count-tick");
+    void el.count.offsetWidth;
+    el.count.classList.add("player-count-tick");
+    var busy = "speechSynthesis" in window && window.speechSynthesis.speaking;
+    if (settings.voice && !busy && !voiceAudio) speak(String(n));
   }
 
   // Sound and voice ------------------------------------------------------------------------
@@ -381,17 +371,19 @@ function player(root, data) {
     state.dirty = false;
     state.lastSave = Date.now();
     var sentStep = current().id;
-    keep({ seq: state.seq, step: sentStep, elapsed: state.elapsed, visits: state.visits, extra: state.extra });
+    var visits = timer.visits;
+    var extra = timer.extra;
+    keep({ seq: state.seq, step: sentStep, elapsed: timer.elapsed, visits: visits, extra: extra });
     var body = new FormData();
     body.append("seq", String(state.seq));
     body.append("step", String(sentStep));
-    body.append("elapsed", Math.min(state.elapsed, cap(current())).toFixed(1));
+    body.append("elapsed", Math.min(timer.elapsed, cap(current())).toFixed(1));
     var rounded = {};
-    Object.keys(state.visits).forEach(function (key) {
-      var v = state.visits[key];
+    Object.keys(visits).forEach(function (key) {
+      var v = visits[key];
       var step = stepById(key);
       var most = step ? cap(step) : limits.maxSeconds;
-      rounded[key] = [Math.min(most, Math.round(v[0] * 10) / 10), Boolean(v[1]), state.extra[key] || 0];
+      rounded[key] = [Math.min(most, Math.round(v[0] * 10) / 10), Boolean(v[1]), extra[key] || 0];
     });
     body.append("visits", JSON.stringify(rounded));
     var failed = false;
@@ -428,7 +420,7 @@ function player(root, data) {
         retryAt = Date.now() + SAVE_EVERY_MS;
         return null;
       }
-      return state.dirty && state.phase !== "gone" ? save() : null;
+      return state.dirty && timer.phase !== "gone" ? save() : null;
     });
     inflight = request;
     return request;
@@ -445,32 +437,42 @@ function player(root, data) {
       state.dirty = true;
       return;
     }
-    if (state.phase === "done") return; // finishing anyway: the summary tells the rest
+    if (timer.phase === "done") return; // finishing anyway: the summary tells the rest
     halt("gone");
     el.conflictBanner.hidden = false;
   }
 
   function saveIfDue(now) {
-    if (now < retryAt || state.phase === "gone") return;
+    if (now < retryAt || timer.phase === "gone") return;
     if (state.dirty || now - state.lastSave >= SAVE_EVERY_MS) save();
   }
 
   // Moving through the routine --------------------------------------------------------------
 
-  function goTo(index, how) {
-    var step = current();
-    if (how === "skip") visit(step)[1] = true;
-    state.endedAt = null;
-    if (index >= steps.length) {
-      finish();
-      return;
-    }
-    state.index = Math.max(0, index);
-    state.elapsed = 0;
+  // What the timer says happened, in order: drawn, heard and saved here.
+  function handle(events) {
+    events.forEach(function (event) {
+      if (event.type === "get-ready") getReady(event.n);
+      else if (event.type === "digit") el.overlayCount.textContent = String(event.n);
+      else if (event.type === "go") {
+        el.overlay.hidden = true;
+        announce(steps[event.index]);
+      } else if (event.type === "count") countDown(event.n);
+      else if (event.type === "step") moved(event);
+      else if (event.type === "time-up") playChime(); // the parent moves on when ready
+      else if (event.type === "finished") finish();
+      else if (event.type === "paused") {
+        el.overlay.hidden = true;
+        stopVoice();
+      } else if (event.type === "resumed") keepAwake();
+    });
+  }
+
+  function moved(event) {
     showStep();
-    if (state.phase === "running" || how === "auto") {
+    if (timer.phase === "running" || event.how === "auto") {
       playChime();
-      announce(current());
+      announce(steps[event.index]);
       signalNewStep();
     }
     save();
@@ -479,7 +481,7 @@ function player(root, data) {
   // The player stops for good: the massage is ending ("done", saying so over the player) or
   // went on elsewhere ("gone").
   function halt(phase, overlayText) {
-    state.phase = phase;
+    timer.stop(phase);
     stopVoice();
     letSleep();
     el.overlay.hidden = !overlayText;
@@ -502,154 +504,94 @@ function player(root, data) {
     Promise.all([save(), Promise.race([Promise.all(cues), patience])]).then(function () { el.completeForm.submit(); });
   }
 
-  function start() {
+  // The "get ready" before a step runs: from the Start tap, or after skipping a body area.
+  function getReady(n) {
     primeAudio();
-    state.phase = "countdown";
-    state.countdownLeft = GET_READY_SECONDS;
     el.overlay.hidden = false;
     el.overlayText.textContent = labels.getReady;
-    el.overlayCount.textContent = String(GET_READY_SECONDS);
+    el.overlayCount.textContent = String(n);
     keepAwake();
     draw();
   }
 
   function toggle() {
     heldForCues = false;
-    if (state.phase === "ready") start();
-    else if (state.phase === "running") {
-      state.phase = "paused";
-      stopVoice();
-      save();
-    } else if (state.phase === "paused") {
-      state.phase = "running";
-      keepAwake();
-    }
+    var events = timer.toggle();
+    handle(events);
+    if (events.some(function (event) { return event.type === "paused"; })) save();
     draw();
   }
 
-  // The time since the last tick goes to the countdown, then to the step; what a step or the
-  // countdown did not need carries over to the next one, so no time is lost at a boundary.
+  // The time since the last tick goes to the timer: to the "get ready", then to the step, and
+  // what a step or the "get ready" did not need carries over to the next one.
   function tick() {
     var now = Date.now();
     var dt = Math.max(0, Math.min(5, (now - state.lastTick) / 1000));
     state.lastTick = now;
-    if (state.phase === "countdown") {
-      state.countdownLeft -= dt;
-      el.overlayCount.textContent = String(Math.max(1, Math.ceil(state.countdownLeft)));
-      if (state.countdownLeft > 0) return;
-      dt = -state.countdownLeft;
-      state.countdownLeft = 0;
-      el.overlay.hidden = true;
-      state.phase = "running";
-      announce(current());
-    }
-    if (state.phase !== "running") {
+    if (timer.phase !== "countdown" && timer.phase !== "running") {
       if (state.dirty) saveIfDue(now);
       return;
     }
-    run(dt, now);
-    if (state.phase !== "running") return; // finished, or stopped by a save's answer
+    handle(timer.advance(dt));
+    if (timer.phase !== "running") return; // still getting ready, finished, or stopped
     draw();
     saveIfDue(now);
-  }
-
-  function run(seconds, now) {
-    var step = current();
-    var used = Math.max(0, Math.min(seconds, duration(step) - state.elapsed));
-    if (used > 0) {
-      countDown(duration(step) - state.elapsed, duration(step) - state.elapsed - used);
-      state.elapsed += used;
-      visit(step)[0] += used;
-      visit(step)[1] = false; // a step skipped, gone back to and done counts as done
-    }
-    if (state.elapsed < duration(step)) return;
-    state.elapsed = duration(step);
-    if (settings.handsFree) {
-      goTo(state.index + 1, "auto");
-      if (state.phase === "running" && seconds - used > 0) run(seconds - used, now);
-      return;
-    }
-    if (!state.endedAt) {
-      state.endedAt = now;
-      playChime(); // time is up: the parent moves on when ready
-    }
   }
 
   // Input ----------------------------------------------------------------------------------
 
   var actions = {
     toggle: toggle,
-    next: function () { goTo(state.index + 1, "next"); },
-    previous: function () { goTo(state.index - 1, "previous"); },
-    skip: function () { goTo(state.index + 1, "skip"); },
+    next: function () { handle(timer.next()); },
+    previous: function () { handle(timer.previous()); },
+    skip: function () { handle(timer.skip()); },
     add15: function () {
-      var step = current();
-      state.extra[step.id] = Math.min(limits.maxExtra, (state.extra[step.id] || 0) + 15);
-      visit(step);
-      state.endedAt = null;
+      timer.extend(15);
       draw();
       save();
     },
   };
 
-  function stopped() { return state.phase === "done" || state.phase === "gone"; }
+  function stopped() { return timer.stopped(); }
 
   root.addEventListener("click", function (event) {
     var target = event.target.closest("[data-action]");
     if (!target || stopped()) return;
     var action = actions[target.getAttribute("data-action")];
     if (!action) return;
-    if (state.phase === "countdown" && target.getAttribute("data-action") !== "toggle") return;
+    if (timer.phase === "countdown" && target.getAttribute("data-action") !== "toggle") return;
     event.preventDefault();
     action();
   });
 
   // What the cue bar (static/js/cues.js) asks of the player.
   function pause() {
-    if (state.phase !== "running" && state.phase !== "countdown") return;
-    state.phase = "paused";
-    el.overlay.hidden = true;
-    stopVoice();
+    var events = timer.pause();
+    if (!events.length) return;
+    handle(events);
     draw();
     save();
   }
 
+  // Skips what is left of this body area, then a short "get ready", and hands-free again.
   function skipArea() {
-    if (stopped()) return;
-    var area = current().areaKey;
-    var index = state.index;
-    while (index < steps.length && steps[index].areaKey === area) {
-      visit(steps[index])[1] = true;
-      index += 1;
-    }
-    state.endedAt = null;
-    if (index >= steps.length) {
-      finish();
-      return;
-    }
-    state.index = index;
-    state.elapsed = 0;
-    showStep();
-    save();
-    start(); // a short "get ready", then hands-free again on the next area
+    if (!stopped()) handle(timer.skipArea());
   }
 
   // "More cues" open: the massage waits, and goes on when it closes, if it was going before.
   var heldForCues = false;
   root.addEventListener("cues:hold", function () {
-    if (state.phase !== "running") return;
+    if (timer.phase !== "running") return;
     heldForCues = true;
-    state.phase = "paused";
-    stopVoice();
+    handle(timer.pause());
     draw();
     save();
   });
   root.addEventListener("cues:release", function () {
     if (!heldForCues) return;
     heldForCues = false;
-    if (state.phase !== "paused") return;
-    state.phase = "running";
-    keepAwake();
+    if (timer.phase !== "paused") return;
+    handle(timer.resume());
     draw();
   });
 
@@ -675,7 +617,7 @@ function player(root, data) {
     if (event.target.closest("input, textarea, select, [data-cue-bar]") || stopped()) return;
     var key = { " ": "toggle", ArrowRight: "next", ArrowLeft: "previous", s: "skip", S: "skip",
       "+": "add15", "=": "add15" }[event.key];
-    if (!key || (state.phase === "countdown" && key !== "toggle")) return;
+    if (!key || (timer.phase === "countdown" && key !== "toggle")) return;
     event.preventDefault();
     actions[key]();
   });
@@ -688,6 +630,7 @@ function player(root, data) {
     input.addEventListener(input.type === "range" ? "input" : "change", function () {
       settings[name] = input.type === "checkbox" ? input.checked : Number(input.value);
       saveSettings();
+      timer.configure(settings);
       if (name === "voice" && !settings.voice) stopVoice();
       if (voiceAudio) voiceAudio.volume = settings.volume;
     });
@@ -697,14 +640,13 @@ function player(root, data) {
     if (document.visibilityState === "hidden") {
       // Nobody is watching (the phone locked or the parent switched apps): pause, so no step
       // slips by unseen, and save where we are.
-      if (state.phase === "running" || state.phase === "countdown") {
-        state.phase = "paused";
-        el.overlay.hidden = true;
-        stopVoice();
+      var events = timer.pause();
+      if (events.length) {
+        handle(events);
         draw();
       }
       if (!stopped()) save(true);
-    } else if (state.phase === "running" || state.phase === "paused") {
+    } else if (timer.phase === "running" || timer.phase === "paused") {
       keepAwake(); // the browser drops the lock when the page is hidden
     }
   });
