@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 820, "height": 1180}
+LAPTOP = {"width": 1280, "height": 800}
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "shots"
 MISSING = f"BROWSER TESTS SKIPPED: no Chromium at {CHROMIUM} (apt-get install -y chromium)"
 
