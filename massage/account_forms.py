@@ -38,7 +38,7 @@ class PlainForm:
 class SignupForm(PlainForm, allauth_forms.SignupForm):
     labels = {"email": _("Email"), "password1": _("Password")}
     new_password = "password1"
-    field_order = ["name", "email", "password1"]
+    field_order = ["name", "email", "password1", "teaches"]
 
     name = forms.CharField(
         label=_("Your name"),
@@ -48,10 +48,20 @@ class SignupForm(PlainForm, allauth_forms.SignupForm):
         error_messages={"required": _("Please give your name.")},
     )
 
+    teaches = forms.BooleanField(
+        label=_("I teach baby massage"),
+        required=False,
+        help_text=_(
+            "You can then write routines and invite the families you teach. You can be a "
+            "parent here too."
+        ),
+    )
+
     def custom_signup(self, request, user):
         super().custom_signup(request, user)
         user.display_name = self.cleaned_data["name"]
-        user.save(update_fields=["display_name"])
+        user.is_instructor = self.cleaned_data["teaches"]
+        user.save(update_fields=["display_name", "is_instructor"])
 
 
 class LoginForm(PlainForm, allauth_forms.LoginForm):

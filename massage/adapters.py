@@ -14,6 +14,8 @@ class AccountAdapter(DefaultAccountAdapter):
         next_url = request.POST.get("next") or request.GET.get("next")
         if next_url and self.is_safe_url(next_url):
             return next_url
+        if getattr(request.user, "is_instructor", False):
+            return reverse("massage:instructor-profile")  # what families see before they join
         return reverse("massage:family-create")
 
     def format_email_subject(self, subject):

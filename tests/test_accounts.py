@@ -31,6 +31,22 @@ def test_sign_up_with_name_and_email_then_create_family(client, db):
     assert "/accounts/confirm-email/" in message.body
 
 
+def test_signing_up_as_an_instructor_leads_to_the_instructor_profile(client, db):
+    page = client.get("/accounts/signup/").text
+    assert "I teach baby massage" in page
+    response = sign_up(client, teaches="on")
+    assert response.status_code == 302
+    assert response.url == "/teaching/profile/"
+    assert User.objects.get().is_instructor
+    assert client.get("/teaching/").status_code == 200
+
+
+def test_signing_up_as_a_parent_is_not_an_instructor(client, db):
+    sign_up(client)
+    assert not User.objects.get().is_instructor
+    assert client.get("/teaching/").status_code == 403
+
+
 def test_the_name_given_at_sign_up_greets_and_shows_on_the_family_page(client, db):
     sign_up(client, name="  Amara Mensah ")
     today = client.get("/today/").text
