@@ -19,7 +19,7 @@ from massage.models import Routine, Step
 from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
 from tests.conftest import commit_each_post
 from tests.factories import InstructorFactory, RoutineFactory, StepFactory
-from tests.html import elements
+from tests.markup import attribute, elements
 from tests.massage.test_uploads import encode, noisy_image, png_header_only, wav_bytes
 
 INVALID = 422
@@ -414,11 +414,8 @@ def test_adding_a_step_numbers_it_last(as_instructor, own_routine):
 def offered(html, name):
     """The values a page's <select name=...> offers, without the empty choice."""
     (select,) = elements(html, "select", name=name)
-    return [
-        dict(option.attributes)["value"]
-        for option in select.children
-        if getattr(option, "name", None) == "option" and dict(option.attributes)["value"]
-    ]
+    values = [attribute(option, "value") for option in elements(select, "option")]
+    return [value for value in values if value]
 
 
 def test_every_area_and_motion_the_step_form_offers_is_drawn(as_instructor, own_routine):
@@ -443,7 +440,7 @@ def test_every_area_and_motion_the_step_form_offers_is_drawn(as_instructor, own_
         step = own_routine.steps.get(stroke=stroke)
         step_page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
         (svg,) = elements(step_page, "svg", role="img", **{"aria-label": stroke})
-        assert f"bodymap--motion-{motion}" in dict(svg.attributes)["class"].split()
+        assert f"bodymap--motion-{motion}" in attribute(svg, "class").split()
     assert {s.body_area for s in own_routine.steps.all()} >= set(areas)
 
 

@@ -1,0 +1,47 @@
+"""HTML in tests is compared as HTML: attribute order, quoting and whitespace don't matter.
+
+``assert_in_html`` is Django's ``assertInHTML`` as a plain function, for pytest tests. The needle
+is a whole element, with all its attributes (and its content, if it has any), so a check about a
+tag fails if an attribute goes missing or changes, and not when the template reorders them.
+``elements`` finds the elements a page has whatever the order of their attributes, to read the
+values a form offers or check which radio button is ticked.
+"""
+
+from django.test import SimpleTestCase
+from django.test.html import Element, parse_html
+
+__all__ = ["assert_in_html", "attribute", "elements"]
+
+_CASE = SimpleTestCase()
+
+
+def assert_in_html(needle: str, haystack: str, count: int | None = None, msg_prefix: str = ""):
+    """The element `needle` is in `haystack` (exactly `count` times, when given; 0 = absent)."""
+    _CASE.assertInHTML(needle, haystack, count=count, msg_prefix=msg_prefix)
+
+
+def elements(haystack: str | Element, tag: str | None, **attributes: str | None) -> list[Element]:
+    """Every `tag` element (any, for None) in `haystack` having these attributes, among others.
+
+    A boolean attribute is given as None: ``elements(page, "input", name="skin", checked=None)``.
+    Attributes with a dash go in a dict: ``elements(svg, "svg", **{"aria-label": "Legs"})``,
+    and a class as Django compares it, its names sorted: ``**{"class": "card cautions"}``.
+    """
+    wanted = set(attributes.items())
+    found = []
+
+    def walk(node):
+        if not isinstance(node, Element):
+            return
+        if (tag is None or node.name == tag) and wanted <= set(node.attributes):
+            found.append(node)
+        for child in node.children:
+            walk(child)
+
+    walk(parse_html(haystack) if isinstance(haystack, str) else haystack)
+    return found
+
+
+def attribute(element: Element, name: str) -> str | None:
+    """The value of one of an element's attributes (None for a boolean one, or if it has none)."""
+    return dict(element.attributes).get(name)
