@@ -8,12 +8,14 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cues.models import CueEvent, Valence
-from massage import access
-from massage.models import Baby, InstructorLink, Scope
-from massage.models.teaching import scopes_at_least
-from sessions.models import MassageSession
+from massage import access, teaching
+from massage.models import Baby, Consent, InstructorLink, Scope
+from massage.models.teaching import SCOPE_ORDER, scopes_at_least
+from sessions.models import MassageSession, Outcome
 
 WEEKS = 4
 
@@ -24,7 +26,8 @@ def _week_starts(today, weeks=WEEKS):
     return [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
-def dashboard(instructor, *, now=None) -> dict:
+def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
+    """The rows of the dashboard, for every family taught or for one class's."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     mondays = _week_starts(today)
@@ -36,10 +39,13 @@ def dashboard(instructor, *, now=None) -> dict:
         link.family_id: link
         for link in InstructorLink.objects.with_scope().filter(instructor=instructor)
     }
+    taught = access.taught_families(instructor)
+    if teaching_class is not None:
+        taught = taught.filter(pk__in=teaching_class.links.values("family"))
     families = list(
-        access.taught_families(instructor)
-        .prefetch_related(Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk")))
-        .order_by("name", "pk")
+        taught.prefetch_related(
+            Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk"))
+        ).order_by("name", "pk")
     )
     practice = (
         MassageSession.objects.massages()
@@ -69,6 +75,7 @@ def dashboard(instructor, *, now=None) -> dict:
         for row in cue_rows
         if row["total"]
     }
+    flags = _flags(instructor, families, with_cues, starts=starts, now=now, today=today)
     rows = []
     for family in families:
         counts = by_family.get(family.pk, {})
@@ -84,7 +91,94 @@ def dashboard(instructor, *, now=None) -> dict:
                 "most": max(weeks) or 1,
                 "shares_cues": family.pk in with_cues,
                 "engagement": shares.get(family.pk),
+                "flags": flags.get(family.pk, []),
             }
         )
     stopped = [link for link in links.values() if link.scope not in access.SHARED_SCOPES]
-    return {"rows": rows, "stopped_count": len(stopped), "today": today}
+    return {
+        "rows": rows,
+        "stopped_count": len(stopped),
+        "today": today,
+        "classes": list(teaching.classes_of(instructor)),
+        "chosen_class": teaching_class,
+    }
+
+
+QUIET_DAYS = 7
+BABY_LED_IN_A_ROW = 3
+NARROWED_RECENTLY_DAYS = 14
+
+
+def _flags(instructor, families, with_cues, *, starts, now, today) -> dict[int, list[str]]:
+    """What is worth a look in each family, each with its reason. Four queries in all."""
+    family_ids = [family.pk for family in families]
+    flags: dict[int, list[str]] = {pk: [] for pk in family_ids}
+    if not family_ids:
+        return flags
+
+    # The massages of the last four weeks, newest first: quiet spells and baby-led ends.
+    recent: dict[int, list[tuple]] = {pk: [] for pk in family_ids}
+    for family_id, started, outcome in (
+        MassageSession.objects.massages()
+        .filter(baby__family__in=family_ids, ended_at__isnull=False, started_at__gte=starts[0])
+        .order_by("-started_at", "-pk")
+        .values_list("baby__family", "started_at", "outcome")
+    ):
+        recent[family_id].append((started, outcome))
+    assigned = teaching.assignments_for(families, today)
+    for family_id in family_ids:
+        massages = recent[family_id]
+        if assigned.get(family_id):
+            since = assigned[family_id][0].starts_on
+            quiet_since = massages[0][0] if massages else None
+            quiet_days = (now - quiet_since).days if quiet_since else (today - since).days
+            if quiet_days >= QUIET_DAYS:
+                flags[family_id].append(
+                    _("A routine is assigned, and no massage for %(n)d days.") % {"n": quiet_days}
+                )
+        latest = [outcome for _started, outcome in massages[:BABY_LED_IN_A_ROW]]
+        if len(latest) == BABY_LED_IN_A_ROW and all(o == Outcome.BABY_LED_END for o in latest):
+            flags[family_id].append(
+                _("The last %(n)d massages were baby-led ends.") % {"n": BABY_LED_IN_A_ROW}
+            )
+
+    # The share of enjoying cues, week by week, for the families that share their cues.
+    if with_cues:
+        weekly: dict[int, dict[int, list[int]]] = {pk: {} for pk in with_cues}
+        for family_id, valence, at in (
+            CueEvent.objects.logged()
+            .filter(session__baby__family__in=with_cues, at__gte=starts[0])
+            .values_list("session__baby__family", "valence", "at")
+        ):
+            week = next(n for n in range(len(starts) - 1, -1, -1) if at >= starts[n])
+            counts = weekly[family_id].setdefault(week, [0, 0])
+            counts[0] += valence == Valence.ENGAGEMENT
+            counts[1] += 1
+        last = len(starts) - 1
+        for family_id, weeks in weekly.items():
+            shares = [
+                weeks[n][0] / weeks[n][1] if n in weeks else None
+                for n in (last - 2, last - 1, last)
+            ]
+            if None not in shares and shares[0] > shares[1] > shares[2]:
+                flags[family_id].append(_("Enjoying it less, two weeks running."))
+
+    # A consent narrowed lately (or stopped): the family chose to share less.
+    since = now - timedelta(days=NARROWED_RECENTLY_DAYS)
+    history: dict[int, list[tuple]] = {}
+    for family_id, scope, changed_at in (
+        Consent.objects.filter(link__instructor=instructor, link__family__in=family_ids)
+        .order_by("changed_at", "pk")
+        .values_list("link__family", "scope", "changed_at")
+    ):
+        history.setdefault(family_id, []).append((scope, changed_at))
+    rank = {str(scope): n for n, scope in enumerate(SCOPE_ORDER)}
+    for family_id, changes in history.items():
+        if len(changes) >= 2:
+            (before, _at), (now_scope, changed_at) = changes[-2], changes[-1]
+            if changed_at >= since and rank.get(now_scope, -1) < rank.get(before, -1):
+                flags[family_id].append(
+                    _("Shares less with you since %(day)s.")
+                    % {"day": date_format(timezone.localtime(changed_at), "j M")}
+                )
+    return flags

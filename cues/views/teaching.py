@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cues.teaching import dashboard
+from massage import teaching
 
 
 @login_required
@@ -13,4 +14,16 @@ def teaching_dashboard(request):
     """The families an instructor teaches, each as far as its parents share."""
     if not request.user.is_instructor:
         raise PermissionDenied(_("This page is for instructors. Open an instructor profile first."))
-    return render(request, "cues/teaching_dashboard.html", dashboard(request.user))
+    chosen = request.GET.get("class", "")
+    teaching_class = None
+    if chosen:
+        if not chosen.isdigit() or len(chosen) > 18:
+            return render(
+                request,
+                "cues/teaching_dashboard.html",
+                dashboard(request.user) | {"class_error": _("That class is not one of yours.")},
+                status=400,
+            )
+        teaching_class = teaching.class_of(request.user, chosen)
+    context = dashboard(request.user, teaching_class=teaching_class)
+    return render(request, "cues/teaching_dashboard.html", context)
