@@ -23,7 +23,8 @@ def assert_in_html(needle: str, haystack: str, count: int | None = None, msg_pre
 def elements(haystack: str | Element, tag: str | None, **attributes: str | None) -> list[Element]:
     """Every `tag` element (any, for None) in `haystack` having these attributes, among others.
 
-    A boolean attribute is given as None: ``elements(page, "input", name="skin", checked=None)``.
+    HTML's boolean attributes are given as None: ``elements(page, "input", checked=None)``, and
+    one without a value that HTML doesn't know as boolean as "": ``**{"data-print-hint": ""}``.
     Attributes with a dash go in a dict: ``elements(svg, "svg", **{"aria-label": "Legs"})``,
     and a class as Django compares it, its names sorted: ``**{"class": "card cautions"}``.
     """

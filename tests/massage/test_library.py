@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from tests.factories import (
     RoutineFactory,
     StepFactory,
 )
+from tests.markup import assert_in_html, attribute, elements
 
 SVG_IMG = re.compile(r'<svg\b[^>]*\brole="img"')
 
@@ -219,7 +221,7 @@ def test_list_suggests_by_corrected_age_of_the_first_baby_and_keeps_the_others(
     suitable, others = split_sections(html)
     assert suitable == ["Middle months"]
     assert others == ["Tiny hands", "Older wiggler"]
-    assert f'<option value="{baby.pk}" selected>Leo</option>' in html
+    assert_in_html(f'<option value="{baby.pk}" selected>Leo</option>', html)
 
 
 def test_list_suggests_for_the_first_baby_and_another_baby_can_be_chosen(client, age_routines):
@@ -371,7 +373,7 @@ def test_detail_shows_time_oil_ages_cautions_and_step_pictures(client, oily_rout
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<span class="pill pill-accent">2 min</span>' in html
+    assert_in_html('<span class="pill pill-accent">2 min</span>', html)
     assert "with oil" in html
     assert "6 months to 12 months" in html
     assert "Sleep" in html
@@ -379,7 +381,9 @@ def test_detail_shows_time_oil_ages_cautions_and_step_pictures(client, oily_rout
     assert "3 steps" in html
     assert html.count("bodymap--thumb") == 3
     assert len(SVG_IMG.findall(html)) == 3
-    assert 'Tummy circles <span class="muted small">· Tummy · 10 times</span>' in html
+    assert_in_html(
+        '<h3>Tummy circles <span class="muted small">· Tummy · 10 times</span></h3>', html
+    )
     assert "Take care:</strong> Light pressure." in html
     assert html.index("Warm hands") < html.index("Leg glide") < html.index("Tummy circles")
     assert "gentle-note" not in html
@@ -405,7 +409,7 @@ def test_print_sheet_has_the_print_stylesheet_and_every_step(client, oily_routin
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert re.search(r'<link rel="stylesheet" href="[^"]*print-sheet[^"]*\.css">', html)
+    assert_in_html(f'<link rel="stylesheet" href="{static("css/print-sheet.css")}">', html)
     assert "Wait 30 minutes after a feed. · Stop if your baby cries." in html
     for stroke in ["Warm hands", "Leg glide", "Tummy circles"]:
         assert stroke in html
@@ -422,11 +426,14 @@ def test_print_sheet_has_a_print_button_and_loads_photos_at_once(client, oily_ro
     html = client.get(reverse("massage:routine-print", args=[oily_routine.slug])).content.decode()
 
     # Shown by print.js (no inline script); without JavaScript the hint stays.
-    assert re.search(r'<button type="button"[^>]* data-print hidden>Print</button>', html)
-    assert re.search(r'<script src="[^"]*js/print[^"]*\.js" defer></script>', html)
-    assert "data-print-hint" in html
-    assert 'src="/media/routines/1/a-photo-960w.webp"' in html
-    assert 'loading="eager"' in html and 'loading="lazy"' not in html
+    assert_in_html(
+        '<button type="button" class="button-small" data-print hidden>Print</button>', html
+    )
+    assert_in_html(f'<script src="{static("js/print.js")}" defer></script>', html)
+    assert elements(html, None, **{"data-print-hint": ""})
+    (photo,) = elements(html, "img", src="/media/routines/1/a-photo-960w.webp")
+    assert attribute(photo, "loading") == "eager"
+    assert not elements(html, None, loading="lazy")
 
 
 @pytest.mark.parametrize("name", ["massage:routine-detail", "massage:routine-print"])

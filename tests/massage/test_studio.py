@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.templatetags.static import static
 from django.urls import reverse
 from PIL import Image
 
@@ -19,7 +20,7 @@ from massage.models import Routine, Step
 from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
 from tests.conftest import commit_each_post
 from tests.factories import InstructorFactory, RoutineFactory, StepFactory
-from tests.markup import attribute, elements
+from tests.markup import assert_in_html, attribute, elements
 from tests.massage.test_uploads import encode, noisy_image, png_header_only, wav_bytes
 
 INVALID = 422
@@ -634,8 +635,19 @@ def test_moving_a_step_with_htmx_returns_the_new_list(as_instructor, own_routine
     assert step_list_strokes(html) == ["Ask permission", "Tummy circles", "Leg glide"]
     assert strokes(own_routine) == ["Ask permission", "Tummy circles", "Leg glide"]
     # The moved step is now last: its "down" button is disabled, "up" is not.
-    assert re.search(r'aria-label="Move “Leg glide” down" disabled>', html)
-    assert not re.search(r'aria-label="Move “Leg glide” up" disabled>', html)
+    assert_in_html(
+        '<button name="direction" value="down" class="icon-button" '
+        'aria-label="Move “Leg glide” down" disabled>↓</button>',
+        html,
+    )
+    assert_in_html(
+        '<button name="direction" value="up" class="icon-button" '
+        'aria-label="Move “Leg glide” up">↑</button>',
+        html,
+    )
+
+
+MOVED = ["data-moved-step", "data-moved-direction", "data-moved-message"]
 
 
 def test_a_moved_step_is_marked_for_focus_and_announced(as_instructor, own_routine):
@@ -648,17 +660,21 @@ def test_a_moved_step_is_marked_for_focus_and_announced(as_instructor, own_routi
     )
 
     html = response.content.decode()
-    assert re.match(
-        rf'\s*<section id="steps"[^>]* data-moved-step="{step.pk}" data-moved-direction="up" '
-        r'data-moved-message="“Tummy circles” moved to position 2\."',
-        html,
-    )
+    assert html.lstrip().startswith("<section")
+    (section,) = elements(html, "section", id="steps")
+    assert {name: attribute(section, name) for name in MOVED} == {
+        "data-moved-step": str(step.pk),
+        "data-moved-direction": "up",
+        "data-moved-message": "“Tummy circles” moved to position 2.",
+    }
     page = as_instructor.get(reverse("massage:routine-edit", args=[own_routine.pk]))
     page_html = page.content.decode()
     # The live region sits outside the swapped list, so it exists before the swap.
-    assert page_html.index('id="steps-status"') < page_html.index('<section id="steps"')
-    assert 'aria-live="polite"' in page_html and "data-moved-step" not in page_html
-    assert re.search(r'<script src="[^"]*js/studio[^"]*\.js" defer></script>', page_html)
+    assert page_html.index('id="steps-status"') < page_html.index('id="steps"')
+    assert elements(page_html, None, id="steps-status", **{"aria-live": "polite"})
+    (section,) = elements(page_html, "section", id="steps")
+    assert not any(name in dict(section.attributes) for name in MOVED)
+    assert_in_html(f'<script src="{static("js/studio.js")}" defer></script>', page_html)
 
 
 def test_without_htmx_a_move_says_where_the_step_went(as_instructor, own_routine):
@@ -859,12 +875,12 @@ def test_remove_boxes_show_only_when_there_is_something_to_remove(
 
     post_step(as_instructor, step, photo=upload(encode(noisy_image((500, 500)), "PNG"), "a.png"))
     page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
-    assert 'name="remove_photo"' in page
-    assert 'name="remove_narration"' not in page
+    assert elements(page, "input", name="remove_photo")
+    assert not elements(page, "input", name="remove_narration")
 
     post_step(as_instructor, step, narration=upload(wav_bytes(), "voice.wav"))
     page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
-    assert 'name="remove_narration"' in page
+    assert elements(page, "input", name="remove_narration")
 
 
 def test_replacing_a_photo_deletes_the_old_files(as_instructor, own_routine, media):
