@@ -3,9 +3,11 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.templatetags.static import static
 
 from massage.models import User
 from tests.factories import PASSWORD, UserFactory
+from tests.markup import assert_in_html, elements
 
 
 @pytest.fixture(autouse=True)
@@ -174,14 +176,14 @@ def test_account_pages_use_the_site_layout(client, db):
 
 def test_sign_up_page_has_a_name_one_password_with_its_rule_and_a_show_button(client, db):
     page = client.get("/accounts/signup/").text
-    assert '<label for="id_name">Your name</label>' in page
-    assert 'name="password2"' not in page
+    assert_in_html('<label for="id_name">Your name</label>', page)
+    assert not elements(page, None, name="password2")
     assert "At least 10 characters, not a common one." in page
     # The button waits hidden for static/js/password.js; without it, a plain password field.
-    assert re.search(r'<input type="password" name="password1"[^>]*>', page)
-    button = re.search(r"<button[^>]*data-password-toggle=\"id_password1\"[^>]*>", page)
-    assert button and " hidden" in button.group(0)
-    assert re.search(r'<script src="/static/js/password\.js" defer>', page)
+    assert elements(page, "input", type="password", name="password1")
+    (button,) = elements(page, "button", **{"data-password-toggle": "id_password1"})
+    assert ("hidden", None) in button.attributes
+    assert_in_html(f'<script src="{static("js/password.js")}" defer></script>', page)
 
 
 TITLE_CASE = ["Sign In", "Sign Up", "Signup", "Sign Out", "Password Reset", "Change Password"]
@@ -232,6 +234,6 @@ def test_account_pages_when_logged_in_are_in_the_apps_words(client, db, url):
 def test_log_in_page_words(client, db):
     page = client.get("/accounts/login/").text
     assert "<h1>Log in</h1>" in page
-    assert '<label for="id_login">Email</label>' in page
+    assert_in_html('<label for="id_login">Email</label>', page)
     assert "Forgot your password?" in page
     assert 'href="/accounts/signup/"' in page

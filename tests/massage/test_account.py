@@ -20,6 +20,7 @@ from tests.factories import (
     RoutineFactory,
     StepFactory,
 )
+from tests.markup import assert_in_html
 
 ACCOUNT = reverse("massage:account")
 DELETE = reverse("massage:account-delete")
@@ -54,7 +55,7 @@ def test_a_name_is_saved(as_parent, parent):
 
 def test_the_name_is_asked_as_at_sign_up_and_cannot_be_emptied(as_parent, parent):
     page = as_parent.get(ACCOUNT).text
-    assert '<label for="id_display_name">Your name</label>' in page
+    assert_in_html('<label for="id_display_name">Your name</label>', page)
     assert "Logged in as" in page
     before = parent.display_name
     response = as_parent.post(ACCOUNT, {"display_name": "  "})
