@@ -189,7 +189,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or env.bool("TESTING", default=False)
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "massage.storage.StaticFilesStorage"
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
