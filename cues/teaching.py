@@ -6,7 +6,9 @@ from those that share their cues. A fixed number of queries however many familie
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, FloatField, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,8 +16,8 @@ from django.utils.translation import gettext as _
 from cues.models import CueEvent, Valence
 from massage import access, teaching
 from massage.models import Baby, Consent, InstructorLink, Scope
-from massage.models.teaching import SCOPE_ORDER, scopes_at_least
-from sessions.models import MassageSession, Outcome
+from massage.models.teaching import SCOPE_DESCRIPTIONS, SCOPE_ORDER, scopes_at_least
+from sessions.models import MassageSession, Outcome, StepVisit
 
 WEEKS = 4
 
@@ -182,3 +184,62 @@ def _flags(instructor, families, with_cues, *, starts, now, today) -> dict[int, 
                     % {"day": date_format(timezone.localtime(changed_at), "j M")}
                 )
     return flags
+
+
+def family_for_instructor(instructor, family_id) -> tuple:
+    """A family the instructor teaches and that shares with them, with its link (scope
+    annotated); 404 for any other family, or one that stopped sharing."""
+    link = (
+        InstructorLink.objects.with_scope()
+        .filter(instructor=instructor, family_id=family_id, scope__in=access.SHARED_SCOPES)
+        .select_related("family")
+        .first()
+    )
+    if link is None or not instructor.is_instructor:
+        raise Http404
+    return link.family, link
+
+
+def family_page(instructor, family_id, *, now=None) -> dict:
+    """What an instructor sees of one family: always its practice (assignments, massages, how
+    long, how each ended); cue counts only when it shares cues; notes only with everything."""
+    now = now or timezone.now()
+    family, link = family_for_instructor(instructor, family_id)
+    shares_cues = link.scope in scopes_at_least(Scope.CUES)
+    shares_notes = link.scope in scopes_at_least(Scope.EVERYTHING)
+    done = StepVisit.objects.done().filter(session=OuterRef("pk")).order_by().values("session")
+    sessions = (
+        MassageSession.objects.massages()
+        .filter(baby__family=family, started_at__gte=now - timedelta(weeks=8))
+        .select_related("baby")
+        .annotate(
+            massage_seconds=Coalesce(
+                Subquery(done.annotate(total=Sum("seconds")).values("total")[:1]),
+                Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-started_at", "-pk")
+    )
+    if shares_cues:
+        sessions = sessions.annotate(
+            engaging=Count(
+                "cues",
+                filter=Q(cues__valence=Valence.ENGAGEMENT, cues__undone_at__isnull=True),
+            ),
+            unsettled=Count(
+                "cues",
+                filter=Q(cues__valence=Valence.DISENGAGEMENT, cues__undone_at__isnull=True),
+            ),
+        )
+    return {
+        "family": family,
+        "link": link,
+        "scope_label": Scope(link.scope).label,
+        "scope_words": SCOPE_DESCRIPTIONS[Scope(link.scope)],
+        "shares_cues": shares_cues,
+        "shares_notes": shares_notes,
+        "babies": list(family.babies.order_by("birth_date", "pk")),
+        "assignments": teaching.assignments_for([family], timezone.localdate(now))[family.pk],
+        "sessions": list(sessions[:60]),
+    }

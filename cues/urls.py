@@ -27,4 +27,5 @@ urlpatterns = [
     path("families/<int:family_id>/export.csv", export.family_export_csv, name="export-csv"),
     path("families/<int:family_id>/export.json", export.family_export_json, name="export-json"),
     path("teaching/", teaching.teaching_dashboard, name="teaching-dashboard"),
+    path("teaching/families/<int:family_id>/", teaching.teaching_family, name="teaching-family"),
 ]

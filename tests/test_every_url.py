@@ -62,6 +62,8 @@ for name, args, *_rest in matrix.STUDIO_ROUTES:
     ROWS.setdefault(name, ("studio_objects", args, "author"))
 for name, _method, _status in matrix.STUDIO_PAGES:
     ROWS.setdefault(name, ("studio_objects", _no_args, "author"))
+for name, args in cue_matrix.INSTRUCTOR_FAMILY_PAGES:
+    ROWS.setdefault(name, ("objects", args, "instructor"))
 for name in cue_matrix.INSTRUCTOR_PAGES:
     ROWS.setdefault(name, ("studio_objects", _no_args, "author"))
 for name, args, *_rest in cue_matrix.CUE_ROUTES:
@@ -77,7 +79,12 @@ def _url_and_user(request, name):
         pytest.fail(f"{name} has no row: add it to the matrix in tests/test_permissions.py")
     fixture, args, asker = ROWS[name]
     found = request.getfixturevalue(fixture)
-    user = found["author"] if asker == "author" else request.getfixturevalue("parent")
+    if asker == "author":
+        user = found["author"]
+    elif asker == "instructor":
+        user = found["link"].instructor  # the family's instructor, who sees its page
+    else:
+        user = request.getfixturevalue("parent")
     return reverse(name, args=args(found)), user
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cues.teaching import dashboard
+from cues.teaching import dashboard, family_page
 from massage import teaching
 
 
@@ -27,3 +27,12 @@ def teaching_dashboard(request):
         teaching_class = teaching.class_of(request.user, chosen)
     context = dashboard(request.user, teaching_class=teaching_class)
     return render(request, "cues/teaching_dashboard.html", context)
+
+
+@login_required
+@require_safe
+def teaching_family(request, family_id):
+    """One family as its instructor sees it: what it shares, and nothing more."""
+    if not request.user.is_instructor:
+        raise PermissionDenied(_("This page is for instructors. Open an instructor profile first."))
+    return render(request, "cues/teaching_family.html", family_page(request.user, family_id))

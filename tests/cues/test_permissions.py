@@ -64,6 +64,8 @@ CUE_ROUTES = [
 CUE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, _d, _h, _s in CUE_ROUTES]
 # Pages for instructors, naming no family: what they show follows each family's consent.
 INSTRUCTOR_PAGES = ["cues:teaching-dashboard"]
+# An instructor's view of one family: only its instructor, while it shares (url name, arguments).
+INSTRUCTOR_FAMILY_PAGES = [("cues:teaching-family", lambda o: [o["family"].pk])]
 PARAMS = ("name", "args", "method", "data", "headers", "status")
 
 
@@ -183,8 +185,34 @@ def test_instructor_pages_need_an_instructor(client, db, name):
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize(("name", "args"), INSTRUCTOR_FAMILY_PAGES)
+def test_an_instructors_family_page_follows_the_link_and_its_consent(client, db, name, args):
+    from django.urls import reverse
+
+    from massage.models import Consent, InstructorLink, Scope
+    from tests.factories import InstructorFactory, MembershipFactory
+
+    member = MembershipFactory()
+    instructor = InstructorFactory()
+    link = InstructorLink.objects.create(instructor=instructor, family=member.family)
+    Consent.objects.create(link=link, scope=Scope.PRACTICE, changed_by=member.user)
+    url = reverse(name, args=args({"family": member.family}))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    client.force_login(member.user)
+    assert client.get(url).status_code == 403  # a parent, not an instructor
+    client.force_login(InstructorFactory())
+    assert client.get(url).status_code == 404  # an instructor not linked
+    client.force_login(instructor)
+    assert client.get(url).status_code == 200
+    Consent.objects.create(link=link, scope=Scope.REVOKED, changed_by=member.user)
+    assert client.get(url).status_code == 404  # stopped sharing
+
+
 def test_every_cues_url_is_in_the_matrix():
     from cues import urls
 
     names = {f"cues:{pattern.name}" for pattern in urls.urlpatterns}
-    assert names == {name for name, *_rest in CUE_ROUTES} | set(INSTRUCTOR_PAGES)
+    family_pages = {name for name, _args in INSTRUCTOR_FAMILY_PAGES}
+    assert names == {name for name, *_rest in CUE_ROUTES} | set(INSTRUCTOR_PAGES) | family_pages

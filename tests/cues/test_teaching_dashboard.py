@@ -203,3 +203,59 @@ def test_the_dashboard_shows_one_class_at_a_time(client, instructor):
         instructor=InstructorFactory(), name="Theirs", starts_on=timezone.localdate(), meets_on=1
     )
     assert client.get(URL, {"class": other.pk}).status_code == 404
+
+
+def family_url(family):
+    return reverse("cues:teaching-family", args=[family.pk])
+
+
+@pytest.mark.parametrize(
+    "scope, sees_cues, sees_notes",
+    [(Scope.PRACTICE, False, False), (Scope.CUES, True, False), (Scope.EVERYTHING, True, True)],
+)
+def test_a_familys_page_shows_exactly_what_it_shares(
+    client, instructor, routine, scope, sees_cues, sees_notes
+):
+    family, _link = taught_family(instructor, scope)
+    session = massage(BabyFactory(family=family, name="Ada"), routine, cues=["smiling"])
+    session.note = "She loved the feet today."
+    session.save(update_fields=["note"])
+    client.force_login(instructor)
+    response = client.get(family_url(family))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ada" in text and "Completed" in text
+    assert f"This family shares: {scope.label}." in text
+    assert ("Cues: enjoying / a break" in text) is sees_cues
+    assert ("She loved the feet today." in text) is sees_notes
+
+
+def test_a_family_that_stopped_sharing_or_was_never_taught_is_404(client, instructor):
+    family, link = taught_family(instructor, Scope.EVERYTHING)
+    stranger = MembershipFactory().family
+    client.force_login(instructor)
+    assert client.get(family_url(stranger)).status_code == 404
+    Consent.objects.create(link=link, scope=Scope.REVOKED)
+    assert client.get(family_url(family)).status_code == 404  # on the very next request
+
+
+def test_a_familys_page_is_for_its_instructor_only(client, instructor):
+    family, _link = taught_family(instructor, Scope.PRACTICE)
+    member = family.memberships.get().user
+    client.force_login(member)
+    assert client.get(family_url(family)).status_code == 403
+    client.force_login(InstructorFactory())
+    assert client.get(family_url(family)).status_code == 404
+
+
+def test_a_familys_page_costs_the_same_queries_however_many_massages(
+    client, instructor, routine, django_assert_max_num_queries
+):
+    family, _link = taught_family(instructor, Scope.EVERYTHING)
+    baby = BabyFactory(family=family)
+    for days_ago in range(12):
+        massage(baby, routine, days_ago=days_ago, cues=["smiling", "crying"])
+    client.force_login(instructor)
+    with django_assert_max_num_queries(10):
+        response = client.get(family_url(family))
+    assert response.content.decode().count("<tr>") == 13
