@@ -154,14 +154,35 @@ class Baby(models.Model):
         return whole_months_between(start, today)
 
 
-class Invitation(models.Model):
-    """A single-use, expiring link that lets a second caregiver join a family.
+class SingleUseLink(models.Model):
+    """A link that works once and expires; only a digest of its token is stored (the link is
+    shown or mailed once, when it is made). Used, withdrawn or expired, it is no longer pending."""
 
-    Only a digest of the token is stored: the link is shown once, when it is made.
-    """
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class Invitation(SingleUseLink):
+    """A single-use, expiring link that lets a second caregiver join a family."""
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="invitations")
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
     email = models.EmailField(_("email (optional)"), blank=True)
     role = models.CharField(
         _("joins as"),
@@ -172,13 +193,6 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -187,11 +201,3 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation to {self.family}"
-
-    @property
-    def is_pending(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )

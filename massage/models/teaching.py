@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massage.models.families import Family
+from massage.models.families import Family, SingleUseLink
 
 
 class InstructorProfile(models.Model):
@@ -132,25 +132,17 @@ class Consent(models.Model):
         return f"{self.link}: {self.scope}"
 
 
-class TeachingInvitation(models.Model):
-    """A single-use, expiring link an instructor sends a family by email. Only a digest of the
-    token is kept; resending makes a new token and the old link stops working."""
+class TeachingInvitation(SingleUseLink):
+    """A single-use, expiring link an instructor sends a family by email; resending makes a new
+    token, and the old link stops working."""
 
     instructor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_invitations"
     )
     email = models.EmailField(_("family's email"))
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     link = models.ForeignKey(
         InstructorLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation to a class")
@@ -159,14 +151,6 @@ class TeachingInvitation(models.Model):
 
     def __str__(self):
         return f"{self.instructor} invites {self.email}"
-
-    @property
-    def is_pending(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )
 
 
 class TeachingClass(models.Model):
