@@ -4,13 +4,14 @@
 is a whole element, with all its attributes (and its content, if it has any), so a check about a
 tag fails if an attribute goes missing or changes, and not when the template reorders them.
 ``elements`` finds the elements a page has whatever the order of their attributes, to read the
-values a form offers or check which radio button is ticked.
+values a form offers or check which radio button is ticked; ``first_element`` is what a piece of
+HTML begins with, the region an htmx answer swaps in.
 """
 
 from django.test import SimpleTestCase
-from django.test.html import Element, parse_html
+from django.test.html import Element, RootElement, parse_html
 
-__all__ = ["assert_in_html", "attribute", "elements"]
+__all__ = ["assert_in_html", "attribute", "elements", "first_element"]
 
 _CASE = SimpleTestCase()
 
@@ -46,3 +47,9 @@ def elements(haystack: str | Element, tag: str | None, **attributes: str | None)
 def attribute(element: Element, name: str) -> str | None:
     """The value of one of an element's attributes (None for a boolean one, or if it has none)."""
     return dict(element.attributes).get(name)
+
+
+def first_element(html: str) -> Element | str:
+    """What `html` begins with: its first element (or its first text, if it begins with text)."""
+    node = parse_html(html)
+    return node.children[0] if isinstance(node, RootElement) else node
