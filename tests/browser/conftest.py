@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.test.client import ClientHandler
+from django.test.client import AsyncClientHandler, ClientHandler
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves are still plain synchronous calls.
@@ -69,15 +69,23 @@ class RequestsInFlight:
     # Only the live server's requests count. The signals are sent for Django's test client too,
     # in every test of the run, and the test client sends request_finished for a streamed answer
     # (the CSV export) only once a test reads it to the end: counting those would leave the
-    # count above zero for good, and every browser test after would wait for nothing.
+    # count above zero for good, and every browser test after would wait for nothing. The test
+    # client starts as ClientHandler but finishes as None (it doesn't mark its responses), while
+    # the live server's handlers name themselves both times: counting only requests whose
+    # handler is named and not the test client's keeps both ends of each request paired, and the
+    # count from going below zero, where it would hide requests still running.
+    @staticmethod
+    def _live(sender):
+        return sender is not None and not issubclass(sender, (ClientHandler, AsyncClientHandler))
+
     def started(self, sender=None, **_kwargs):
-        if sender is ClientHandler:
+        if not self._live(sender):
             return
         with self._lock:
             self.count += 1
 
     def finished(self, sender=None, **_kwargs):
-        if sender is ClientHandler:
+        if not self._live(sender):
             return
         with self._lock:
             self.count -= 1
