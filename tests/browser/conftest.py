@@ -100,6 +100,13 @@ class RequestsInFlight:
         deadline = time.monotonic() + seconds
         quiet_since = None
         while time.monotonic() < deadline:
+            if self.count < 0:
+                with self._lock:  # said once, here, rather than by every test after
+                    extra, self.count = -self.count, 0
+                raise AssertionError(
+                    f"{extra} request(s) finished that never started: the count of requests "
+                    "in flight is counting something other than the live server's"
+                )
             if self.count > 0:
                 quiet_since = None
             elif quiet_since is None:
