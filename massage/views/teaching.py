@@ -230,11 +230,16 @@ def teaching_class(request, class_id):
             messages.error(request, _("This class is archived: its families can't change."))
             status = CONFLICT
         elif form.is_valid():
-            teaching.class_set_families(
-                teaching_class=teaching_class, links=form.cleaned_data["links"]
-            )
-            messages.success(request, _("The class's families are saved."))
-            return redirect("massage:teaching-class", class_id=class_id)
+            try:
+                teaching.class_set_families(
+                    teaching_class=teaching_class, links=form.cleaned_data["links"]
+                )
+            except teaching.TeachingError as error:  # a family stopped sharing meanwhile
+                form.add_error(None, str(error))
+                status = error.status
+            else:
+                messages.success(request, _("The class's families are saved."))
+                return redirect("massage:teaching-class", class_id=class_id)
         else:
             status = INVALID
     context = {

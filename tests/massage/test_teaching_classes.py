@@ -304,3 +304,26 @@ def test_today_costs_the_same_queries_with_more_assignments(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(reverse("today")).content.decode()
     assert page.count("this week") >= 6
+
+
+def test_a_family_that_stops_sharing_while_the_form_is_sent_is_refused_not_a_500(
+    as_instructor, instructor, monkeypatch
+):
+    teaching_class = teaching.class_create(
+        instructor=instructor, name="Mornings", starts_on=today(), meets_on=0
+    )
+    membership, link = linked_family(instructor)
+    shared_when_asked = teaching.shared_links_of
+
+    def stops_sharing_meanwhile(someone):
+        found = list(shared_when_asked(someone))
+        Consent.objects.create(link=link, scope=Scope.REVOKED, changed_by=membership.user)
+        monkeypatch.setattr(teaching, "shared_links_of", shared_when_asked)
+        return InstructorLink.objects.filter(pk__in=[f.pk for f in found]).select_related("family")
+
+    monkeypatch.setattr(teaching, "shared_links_of", stops_sharing_meanwhile)
+    url = reverse("massage:teaching-class", args=[teaching_class.pk])
+    response = as_instructor.post(url, {"links": [link.pk]})
+    assert response.status_code == 409
+    assert "Only families you teach, and that share with you" in response.content.decode()
+    assert not teaching_class.links.exists()
