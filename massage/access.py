@@ -80,6 +80,13 @@ def taught_families(user, scope=Scope.PRACTICE) -> QuerySet[Family]:
     return Family.objects.filter(pk__in=links.values("family"))
 
 
+def check_instructor(user):
+    """The user, if an instructor; else PermissionDenied (403) saying how to become one."""
+    if not getattr(user, "is_instructor", False):
+        raise PermissionDenied(_("This page is for instructors. Open an instructor profile first."))
+    return user
+
+
 def readable_babies(user) -> QuerySet[Baby]:
     return Baby.objects.filter(family__in=readable_families(user))
 

@@ -1,19 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cues.teaching import dashboard, family_page
-from massage import teaching
+from massage import access, teaching
 
 
 @login_required
 @require_safe
 def teaching_dashboard(request):
     """The families an instructor teaches, each as far as its parents share."""
-    if not request.user.is_instructor:
-        raise PermissionDenied(_("This page is for instructors. Open an instructor profile first."))
+    access.check_instructor(request.user)
     chosen = request.GET.get("class", "")
     teaching_class = None
     if chosen:
@@ -33,6 +31,5 @@ def teaching_dashboard(request):
 @require_safe
 def teaching_family(request, family_id):
     """One family as its instructor sees it: what it shares, and nothing more."""
-    if not request.user.is_instructor:
-        raise PermissionDenied(_("This page is for instructors. Open an instructor profile first."))
+    access.check_instructor(request.user)
     return render(request, "cues/teaching_family.html", family_page(request.user, family_id))

@@ -3,7 +3,6 @@ choice of what an instructor may see (joining, changing, stopping)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,12 +37,6 @@ __all__ = [
 ]
 
 
-def _instructor(user):
-    if not user.is_instructor:
-        raise PermissionDenied(_("Open an instructor profile first."))
-    return user
-
-
 def _posted(request):
     """The form data on a POST, even an empty one (so it is checked and says what's missing)."""
     return request.POST if request.method == "POST" else None
@@ -75,7 +68,7 @@ def instructor_profile(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def teaching_invitations(request):
-    instructor = _instructor(request.user)
+    instructor = access.check_instructor(request.user)
     form = TeachingInvitationForm(_posted(request))
     status = 200
     if request.method == "POST":
@@ -105,7 +98,7 @@ def teaching_invitations(request):
 @login_required
 @require_POST
 def teaching_invitation_resend(request, invitation_id):
-    invitation = teaching.invitation_of(_instructor(request.user), invitation_id)
+    invitation = teaching.invitation_of(access.check_instructor(request.user), invitation_id)
     try:
         mailed = teaching.invitation_resend(invitation=invitation, url_for=_join_url(request))
     except teaching.TeachingError as error:
@@ -125,7 +118,7 @@ def teaching_invitation_resend(request, invitation_id):
 @login_required
 @require_POST
 def teaching_invitation_revoke(request, invitation_id):
-    invitation = teaching.invitation_of(_instructor(request.user), invitation_id)
+    invitation = teaching.invitation_of(access.check_instructor(request.user), invitation_id)
     teaching.invitation_revoke(invitation=invitation)
     messages.success(
         request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
@@ -195,7 +188,7 @@ def consent_change(request, family_id, link_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def teaching_classes(request):
-    instructor = _instructor(request.user)
+    instructor = access.check_instructor(request.user)
     form = TeachingClassForm(_posted(request))
     status = 200
     if request.method == "POST":
@@ -215,7 +208,7 @@ def teaching_classes(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def teaching_class(request, class_id):
-    instructor = _instructor(request.user)
+    instructor = access.check_instructor(request.user)
     teaching_class = teaching.class_of(instructor, class_id)
     links = teaching.shared_links_of(instructor)
     # Bound on every POST: an empty one (no box ticked) empties the class.
@@ -253,7 +246,7 @@ def teaching_class(request, class_id):
 @login_required
 @require_POST
 def teaching_class_archive(request, class_id):
-    teaching_class = teaching.class_of(_instructor(request.user), class_id)
+    teaching_class = teaching.class_of(access.check_instructor(request.user), class_id)
     teaching.class_archive(teaching_class=teaching_class)
     messages.success(request, _("%(name)s is archived.") % {"name": teaching_class.name})
     return redirect("massage:teaching-classes")
@@ -262,7 +255,7 @@ def teaching_class_archive(request, class_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def teaching_assignments(request):
-    instructor = _instructor(request.user)
+    instructor = access.check_instructor(request.user)
     form = AssignmentForm(
         _posted(request),
         initial={"starts_on": timezone.localdate(), "target": request.GET.get("for", "")},
