@@ -6,18 +6,18 @@ from those that share their cues. A fixed number of queries however many familie
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, FloatField, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cues.exports import with_visit_totals
 from cues.models import CueEvent, Valence
 from massage import access, teaching
 from massage.models import Baby, Consent, InstructorLink, Scope
 from massage.models.teaching import SCOPE_DESCRIPTIONS, SCOPE_ORDER, scopes_at_least
-from sessions.models import MassageSession, Outcome, StepVisit
+from sessions.models import MassageSession, Outcome
 
 WEEKS = 4
 
@@ -207,18 +207,14 @@ def family_page(instructor, family_id, *, now=None) -> dict:
     family, link = family_for_instructor(instructor, family_id)
     shares_cues = link.scope in scopes_at_least(Scope.CUES)
     shares_notes = link.scope in scopes_at_least(Scope.EVERYTHING)
-    done = StepVisit.objects.done().filter(session=OuterRef("pk")).order_by().values("session")
+    # The time massaged, as the summary and the exports count it.
     sessions = (
-        MassageSession.objects.massages()
-        .filter(baby__family=family, started_at__gte=now - timedelta(weeks=8))
-        .select_related("baby")
-        .annotate(
-            massage_seconds=Coalesce(
-                Subquery(done.annotate(total=Sum("seconds")).values("total")[:1]),
-                Value(0.0),
-                output_field=FloatField(),
+        with_visit_totals(
+            MassageSession.objects.massages().filter(
+                baby__family=family, started_at__gte=now - timedelta(weeks=8)
             )
         )
+        .select_related("baby")
         .order_by("-started_at", "-pk")
     )
     if shares_cues:
