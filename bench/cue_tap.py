@@ -64,8 +64,8 @@ def set_up():
     from django.core.management import call_command
 
     from massage import access
-    from massage import services as family_services
     from massage.models import Baby, Routine, User
+    from massage.services import families as family_services
     from sessions import selectors, services
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from cues.exports import with_visit_totals
 from cues.models import CueEvent, Valence
-from massage import access, teaching
+from massage import access
 from massage.models import Baby, Consent, InstructorLink, Scope
 from massage.models.teaching import SCOPE_DESCRIPTIONS, SCOPE_ORDER, scopes_at_least
+from massage.selectors import teaching as teaching_selectors
 from sessions.models import MassageSession, Outcome
 
 WEEKS = 4
@@ -101,7 +102,7 @@ def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
         "rows": rows,
         "stopped_count": len(stopped),
         "today": today,
-        "classes": list(teaching.classes_of(instructor)),
+        "classes": list(teaching_selectors.classes_of(instructor)),
         "chosen_class": teaching_class,
     }
 
@@ -127,7 +128,7 @@ def _flags(instructor, families, with_cues, *, starts, now, today) -> dict[int, 
         .values_list("baby__family", "started_at", "outcome")
     ):
         recent[family_id].append((started, outcome))
-    assigned = teaching.assignments_for(families, today)
+    assigned = teaching_selectors.assignments_for(families, today)
     for family_id in family_ids:
         massages = recent[family_id]
         if assigned.get(family_id):
@@ -236,6 +237,8 @@ def family_page(instructor, family_id, *, now=None) -> dict:
         "shares_cues": shares_cues,
         "shares_notes": shares_notes,
         "babies": list(family.babies.order_by("birth_date", "pk")),
-        "assignments": teaching.assignments_for([family], timezone.localdate(now))[family.pk],
+        "assignments": teaching_selectors.assignments_for([family], timezone.localdate(now))[
+            family.pk
+        ],
         "sessions": list(sessions[:60]),
     }

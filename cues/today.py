@@ -6,8 +6,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cues.models import Valence
-from massage import selectors as massage_selectors
-from massage import teaching
+from massage.selectors import families as family_selectors
+from massage.selectors import teaching as teaching_selectors
 from sessions.models import MassageSession
 from sessions.selectors import sessions_of
 from sessions.services import session_close_if_stale
@@ -16,7 +16,7 @@ from sessions.services import session_close_if_stale
 def today_page(user, now=None) -> dict:
     """The user's families and babies with their sessions, in a fixed number of queries."""
     now = now or timezone.now()
-    families = massage_selectors.families_for_today(user)
+    families = family_selectors.families_for_today(user)
     babies = [baby for family in families for baby in family.babies.all()]
     ids = [baby.pk for baby in babies]
     mine = sessions_of(user).filter(baby_id__in=ids)
@@ -66,7 +66,7 @@ def _attach_assignments(families, sessions, *, today):
     """Each family's running assignments, with how this week is going (Monday to Sunday): the
     massages of that routine so far, a baby-led end counting as practice."""
     taught = [family for family in families if family.has_instructor]
-    assigned = teaching.assignments_for(taught, today) if taught else {}
+    assigned = teaching_selectors.assignments_for(taught, today) if taught else {}
     monday = today - timedelta(days=today.weekday())
     routine_ids = {a.routine_id for found in assigned.values() for a in found}
     done = {}

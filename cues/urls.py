@@ -1,19 +1,19 @@
 from django.urls import path
 
-from cues.views import export, logging, review, teaching
+from cues.views import cue_log, export, review, teaching
 
 app_name = "cues"
 
 urlpatterns = [
-    path("sessions/<int:session_id>/cues/", logging.cue_create, name="cue-create"),
+    path("sessions/<int:session_id>/cues/", cue_log.cue_create, name="cue-create"),
     path(
         "sessions/<int:session_id>/cues/<uuid:client_id>/undo/",
-        logging.cue_undo,
+        cue_log.cue_undo,
         name="cue-undo",
     ),
     path(
         "sessions/<int:session_id>/cues/<uuid:client_id>/response/",
-        logging.cue_respond,
+        cue_log.cue_respond,
         name="cue-respond",
     ),
     path(

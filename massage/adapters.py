@@ -3,7 +3,8 @@ from django.contrib import messages
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from massage import pending_invitation, services
+from massage import pending_invitation
+from massage.services import families as family_services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -26,8 +27,8 @@ class AccountAdapter(DefaultAccountAdapter):
         token = pending_invitation.take(request)
         if token:
             try:
-                membership = services.invitation_accept(token=token, user=user)
-            except services.InvitationError as error:
+                membership = family_services.invitation_accept(token=token, user=user)
+            except family_services.InvitationError as error:
                 # Expired or withdrawn since it was opened, or this login is in the family already.
                 messages.warning(request, str(error))
             else:

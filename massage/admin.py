@@ -5,7 +5,6 @@ from django.db.models import Count
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from massage import library
 from massage.forms import StepForm
 from massage.models import (
     Baby,
@@ -18,6 +17,7 @@ from massage.models import (
     Step,
     User,
 )
+from massage.services import library as library_services
 
 
 @admin.register(User)
@@ -110,7 +110,7 @@ def _model_fields(model_admin, request, obj, kwargs):
 
 
 def _save_step(form) -> None:
-    library.step_save(step=form.instance, **form.file_changes())
+    library_services.step_save(step=form.instance, **form.file_changes())
 
 
 @admin.display(description=_("files"))
@@ -188,13 +188,13 @@ class RoutineAdmin(DeletesThroughLibrary, admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
         for step in formset.deleted_objects:
-            library.step_delete(step=step, renumber=False)
+            library_services.step_delete(step=step, renumber=False)
         for step_form in formset.saved_forms:
             _save_step(step_form)
         return None
 
     def delete_one(self, routine):
-        library.routine_delete(routine=routine)
+        library_services.routine_delete(routine=routine)
 
 
 @admin.register(Step)
@@ -219,7 +219,7 @@ class StepAdmin(DeletesThroughLibrary, admin.ModelAdmin):
             Routine.objects.filter(pk=obj.routine_id).update(follows_seed=False)
 
     def delete_one(self, step):
-        library.step_delete(step=step)
+        library_services.step_delete(step=step)
 
 
 @admin.register(FocusTag)

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
-ROOT_URLCONF = "massage.urls"
+ROOT_URLCONF = "massage.root_urls"
 WSGI_APPLICATION = "massage.wsgi.application"
 ASGI_APPLICATION = "massage.asgi.application"
 

@@ -1,56 +1,89 @@
-"""The site's URLs: the only module besides settings that knows every app."""
+from django.urls import path
 
-import re
+from massage import views
 
-from django.conf import settings
-from django.contrib import admin
-from django.http import Http404
-from django.urls import include, path, re_path
-from django.views.decorators.http import require_safe
-from django.views.static import serve
-
-from cues.views.today import today
-from massage import account_views
-
-accounts = [
-    path("login/", account_views.LoginView.as_view(), name="account_login"),
-    path("signup/", account_views.SignupView.as_view(), name="account_signup"),
-    path(
-        "password/change/",
-        account_views.PasswordChangeView.as_view(),
-        name="account_change_password",
-    ),
-    path(
-        "password/reset/", account_views.PasswordResetView.as_view(), name="account_reset_password"
-    ),
-    re_path(
-        r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
-        account_views.PasswordResetFromKeyView.as_view(),
-        name="account_reset_password_from_key",
-    ),
-    path("", include("allauth.urls")),
-]
-
-
-@require_safe
-def media(request, path):
-    """Uploaded photos and narration, when no web server in front serves MEDIA_ROOT itself."""
-    if not (settings.DEBUG or settings.SERVE_MEDIA):
-        raise Http404
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    if not settings.DEBUG:
-        # Upload names carry a random part and are never overwritten, so browsers may keep them.
-        response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
-
+app_name = "massage"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("accounts/", include(accounts)),
-    # The signed-in home combines every app, so it lives at the top, without a namespace.
-    path("today/", today, name="today"),
-    path("", include("massage.app_urls")),
-    path("", include("sessions.urls")),
-    path("", include("cues.urls")),
-    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media, name="media"),
+    path("", views.landing, name="landing"),
+    path("display/theme/", views.theme_set, name="theme-set"),
+    path("account/", views.account, name="account"),
+    path("account/delete/", views.account_delete, name="account-delete"),
+    path("families/new/", views.family_create, name="family-create"),
+    path("families/<int:family_id>/", views.family_detail, name="family-detail"),
+    path("families/<int:family_id>/edit/", views.family_update, name="family-update"),
+    path("families/<int:family_id>/delete/", views.family_delete, name="family-delete"),
+    path("families/<int:family_id>/leave/", views.family_leave, name="family-leave"),
+    path("families/<int:family_id>/babies/new/", views.baby_create, name="baby-create"),
+    path("babies/<int:baby_id>/edit/", views.baby_update, name="baby-update"),
+    path("babies/<int:baby_id>/delete/", views.baby_delete, name="baby-delete"),
+    path(
+        "families/<int:family_id>/invitations/new/",
+        views.invitation_create,
+        name="invitation-create",
+    ),
+    path(
+        "families/<int:family_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path(
+        "families/<int:family_id>/members/<int:member_id>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<str:token>/decline/", views.invitation_decline, name="invitation-decline"),
+    # The routine library
+    path("routines/", views.routine_list, name="routine-list"),
+    path("routines/<slug:slug>/", views.routine_detail, name="routine-detail"),
+    path("routines/<slug:slug>/print/", views.routine_print, name="routine-print"),
+    path("routines/<slug:slug>/duplicate/", views.routine_duplicate, name="routine-duplicate"),
+    # Instructors' studio
+    path("teaching/profile/", views.instructor_profile, name="instructor-profile"),
+    path("teaching/invitations/", views.teaching_invitations, name="teaching-invitations"),
+    path(
+        "teaching/invitations/<int:invitation_id>/resend/",
+        views.teaching_invitation_resend,
+        name="teaching-invitation-resend",
+    ),
+    path(
+        "teaching/invitations/<int:invitation_id>/revoke/",
+        views.teaching_invitation_revoke,
+        name="teaching-invitation-revoke",
+    ),
+    path("teaching/classes/", views.teaching_classes, name="teaching-classes"),
+    path("teaching/classes/<int:class_id>/", views.teaching_class, name="teaching-class"),
+    path(
+        "teaching/classes/<int:class_id>/archive/",
+        views.teaching_class_archive,
+        name="teaching-class-archive",
+    ),
+    path("teaching/assignments/", views.teaching_assignments, name="teaching-assignments"),
+    path(
+        "families/<int:family_id>/assignments/<int:assignment_id>/hide/",
+        views.assignment_hide,
+        name="assignment-hide",
+    ),
+    path("classes/join/<str:token>/", views.class_join, name="class-join"),
+    path(
+        "families/<int:family_id>/instructors/<int:link_id>/consent/",
+        views.consent_change,
+        name="consent-change",
+    ),
+    path("studio/", views.studio, name="studio"),
+    path("studio/routines/new/", views.routine_create, name="routine-create"),
+    path("studio/routines/<int:routine_id>/", views.routine_edit, name="routine-edit"),
+    path("studio/routines/<int:routine_id>/details/", views.routine_update, name="routine-update"),
+    path(
+        "studio/routines/<int:routine_id>/preview/", views.routine_preview, name="routine-preview"
+    ),
+    path(
+        "studio/routines/<int:routine_id>/publish/", views.routine_publish, name="routine-publish"
+    ),
+    path("studio/routines/<int:routine_id>/delete/", views.routine_delete, name="routine-delete"),
+    path("studio/routines/<int:routine_id>/steps/new/", views.step_create, name="step-create"),
+    path("studio/steps/<int:step_id>/", views.step_update, name="step-update"),
+    path("studio/steps/<int:step_id>/delete/", views.step_delete, name="step-delete"),
+    path("studio/steps/<int:step_id>/move/", views.step_move, name="step-move"),
 ]

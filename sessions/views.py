@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import access
-from massage import selectors as massage_selectors
 from massage.decorators import login_required_or_401
 from massage.errors import CONFLICT, INVALID, MALFORMED
+from massage.selectors import families as family_selectors
+from massage.selectors import library as library_selectors
 from sessions import selectors, services
 from sessions.forms import FinishForm, NoteForm, ProgressForm, StepMoveForm
 from sessions.models import (
@@ -34,9 +35,9 @@ from sessions.readiness import (
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_start(request, baby_id, slug):
-    baby = massage_selectors.baby_to_change(request.user, baby_id, access.RECORD)
-    routine = massage_selectors.routine_with_steps(
-        massage_selectors.routines_visible_to(request.user), slug=slug
+    baby = family_selectors.baby_to_change(request.user, baby_id, access.RECORD)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.routines_visible_to(request.user), slug=slug
     )
     services.sessions_close_stale(baby=baby)
     running = selectors.running_session_for(baby)
@@ -111,7 +112,7 @@ def _render_verdict(request, context, answers, steps):
     }
     # Most of the routine gone (a tummy routine shrinking to a minute): offer one that fits.
     if verdict.excluded_step_ids and not verdict.stop and kept_seconds * 2 < routine.total_seconds:
-        context["alternatives"] = massage_selectors.routines_instead(
+        context["alternatives"] = library_selectors.routines_instead(
             request.user,
             months=baby.age_in_months(timezone.localdate()),
             without_areas=verdict.excluded_areas,

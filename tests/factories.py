@@ -4,8 +4,8 @@ import factory
 from django.utils import timezone
 
 from cues.models import CueEvent
-from massage.library import next_step_order
 from massage.models import Baby, Family, FocusTag, Membership, Routine, Step, User
+from massage.services.library import next_step_order
 from sessions.models import BabyState, MassageSession, StepVisit
 
 PASSWORD = "a-long-test-password"

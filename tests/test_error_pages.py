@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from massage import selectors
+from massage.selectors import families as family_selectors
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,7 @@ def test_500_renders_without_request_context(client, family, parent, monkeypatch
     def broken(_membership):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(selectors, "family_page", broken)
+    monkeypatch.setattr(family_selectors, "family_page", broken)
     client.force_login(parent)
     client.raise_request_exception = False
     response = client.get(reverse("massage:family-detail", args=[family.pk]))

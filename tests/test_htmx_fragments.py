@@ -18,7 +18,7 @@ from django.test.html import Element
 from django.urls import reverse
 
 from massage.models import Membership
-from massage.services import invitation_create
+from massage.services.families import invitation_create
 from sessions.models import Outcome
 from tests.factories import (
     CueEventFactory,

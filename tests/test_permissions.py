@@ -20,7 +20,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from massage import teaching
 from massage.models import (
     Baby,
     Consent,
@@ -34,7 +33,8 @@ from massage.models import (
     TeachingClass,
     TeachingInvitation,
 )
-from massage.services import invitation_create
+from massage.services import teaching as teaching_services
+from massage.services.families import invitation_create
 from sessions.models import MassageSession, Outcome, StepVisit
 from tests.factories import (
     BabyFactory,
@@ -173,7 +173,7 @@ def objects(parent, family, baby, caregiver):
     link = InstructorLink.objects.create(instructor=instructor, family=family)
     Consent.objects.create(link=link, scope=Scope.CUES, changed_by=parent)
     _invitation, teaching_token = teaching_invitation(instructor)
-    assignment = teaching.assignment_create(
+    assignment = teaching_services.assignment_create(
         instructor=instructor,
         routine=RoutineFactory(),
         family=family,
@@ -434,7 +434,7 @@ def test_sessions_other_family_gets_404_and_nothing_changes(
 def teaching_invitation(instructor):
     """An instructor's invitation to a family, and the token its link carries."""
     tokens = []
-    invitation, _mailed = teaching.invitation_send(
+    invitation, _mailed = teaching_services.invitation_send(
         instructor=instructor, email="family@example.com", url_for=tokens.append
     )
     return invitation, tokens[0]
@@ -493,7 +493,7 @@ def studio_objects(db):
     step = StepFactory(routine=routine)
     StepFactory(routine=routine)
     invitation, _token = teaching_invitation(author)
-    teaching_class = teaching.class_create(
+    teaching_class = teaching_services.class_create(
         instructor=author, name="Tuesday mornings", starts_on=timezone.localdate(), meets_on=1
     )
     return {
@@ -578,9 +578,9 @@ def test_studio_pages_need_an_instructor(client, parent, name, method, status):
 
 
 def test_every_massage_url_is_in_a_matrix():
-    from massage import app_urls
+    from massage import urls as massage_urls
 
-    names = {f"massage:{pattern.name}" for pattern in app_urls.urlpatterns}
+    names = {f"massage:{pattern.name}" for pattern in massage_urls.urlpatterns}
     rows = ROUTES + PUBLIC + STUDIO_ROUTES + STUDIO_PAGES + TOKEN_PAGES
     listed = {row[0] for row in rows} | set(LOGIN_ONLY)
     assert names - listed == set()

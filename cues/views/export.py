@@ -12,8 +12,8 @@ from django.views.decorators.http import require_safe
 
 from cues import exports
 from cues.forms import ReportRangeForm
-from massage import selectors as massage_selectors
 from massage.errors import MALFORMED
+from massage.selectors import families as family_selectors
 
 # Excel reads a CSV as UTF-8 (names like "Zoë") only when it starts with a byte-order mark.
 UTF8_BOM = "\ufeff"
@@ -50,7 +50,7 @@ def _attachment(response, filename):
 @login_required
 @require_safe
 def family_export_csv(request, family_id):
-    family = massage_selectors.family_of(request.user, family_id)
+    family = family_selectors.family_of(request.user, family_id)
     response = StreamingHttpResponse(
         _csv_pieces(exports.family_csv_rows(family)), content_type="text/csv; charset=utf-8"
     )
@@ -61,7 +61,7 @@ def family_export_csv(request, family_id):
 @login_required
 @require_safe
 def family_export_json(request, family_id):
-    family = massage_selectors.family_of(request.user, family_id)
+    family = family_selectors.family_of(request.user, family_id)
     response = JsonResponse(
         exports.family_document(family),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
@@ -72,7 +72,7 @@ def family_export_json(request, family_id):
 @login_required
 @require_safe
 def baby_report(request, baby_id):
-    baby = massage_selectors.baby_of(request.user, baby_id)
+    baby = family_selectors.baby_of(request.user, baby_id)
     start, end = exports.default_report_range()
     data = {
         "start": request.GET.get("start") or start.isoformat(),

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cues import pages, selectors, services
-from massage import selectors as massage_selectors
 from massage.decorators import wants_fragment
 from massage.errors import INVALID
+from massage.selectors import families as family_selectors
 from sessions import selectors as session_selectors
 from sessions import services as session_services
 
@@ -54,7 +54,7 @@ def cue_note(request, session_id, client_id):
 @require_safe
 def baby_history(request, baby_id):
     """A baby's massages, the last weeks as charts, and what the cues suggest so far."""
-    baby = massage_selectors.baby_of(request.user, baby_id)
+    baby = family_selectors.baby_of(request.user, baby_id)
     session_services.sessions_close_stale(baby=baby)  # so a massage left for hours is listed
     context = pages.history_page(baby, request.GET.get("page"))
     return render(request, "cues/baby_history.html", context)

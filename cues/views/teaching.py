@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cues.teaching import dashboard, family_page
-from massage import access, teaching
+from massage import access
+from massage.selectors import teaching as teaching_selectors
 
 
 @login_required
@@ -22,7 +23,7 @@ def teaching_dashboard(request):
                 dashboard(request.user) | {"class_error": _("That class is not one of yours.")},
                 status=400,
             )
-        teaching_class = teaching.class_of(request.user, chosen)
+        teaching_class = teaching_selectors.class_of(request.user, chosen)
     context = dashboard(request.user, teaching_class=teaching_class)
     return render(request, "cues/teaching_dashboard.html", context)
 

@@ -1,23 +1,19 @@
+"""A family's pages: creating it, its babies, inviting and removing members, leaving, deleting."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from massage import access, pending_invitation, selectors, services
+from massage import access, pending_invitation
 from massage.decorators import wants_fragment
 from massage.errors import GONE, INVALID
 from massage.forms import BabyForm, FamilyForm, InvitationForm
 from massage.models import Baby
-
-
-@require_safe
-def landing(request):
-    if request.user.is_authenticated:
-        return redirect("today")
-    return render(request, "massage/landing.html")
+from massage.selectors import families as family_selectors
+from massage.services import families as family_services
 
 
 @login_required
@@ -26,7 +22,9 @@ def family_create(request):
     form = FamilyForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            family = services.family_create(user=request.user, name=form.cleaned_data["name"])
+            family = family_services.family_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
             messages.success(
                 request,
                 _("Family created: %(family)s. Now add your baby.") % {"family": family.name},
@@ -39,14 +37,14 @@ def family_create(request):
 @login_required
 @require_safe
 def family_detail(request, family_id):
-    membership = selectors.membership_in(request.user, family_id)
-    return render(request, "massage/family_detail.html", selectors.family_page(membership))
+    membership = family_selectors.membership_in(request.user, family_id)
+    return render(request, "massage/family_detail.html", family_selectors.family_page(membership))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_update(request, family_id):
-    membership = selectors.parent_membership_in(request.user, family_id)
+    membership = family_selectors.parent_membership_in(request.user, family_id)
     form = FamilyForm(request.POST or None, instance=membership.family)
     context = {"form": form, "family": membership.family}
     if request.method == "POST":
@@ -61,11 +59,11 @@ def family_update(request, family_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_delete(request, family_id):
-    membership = selectors.parent_membership_in(request.user, family_id)
+    membership = family_selectors.parent_membership_in(request.user, family_id)
     family = membership.family
     if request.method == "POST":
         if request.POST.get("confirm_name", "").strip() == family.name:
-            services.family_delete(membership=membership)
+            family_services.family_delete(membership=membership)
             messages.success(request, _("The family and everything about its babies were deleted."))
             return redirect("today")
         messages.error(request, _("Type the family's name exactly to confirm."))
@@ -78,7 +76,7 @@ def family_delete(request, family_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def baby_create(request, family_id):
-    membership = selectors.parent_membership_in(request.user, family_id)
+    membership = family_selectors.parent_membership_in(request.user, family_id)
     form = BabyForm(request.POST or None, instance=Baby(family=membership.family))
     context = {"form": form, "family": membership.family}
     if request.method == "POST":
@@ -93,7 +91,7 @@ def baby_create(request, family_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def baby_update(request, baby_id):
-    baby = selectors.baby_to_change(request.user, baby_id, access.MANAGE)
+    baby = family_selectors.baby_to_change(request.user, baby_id, access.MANAGE)
     form = BabyForm(request.POST or None, instance=baby)
     context = {"form": form, "family": baby.family, "baby": baby}
     if request.method == "POST":
@@ -108,7 +106,7 @@ def baby_update(request, baby_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def baby_delete(request, baby_id):
-    baby = selectors.baby_to_change(request.user, baby_id, access.MANAGE)
+    baby = family_selectors.baby_to_change(request.user, baby_id, access.MANAGE)
     if request.method == "POST":
         baby.delete()
         messages.success(request, _("%(name)s was removed.") % {"name": baby.name})
@@ -119,19 +117,19 @@ def baby_delete(request, baby_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_create(request, family_id):
-    membership = selectors.parent_membership_in(request.user, family_id)
+    membership = family_selectors.parent_membership_in(request.user, family_id)
     form = InvitationForm(request.POST or None)
     context = {"form": form, "family": membership.family}
     if request.method == "POST":
         if form.is_valid():
-            invitation, token = services.invitation_create(
+            invitation, token = family_services.invitation_create(
                 family=membership.family,
                 invited_by=request.user,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
             )
             link = request.build_absolute_uri(reverse("massage:invitation-accept", args=[token]))
-            emailed = bool(invitation.email) and services.invitation_email(
+            emailed = bool(invitation.email) and family_services.invitation_email(
                 invitation=invitation, url=link
             )
             context |= {"invitation": invitation, "link": link, "emailed": emailed}
@@ -143,17 +141,17 @@ def invitation_create(request, family_id):
 @login_required
 @require_POST
 def invitation_revoke(request, family_id, invitation_id):
-    membership = selectors.parent_membership_in(request.user, family_id)
-    invitation = selectors.invitation_in(membership, invitation_id)
-    services.invitation_revoke(invitation=invitation)
+    membership = family_selectors.parent_membership_in(request.user, family_id)
+    invitation = family_selectors.invitation_in(membership, invitation_id)
+    family_services.invitation_revoke(invitation=invitation)
     return _family_region(request, membership, "invitations", _("Invitation withdrawn."))
 
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     try:
-        invitation = services.invitation_for_token(token)
-    except services.InvitationError as error:
+        invitation = family_services.invitation_for_token(token)
+    except family_services.InvitationError as error:
         pending_invitation.forget(request, token)
         return render(
             request, "massage/invitation_invalid.html", {"reason": str(error)}, status=GONE
@@ -167,8 +165,8 @@ def invitation_accept(request, token):
     if request.method == "POST":
         pending_invitation.forget(request, token)
         try:
-            membership = services.invitation_accept(token=token, user=request.user)
-        except services.InvitationError as error:
+            membership = family_services.invitation_accept(token=token, user=request.user)
+        except family_services.InvitationError as error:
             return render(
                 request,
                 "massage/invitation_invalid.html",
@@ -205,11 +203,11 @@ def invitation_decline(request, token):
 @login_required
 @require_POST
 def member_remove(request, family_id, member_id):
-    membership = selectors.parent_membership_in(request.user, family_id)
-    member = selectors.member_in(membership, member_id)
+    membership = family_selectors.parent_membership_in(request.user, family_id)
+    member = family_selectors.member_in(membership, member_id)
     try:
-        services.membership_remove(membership=member, by=membership)
-    except services.FamilyError as error:
+        family_services.membership_remove(membership=member, by=membership)
+    except family_services.FamilyError as error:
         messages.error(request, str(error))
         return _family_region(request, membership, "members", status=error.status)
     return _family_region(
@@ -220,11 +218,11 @@ def member_remove(request, family_id, member_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_leave(request, family_id):
-    membership = selectors.membership_in(request.user, family_id)
+    membership = family_selectors.membership_in(request.user, family_id)
     if request.method == "POST":
         try:
-            services.membership_leave(membership=membership)
-        except services.FamilyError as error:
+            family_services.membership_leave(membership=membership)
+        except family_services.FamilyError as error:
             messages.error(request, str(error))
             return render(
                 request,
@@ -245,34 +243,14 @@ def _family_region(request, membership, region, message="", status=200):
         return render(
             request,
             f"massage/family_detail.html#{region}",
-            selectors.family_page(membership),
+            family_selectors.family_page(membership),
             status=status,
         )
     if status >= 400:
         return render(
-            request, "massage/family_detail.html", selectors.family_page(membership), status=status
+            request,
+            "massage/family_detail.html",
+            family_selectors.family_page(membership),
+            status=status,
         )
     return redirect("massage:family-detail", family_id=membership.family_id)
-
-
-@require_POST
-def theme_set(request):
-    """Remember the chosen colour scheme in a cookie (works without JavaScript)."""
-    theme = request.POST.get("theme", "system")
-    if theme not in {"light", "dark", "system"}:
-        theme = "system"
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = redirect(next_url)
-    response.set_cookie(
-        "theme",
-        theme,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=request.is_secure(),
-        httponly=True,
-    )
-    return response

@@ -4,24 +4,25 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from massage import selectors
 from massage.decorators import wants_fragment
 from massage.errors import MALFORMED
 from massage.forms import LibraryFilterForm
+from massage.selectors import families as family_selectors
+from massage.selectors import library as library_selectors
 
 __all__ = ["routine_detail", "routine_list", "routine_print"]
 
 
 @require_safe
 def routine_list(request):
-    babies = list(selectors.babies_of(request.user)) if request.user.is_authenticated else []
+    babies = list(family_selectors.babies_of(request.user)) if request.user.is_authenticated else []
     form = LibraryFilterForm(request.GET, babies=babies)
     if not form.is_valid():
         context = {"form": form, "suitable": [], "others": [], "baby": None, "age": None}
         return _render_list(request, context, status=MALFORMED)
     baby = form.chosen_baby()
     age = baby.age_in_months() if baby else form.cleaned_data.get("age")
-    routines = selectors.library_routines(
+    routines = library_selectors.library_routines(
         max_minutes=form.cleaned_data["minutes"], focus=form.cleaned_data["focus"]
     )
     suitable = [r for r in routines if r.fits_age(age)]
@@ -39,8 +40,10 @@ def _render_list(request, context, status=200):
 
 @require_safe
 def routine_detail(request, slug):
-    routine = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
-    babies = list(selectors.babies_of(request.user)) if request.user.is_authenticated else []
+    routine = library_selectors.routine_with_steps(
+        library_selectors.routines_visible_to(request.user), slug=slug
+    )
+    babies = list(family_selectors.babies_of(request.user)) if request.user.is_authenticated else []
     chosen = _chosen_baby(request.GET.get("baby"), babies)
     if chosen:
         # Reached from this baby's "Choose a routine": offer to start with them first.
@@ -65,7 +68,9 @@ def _chosen_baby(value, babies):
 
 @require_safe
 def routine_print(request, slug):
-    routine = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.routines_visible_to(request.user), slug=slug
+    )
     return render(
         request, "massage/routine_print.html", {"routine": routine, "steps": routine.steps.all()}
     )

@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from massage import library, selectors
 from massage.decorators import wants_fragment
 from massage.errors import CONFLICT, INVALID, MALFORMED, UNAVAILABLE
 from massage.forms import RoutineForm, StudioStepForm
 from massage.models import Step
+from massage.selectors import library as library_selectors
+from massage.services import library as library_services
 
 __all__ = [
     "routine_create",
@@ -32,9 +33,11 @@ __all__ = [
 @require_safe
 def studio(request):
     routines = (
-        selectors.authored_routines(request.user).with_total_seconds().order_by("-updated_at", "pk")
+        library_selectors.authored_routines(request.user)
+        .with_total_seconds()
+        .order_by("-updated_at", "pk")
     )
-    library_routines = selectors.library_routines()
+    library_routines = library_selectors.library_routines()
     return render(
         request,
         "massage/routine_studio.html",
@@ -45,11 +48,11 @@ def studio(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def routine_create(request):
-    selectors.authored_routines(request.user)  # instructors only
+    library_selectors.authored_routines(request.user)  # instructors only
     form = RoutineForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            routine = library.routine_create(author=request.user, **form.cleaned_data)
+            routine = library_services.routine_create(author=request.user, **form.cleaned_data)
             messages.success(request, _("Routine created. Now add its steps."))
             return redirect("massage:routine-edit", routine_id=routine.pk)
         return render(request, "massage/routine_form.html", {"form": form}, status=INVALID)
@@ -59,9 +62,11 @@ def routine_create(request):
 @login_required
 @require_POST
 def routine_duplicate(request, slug):
-    selectors.authored_routines(request.user)  # instructors only
-    source = selectors.routine_with_steps(selectors.routines_visible_to(request.user), slug=slug)
-    copy = library.routine_duplicate(routine=source, author=request.user)
+    library_selectors.authored_routines(request.user)  # instructors only
+    source = library_selectors.routine_with_steps(
+        library_selectors.routines_visible_to(request.user), slug=slug
+    )
+    copy = library_services.routine_duplicate(routine=source, author=request.user)
     messages.success(
         request,
         _("This is your own copy of “%(title)s”. Adapt it, then publish.")
@@ -73,7 +78,9 @@ def routine_duplicate(request, slug):
 @login_required
 @require_safe
 def routine_edit(request, routine_id):
-    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.authored_routines(request.user), pk=routine_id
+    )
     return render(request, "massage/routine_edit.html", _edit_context(routine))
 
 
@@ -84,7 +91,9 @@ def _edit_context(routine):
 @login_required
 @require_http_methods(["GET", "POST"])
 def routine_update(request, routine_id):
-    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.authored_routines(request.user), pk=routine_id
+    )
     form = RoutineForm(request.POST or None, instance=routine)
     context = {"form": form, "routine": routine}
     if request.method == "POST":
@@ -99,7 +108,9 @@ def routine_update(request, routine_id):
 @login_required
 @require_POST
 def routine_publish(request, routine_id):
-    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.authored_routines(request.user), pk=routine_id
+    )
     if not routine.published and routine.step_count == 0:
         messages.error(request, _("Add at least one step before publishing."))
         return render(request, "massage/routine_edit.html", _edit_context(routine), status=CONFLICT)
@@ -117,7 +128,9 @@ def routine_publish(request, routine_id):
 @login_required
 @require_safe
 def routine_preview(request, routine_id):
-    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.authored_routines(request.user), pk=routine_id
+    )
     return render(
         request,
         "massage/routine_detail.html",
@@ -128,9 +141,11 @@ def routine_preview(request, routine_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def routine_delete(request, routine_id):
-    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.authored_routines(request.user), pk=routine_id
+    )
     if request.method == "POST":
-        library.routine_delete(routine=routine)
+        library_services.routine_delete(routine=routine)
         messages.success(request, _("“%(title)s” was deleted.") % {"title": routine.title})
         return redirect("massage:studio")
     return render(request, "massage/routine_confirm_delete.html", {"routine": routine})
@@ -139,7 +154,9 @@ def routine_delete(request, routine_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_create(request, routine_id):
-    routine = selectors.routine_with_steps(selectors.authored_routines(request.user), pk=routine_id)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.authored_routines(request.user), pk=routine_id
+    )
     step = Step(routine=routine)
     return _step_form(request, routine, step)
 
@@ -147,7 +164,7 @@ def step_create(request, routine_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_update(request, step_id):
-    step = selectors.authored_step(request.user, step_id)
+    step = library_selectors.authored_step(request.user, step_id)
     return _step_form(request, step.routine, step)
 
 
@@ -159,7 +176,7 @@ def _step_form(request, routine, step):
     if not form.is_valid():
         return render(request, "massage/step_form.html", context, status=INVALID)
     try:
-        library.step_save(step=form.save(commit=False), **form.file_changes())
+        library_services.step_save(step=form.save(commit=False), **form.file_changes())
     except OSError:  # the file storage failed (disk full, bucket down): nothing was saved
         form.add_error(
             None,
@@ -176,9 +193,9 @@ def _step_form(request, routine, step):
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_delete(request, step_id):
-    step = selectors.authored_step(request.user, step_id)
+    step = library_selectors.authored_step(request.user, step_id)
     if request.method == "POST":
-        library.step_delete(step=step)
+        library_services.step_delete(step=step)
         messages.success(request, _("Step removed."))
         return redirect("massage:routine-edit", routine_id=step.routine_id)
     return render(request, "massage/step_confirm_delete.html", {"step": step})
@@ -187,24 +204,24 @@ def step_delete(request, step_id):
 @login_required
 @require_POST
 def step_move(request, step_id):
-    step = selectors.authored_step(request.user, step_id)
+    step = library_selectors.authored_step(request.user, step_id)
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
     if offset is None:
         messages.error(request, _("Choose to move the step up or down."))
-        routine = selectors.routine_with_steps(
-            selectors.authored_routines(request.user), pk=step.routine_id
+        routine = library_selectors.routine_with_steps(
+            library_selectors.authored_routines(request.user), pk=step.routine_id
         )
         return render(
             request, "massage/routine_edit.html", _edit_context(routine), status=MALFORMED
         )
-    position = library.step_move(step=step, offset=offset)
+    position = library_services.step_move(step=step, offset=offset)
     moved = _("“%(stroke)s” moved to position %(position)d.") % {
         "stroke": step.stroke,
         "position": position,
     }
     if wants_fragment(request):
-        routine = selectors.routine_with_steps(
-            selectors.authored_routines(request.user), pk=step.routine_id
+        routine = library_selectors.routine_with_steps(
+            library_selectors.authored_routines(request.user), pk=step.routine_id
         )
         context = {
             **_edit_context(routine),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from massage import access, selectors, teaching
+from massage import access
 from massage.errors import CONFLICT, GONE, INVALID
 from massage.forms import (
     AssignmentForm,
@@ -21,6 +21,9 @@ from massage.forms import (
     TeachingInvitationForm,
 )
 from massage.models import InstructorProfile
+from massage.selectors import families as family_selectors
+from massage.selectors import teaching as teaching_selectors
+from massage.services import teaching as teaching_services
 
 __all__ = [
     "assignment_hide",
@@ -53,7 +56,7 @@ def instructor_profile(request):
     form = InstructorProfileForm(_posted(request), instance=profile)
     if request.method == "POST":
         if form.is_valid():
-            teaching.profile_save(user=request.user, **form.cleaned_data)
+            teaching_services.profile_save(user=request.user, **form.cleaned_data)
             messages.success(request, _("Your instructor profile is saved."))
             return redirect("massage:teaching-invitations")
         return render(
@@ -73,7 +76,7 @@ def teaching_invitations(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            invitation, mailed = teaching.invitation_send(
+            invitation, mailed = teaching_services.invitation_send(
                 instructor=instructor, email=form.cleaned_data["email"], url_for=_join_url(request)
             )
             if mailed:
@@ -91,17 +94,21 @@ def teaching_invitations(request):
                 )
             return redirect("massage:teaching-invitations")
         status = INVALID
-    context = {"form": form, "invitations": teaching.invitations_of(instructor)}
+    context = {"form": form, "invitations": teaching_selectors.invitations_of(instructor)}
     return render(request, "massage/teaching_invitations.html", context, status=status)
 
 
 @login_required
 @require_POST
 def teaching_invitation_resend(request, invitation_id):
-    invitation = teaching.invitation_of(access.check_instructor(request.user), invitation_id)
+    invitation = teaching_selectors.invitation_of(
+        access.check_instructor(request.user), invitation_id
+    )
     try:
-        mailed = teaching.invitation_resend(invitation=invitation, url_for=_join_url(request))
-    except teaching.TeachingError as error:
+        mailed = teaching_services.invitation_resend(
+            invitation=invitation, url_for=_join_url(request)
+        )
+    except teaching_services.TeachingError as error:
         messages.error(request, str(error))
         return redirect("massage:teaching-invitations")
     if mailed:
@@ -118,8 +125,10 @@ def teaching_invitation_resend(request, invitation_id):
 @login_required
 @require_POST
 def teaching_invitation_revoke(request, invitation_id):
-    invitation = teaching.invitation_of(access.check_instructor(request.user), invitation_id)
-    teaching.invitation_revoke(invitation=invitation)
+    invitation = teaching_selectors.invitation_of(
+        access.check_instructor(request.user), invitation_id
+    )
+    teaching_services.invitation_revoke(invitation=invitation)
     messages.success(
         request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
     )
@@ -131,8 +140,8 @@ def teaching_invitation_revoke(request, invitation_id):
 def class_join(request, token):
     """A parent opens an instructor's invitation: who the instructor is, and what to share."""
     try:
-        invitation = teaching.invitation_for_token(token)
-    except teaching.TeachingError as error:
+        invitation = teaching_services.invitation_for_token(token)
+    except teaching_services.TeachingError as error:
         return render(
             request, "massage/class_join_invalid.html", {"reason": str(error)}, status=GONE
         )
@@ -149,12 +158,12 @@ def class_join(request, token):
         return render(request, "massage/class_join.html", context)
     if not form.is_valid():
         return render(request, "massage/class_join.html", context, status=INVALID)
-    membership = selectors.parent_membership_in(request.user, form.cleaned_data["family"].pk)
+    membership = family_selectors.parent_membership_in(request.user, form.cleaned_data["family"].pk)
     try:
-        link = teaching.invitation_accept(
+        link = teaching_services.invitation_accept(
             token=token, membership=membership, scope=form.cleaned_data["scope"]
         )
-    except teaching.TeachingError as error:
+    except teaching_services.TeachingError as error:
         form.add_error(None, str(error))
         return render(request, "massage/class_join.html", context, status=CONFLICT)
     messages.success(
@@ -172,15 +181,17 @@ def class_join(request, token):
 @login_required
 @require_POST
 def consent_change(request, family_id, link_id):
-    membership = selectors.parent_membership_in(request.user, family_id)
-    link = teaching.link_in_family(membership.family, link_id)
+    membership = family_selectors.parent_membership_in(request.user, family_id)
+    link = teaching_selectors.link_in_family(membership.family, link_id)
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        context = selectors.family_page(membership) | {
+        context = family_selectors.family_page(membership) | {
             "consent_error": (link.pk, form.errors["scope"][0])
         }
         return render(request, "massage/family_detail.html", context, status=INVALID)
-    teaching.consent_change(link=link, membership=membership, scope=form.cleaned_data["scope"])
+    teaching_services.consent_change(
+        link=link, membership=membership, scope=form.cleaned_data["scope"]
+    )
     messages.success(request, _("Saved: it applies from now on."))
     return redirect("massage:family-detail", family_id=family_id)
 
@@ -193,14 +204,16 @@ def teaching_classes(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            teaching_class = teaching.class_create(instructor=instructor, **form.cleaned_data)
+            teaching_class = teaching_services.class_create(
+                instructor=instructor, **form.cleaned_data
+            )
             messages.success(request, _("Class created: now choose its families."))
             return redirect("massage:teaching-class", class_id=teaching_class.pk)
         status = INVALID
     context = {
         "form": form,
-        "classes": teaching.classes_of(instructor),
-        "archived": teaching.classes_of(instructor, archived=True),
+        "classes": teaching_selectors.classes_of(instructor),
+        "archived": teaching_selectors.classes_of(instructor, archived=True),
     }
     return render(request, "massage/teaching_classes.html", context, status=status)
 
@@ -209,8 +222,8 @@ def teaching_classes(request):
 @require_http_methods(["GET", "POST"])
 def teaching_class(request, class_id):
     instructor = access.check_instructor(request.user)
-    teaching_class = teaching.class_of(instructor, class_id)
-    links = teaching.shared_links_of(instructor)
+    teaching_class = teaching_selectors.class_of(instructor, class_id)
+    links = teaching_selectors.shared_links_of(instructor)
     # Bound on every POST: an empty one (no box ticked) empties the class.
     form = ClassFamiliesForm(
         _posted(request),
@@ -224,10 +237,10 @@ def teaching_class(request, class_id):
             status = CONFLICT
         elif form.is_valid():
             try:
-                teaching.class_set_families(
+                teaching_services.class_set_families(
                     teaching_class=teaching_class, links=form.cleaned_data["links"]
                 )
-            except teaching.TeachingError as error:  # a family stopped sharing meanwhile
+            except teaching_services.TeachingError as error:  # a family stopped sharing meanwhile
                 form.add_error(None, str(error))
                 status = error.status
             else:
@@ -238,7 +251,9 @@ def teaching_class(request, class_id):
     context = {
         "teaching_class": teaching_class,
         "form": form,
-        "assignments": teaching.assignments_of(instructor).filter(teaching_class=teaching_class),
+        "assignments": teaching_selectors.assignments_of(instructor).filter(
+            teaching_class=teaching_class
+        ),
     }
     return render(request, "massage/teaching_class.html", context, status=status)
 
@@ -246,8 +261,8 @@ def teaching_class(request, class_id):
 @login_required
 @require_POST
 def teaching_class_archive(request, class_id):
-    teaching_class = teaching.class_of(access.check_instructor(request.user), class_id)
-    teaching.class_archive(teaching_class=teaching_class)
+    teaching_class = teaching_selectors.class_of(access.check_instructor(request.user), class_id)
+    teaching_services.class_archive(teaching_class=teaching_class)
     messages.success(request, _("%(name)s is archived.") % {"name": teaching_class.name})
     return redirect("massage:teaching-classes")
 
@@ -259,17 +274,17 @@ def teaching_assignments(request):
     form = AssignmentForm(
         _posted(request),
         initial={"starts_on": timezone.localdate(), "target": request.GET.get("for", "")},
-        routines=teaching.routines_to_assign(instructor).order_by("title", "pk"),
-        classes=list(teaching.classes_of(instructor)),
-        links=list(teaching.shared_links_of(instructor)),
+        routines=teaching_selectors.routines_to_assign(instructor).order_by("title", "pk"),
+        classes=list(teaching_selectors.classes_of(instructor)),
+        links=list(teaching_selectors.shared_links_of(instructor)),
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "target"}
             try:
-                teaching.assignment_create(instructor=instructor, **data)
-            except teaching.TeachingError as error:
+                teaching_services.assignment_create(instructor=instructor, **data)
+            except teaching_services.TeachingError as error:
                 form.add_error(None, str(error))
                 status = CONFLICT
             else:
@@ -277,15 +292,15 @@ def teaching_assignments(request):
                 return redirect("massage:teaching-assignments")
         else:
             status = INVALID
-    context = {"form": form, "assignments": teaching.assignments_of(instructor)}
+    context = {"form": form, "assignments": teaching_selectors.assignments_of(instructor)}
     return render(request, "massage/teaching_assignments.html", context, status=status)
 
 
 @login_required
 @require_POST
 def assignment_hide(request, family_id, assignment_id):
-    membership = selectors.membership_in(request.user, family_id)
-    assignment = teaching.assignment_for_family(membership.family, assignment_id)
-    teaching.assignment_hide(assignment=assignment, membership=membership)
+    membership = family_selectors.membership_in(request.user, family_id)
+    assignment = teaching_selectors.assignment_for_family(membership.family, assignment_id)
+    teaching_services.assignment_hide(assignment=assignment, membership=membership)
     messages.success(request, _("Hidden from Today."))
     return redirect("today")

@@ -2,8 +2,8 @@ import re
 
 from playwright.sync_api import expect
 
-from massage.library import library_load
 from massage.models import Routine
+from massage.services.library import library_load
 from tests.browser.conftest import shoot
 from tests.factories import PASSWORD, InstructorFactory
 

@@ -5,7 +5,7 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from massage.library import library_load
+from massage.services.library import library_load
 from tests.browser.conftest import LAPTOP, _close, _open, shoot
 from tests.factories import PASSWORD, BabyFactory, InstructorFactory, MembershipFactory
 

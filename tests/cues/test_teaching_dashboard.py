@@ -140,11 +140,11 @@ def test_the_dashboard_costs_the_same_queries_however_many_families(
 
 
 def test_flags_say_what_is_worth_a_look_and_why(client, instructor, routine):
-    from massage import teaching
+    from massage.services import teaching as teaching_services
 
     family, link = taught_family(instructor, Scope.CUES)
     baby = BabyFactory(family=family)
-    teaching.assignment_create(
+    teaching_services.assignment_create(
         instructor=instructor,
         routine=routine,
         family=family,
@@ -188,11 +188,11 @@ def test_engagement_falling_two_weeks_running_is_flagged(client, instructor, rou
 
 
 def test_the_dashboard_shows_one_class_at_a_time(client, instructor):
-    from massage import teaching
+    from massage.services import teaching as teaching_services
 
     _rivers, rivers_link = taught_family(instructor, Scope.PRACTICE, "The Rivers")
     taught_family(instructor, Scope.PRACTICE, "The Oaks")
-    mornings = teaching.class_create(
+    mornings = teaching_services.class_create(
         instructor=instructor, name="Mornings", starts_on=timezone.localdate(), meets_on=1
     )
     mornings.links.add(rivers_link)
@@ -200,7 +200,7 @@ def test_the_dashboard_shows_one_class_at_a_time(client, instructor):
     text = client.get(URL, {"class": mornings.pk}).content.decode()
     assert "The Rivers" in text and "The Oaks" not in text
     assert client.get(URL, {"class": "nope"}).status_code == 400
-    other = teaching.class_create(
+    other = teaching_services.class_create(
         instructor=InstructorFactory(), name="Theirs", starts_on=timezone.localdate(), meets_on=1
     )
     assert client.get(URL, {"class": other.pk}).status_code == 404

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 
-from massage import access, selectors
+from massage import access
 from massage.models import Family, Membership
+from massage.selectors import families as family_selectors
 from sessions import selectors as session_selectors
 from tests.factories import (
     BabyFactory,
@@ -20,8 +21,8 @@ def test_members_read_their_family_whatever_their_role(parent, caregiver, family
     for user in (parent, caregiver):
         assert list(access.readable_families(user)) == [family]
         assert list(access.readable_babies(user)) == [baby]
-        assert selectors.family_of(user, family.pk) == family
-        assert selectors.baby_of(user, baby.pk) == baby
+        assert family_selectors.family_of(user, family.pk) == family
+        assert family_selectors.baby_of(user, baby.pk) == baby
 
 
 def test_an_outsider_reads_nothing_of_the_family(outsider, family, baby):
@@ -30,9 +31,9 @@ def test_an_outsider_reads_nothing_of_the_family(outsider, family, baby):
     session = MassageSessionFactory(baby=baby)
     assert not session_selectors.sessions_of(outsider).filter(pk=session.pk).exists()
     with pytest.raises(Http404):
-        selectors.family_of(outsider, family.pk)
+        family_selectors.family_of(outsider, family.pk)
     with pytest.raises(Http404):
-        selectors.baby_of(outsider, baby.pk)
+        family_selectors.baby_of(outsider, baby.pk)
     with pytest.raises(Http404):
         session_selectors.session_of(outsider, session.pk)
     with pytest.raises(Http404):
@@ -51,7 +52,7 @@ def test_a_visitor_who_is_not_logged_in_reads_and_changes_nothing(family):
 
 def test_a_user_without_a_family_reads_nothing(user_without_family, family):
     assert not access.readable_families(user_without_family).exists()
-    assert selectors.families_for_today(user_without_family) == []
+    assert family_selectors.families_for_today(user_without_family) == []
 
 
 def test_every_member_records_only_parents_manage(parent, caregiver, outsider, family):
@@ -69,31 +70,31 @@ def test_a_caregiver_reads_but_may_not_manage_the_family(caregiver, family, baby
     with pytest.raises(PermissionDenied, match=r"Only the family's parents can do this\."):
         access.check_may_change(membership, access.MANAGE)
     with pytest.raises(PermissionDenied):
-        selectors.parent_membership_in(caregiver, family.pk)
+        family_selectors.parent_membership_in(caregiver, family.pk)
     # The baby is theirs to massage, not to rename or remove.
-    assert selectors.baby_to_change(caregiver, baby.pk, access.RECORD) == baby
+    assert family_selectors.baby_to_change(caregiver, baby.pk, access.RECORD) == baby
     with pytest.raises(PermissionDenied, match=r"Only the family's parents can do this\."):
-        selectors.baby_to_change(caregiver, baby.pk, access.MANAGE)
+        family_selectors.baby_to_change(caregiver, baby.pk, access.MANAGE)
     # …and the family page shows them no invitations to withdraw.
-    assert selectors.family_page(membership)["pending_invitations"] == []
+    assert family_selectors.family_page(membership)["pending_invitations"] == []
 
 
 def test_a_parent_manages_their_family(parent, family, baby):
     membership = Membership.objects.get(user=parent)
     access.check_may_change(membership, access.MANAGE)
-    assert selectors.parent_membership_in(parent, family.pk) == membership
-    assert selectors.baby_to_change(parent, baby.pk, access.MANAGE) == baby
+    assert family_selectors.parent_membership_in(parent, family.pk) == membership
+    assert family_selectors.baby_to_change(parent, baby.pk, access.MANAGE) == baby
 
 
 def test_changing_a_baby_outside_the_users_families_is_404_not_403(outsider, baby):
     for change in (access.RECORD, access.MANAGE):
         with pytest.raises(Http404):
-            selectors.baby_to_change(outsider, baby.pk, change)
+            family_selectors.baby_to_change(outsider, baby.pk, change)
 
 
 def test_baby_to_change_is_one_query(caregiver, baby, django_assert_num_queries):
     with django_assert_num_queries(1):
-        selectors.baby_to_change(caregiver, baby.pk, access.RECORD)
+        family_selectors.baby_to_change(caregiver, baby.pk, access.RECORD)
 
 
 def test_members_record_in_their_familys_sessions(parent, caregiver, outsider, baby):
@@ -113,11 +114,11 @@ def test_a_user_in_two_families_reads_each_baby_and_session_once(parent, family,
     sessions = [MassageSessionFactory(baby=baby), MassageSessionFactory(baby=cousin)]
 
     assert sorted(f.pk for f in access.readable_families(parent)) == sorted([family.pk, other.pk])
-    assert sorted(b.pk for b in selectors.babies_of(parent)) == sorted([baby.pk, cousin.pk])
+    assert sorted(b.pk for b in family_selectors.babies_of(parent)) == sorted([baby.pk, cousin.pk])
     assert sorted(s.pk for s in session_selectors.sessions_of(parent)) == sorted(
         s.pk for s in sessions
     )
-    assert [f.pk for f in selectors.families_for_today(parent)] == sorted(
+    assert [f.pk for f in family_selectors.families_for_today(parent)] == sorted(
         [family.pk, other.pk], key=lambda pk: Family.objects.get(pk=pk).name
     )
     # Only where they are a parent do they manage.
@@ -141,9 +142,9 @@ def test_two_ways_to_the_same_family_give_each_row_once(
     monkeypatch.setattr(access, "_read_paths", with_a_second_path)
 
     assert list(access.readable_families(parent)) == [family]
-    assert list(selectors.babies_of(parent)) == [baby]
+    assert list(family_selectors.babies_of(parent)) == [baby]
     assert list(session_selectors.sessions_of(parent)) == [session]
-    assert [f.pk for f in selectors.families_for_today(parent)] == [family.pk]
+    assert [f.pk for f in family_selectors.families_for_today(parent)] == [family.pk]
     counted = session_selectors.sessions_of(parent).annotate(cues_n=Count("cues")).get()
     assert counted.cues_n == 2
 
@@ -154,9 +155,9 @@ def test_a_second_way_to_read_gives_no_right_to_change(monkeypatch, outsider, fa
     monkeypatch.setattr(
         access, "_read_paths", lambda user: [Family.objects.filter(pk=family.pk).values("pk")]
     )
-    assert selectors.baby_of(outsider, baby.pk) == baby
+    assert family_selectors.baby_of(outsider, baby.pk) == baby
     with pytest.raises(PermissionDenied):
-        selectors.baby_to_change(outsider, baby.pk, access.RECORD)
+        family_selectors.baby_to_change(outsider, baby.pk, access.RECORD)
     session = MassageSessionFactory(baby=baby)
     assert session_selectors.session_of(outsider, session.pk) == session
     with pytest.raises(Http404):

@@ -7,8 +7,8 @@ from django.db import connection
 from django.urls import reverse
 
 from cues.models import CueEvent
-from massage import services
 from massage.models import Baby, Family, Membership, Routine, User
+from massage.services import families as family_services
 from sessions.models import MassageSession
 from tests.factories import (
     PASSWORD,
@@ -175,7 +175,7 @@ def test_two_parents_deleting_their_accounts_at_once_leave_no_orphaned_family():
         def delete(user, barrier=barrier, failures=failures):
             try:
                 barrier.wait(timeout=10)
-                services.account_delete(user=user)
+                family_services.account_delete(user=user)
             except Exception as error:  # a thread's failure must fail the test, not vanish
                 failures.append(repr(error))
             finally:

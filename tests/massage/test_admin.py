@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from massage.library import library_load
 from massage.models import Baby, Family, FocusTag, Invitation, Membership, Routine, Step, User
+from massage.services.library import library_load
 from tests.conftest import commit_each_post
 from tests.factories import (
     BabyFactory,

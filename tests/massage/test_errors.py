@@ -4,7 +4,7 @@ import pytest
 
 from cues.services import CueError
 from massage import errors
-from massage.services import FamilyError, InvitationError
+from massage.services.families import FamilyError, InvitationError
 from sessions.services import SessionConflict, SessionError, SessionInputError
 
 

@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from massage import services
 from massage.models import Family, Invitation, Membership
+from massage.services import families as family_services
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 
@@ -153,7 +153,7 @@ def test_only_a_digest_of_the_token_is_stored(client, parent, family):
     token = link.rstrip("/").rsplit("/", 1)[1]
     invitation = Invitation.objects.get()
     assert token not in invitation.token_digest
-    assert invitation.token_digest == services.token_digest(token)
+    assert invitation.token_digest == family_services.token_digest(token)
 
 
 def test_expired_invitation_is_refused(client, parent, family):
@@ -353,11 +353,11 @@ def test_family_delete_needs_the_exact_name(client, parent, family):
 def test_invitation_accept_twice_in_the_service_is_refused():
     parent = MembershipFactory().user
     family = parent.families.get()
-    _, token = services.invitation_create(family=family, invited_by=parent)
+    _, token = family_services.invitation_create(family=family, invited_by=parent)
     first, second = UserFactory(), UserFactory()
-    services.invitation_accept(token=token, user=first)
-    with pytest.raises(services.InvitationError):
-        services.invitation_accept(token=token, user=second)
+    family_services.invitation_accept(token=token, user=first)
+    with pytest.raises(family_services.InvitationError):
+        family_services.invitation_accept(token=token, user=second)
     assert family.memberships.count() == 2
 
 

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from massage.library import STEP_FIELDS, library_load, routine_duplicate
 from massage.library_seed import LIBRARY
 from massage.models import Routine, Step
-from massage.templatetags.library import time_ago
+from massage.services.library import STEP_FIELDS, library_load, routine_duplicate
+from massage.templatetags.display import time_ago
 from tests.factories import (
     BabyFactory,
     InstructorFactory,

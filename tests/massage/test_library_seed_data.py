@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from massage.forms import RoutineForm, StudioStepForm
-from massage.library import STEP_FIELDS, library_load
 from massage.library_seed import FOCUS_TAGS, LIBRARY, routine_seconds, step_seconds
 from massage.models import Routine
+from massage.services.library import STEP_FIELDS, library_load
 from massage.vocabulary import BODY_AREAS, MOTIONS
 
 # Expected total length in seconds (DOMAIN.md section 4), per seed routine.

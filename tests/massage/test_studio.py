@@ -13,11 +13,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from PIL import Image
 
-from massage import library
 from massage.bodymap import render_bodymap
-from massage.library import library_load
 from massage.models import Routine, Step
 from massage.models.library import MAX_REPETITIONS, MAX_SECONDS_PER_REPETITION, MAX_STEP_SECONDS
+from massage.services import library as library_services
+from massage.services.library import library_load
 from tests.conftest import commit_each_post
 from tests.factories import InstructorFactory, RoutineFactory, StepFactory
 from tests.markup import assert_in_html, attribute, elements, first_element
@@ -552,7 +552,10 @@ def test_a_posted_order_never_duplicates_or_reorders_a_step(as_instructor, own_r
 
 def test_adding_a_step_locks_the_routine_before_numbering(as_instructor, own_routine, monkeypatch):
     events = []
-    select_for_update, next_step_order = QuerySet.select_for_update, library.next_step_order
+    select_for_update, next_step_order = (
+        QuerySet.select_for_update,
+        library_services.next_step_order,
+    )
 
     def spy_lock(queryset, *args, **kwargs):
         events.append(("lock", queryset.model))
@@ -563,7 +566,7 @@ def test_adding_a_step_locks_the_routine_before_numbering(as_instructor, own_rou
         return next_step_order(routine)
 
     monkeypatch.setattr(QuerySet, "select_for_update", spy_lock)
-    monkeypatch.setattr(library, "next_step_order", spy_order)
+    monkeypatch.setattr(library_services, "next_step_order", spy_order)
 
     response = as_instructor.post(
         reverse("massage:step-create", args=[own_routine.pk]), step_data(stroke="Added")
@@ -972,7 +975,7 @@ def test_a_failing_narration_save_keeps_the_old_photo_and_leaves_no_new_files(
     def disk_full(**kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(library, "step_set_narration", disk_full)
+    monkeypatch.setattr(library_services, "step_set_narration", disk_full)
     response = post_step(
         as_instructor,
         step,
@@ -995,7 +998,7 @@ def test_a_failing_narration_save_keeps_the_old_photo_and_leaves_no_new_files(
 def test_a_failing_new_step_leaves_no_step_and_no_files(
     as_instructor, own_routine, media, monkeypatch
 ):
-    monkeypatch.setattr(library, "step_set_narration", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(library_services, "step_set_narration", lambda **kwargs: 1 / 0)
 
     with pytest.raises(ZeroDivisionError):
         as_instructor.post(
@@ -1018,7 +1021,7 @@ def test_old_files_are_deleted_only_when_the_change_commits(as_instructor, own_r
     files, step_pk = stored_files(media), step.pk
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        library.step_delete(step=step)
+        library_services.step_delete(step=step)
         assert stored_files(media) == files  # not yet: the deletion may still roll back
         raise RuntimeError("rolled back")
 

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from massage import access, teaching
+from massage import access
 from massage.models import Consent, InstructorLink, Scope, TeachingInvitation
+from massage.services import teaching as teaching_services
 from tests.factories import BabyFactory, InstructorFactory, MembershipFactory
 from tests.markup import attribute, elements
 
@@ -73,12 +74,18 @@ def test_a_parent_can_open_an_instructor_profile_and_becomes_an_instructor(clien
 
 
 def test_a_changed_credential_needs_checking_again(instructor):
-    profile = teaching.profile_save(user=instructor, practice_name="", credential="CIMI", bio="")
+    profile = teaching_services.profile_save(
+        user=instructor, practice_name="", credential="CIMI", bio=""
+    )
     profile.credential_verified = True
     profile.save()
-    same = teaching.profile_save(user=instructor, practice_name="New", credential="CIMI", bio="")
+    same = teaching_services.profile_save(
+        user=instructor, practice_name="New", credential="CIMI", bio=""
+    )
     assert same.credential_verified
-    changed = teaching.profile_save(user=instructor, practice_name="", credential="CEIM", bio="")
+    changed = teaching_services.profile_save(
+        user=instructor, practice_name="", credential="CEIM", bio=""
+    )
     assert not changed.credential_verified
 
 
@@ -96,7 +103,9 @@ def test_a_too_long_bio_is_refused(client, parent):
 def test_an_invitation_is_mailed_and_its_link_shows_the_instructor(
     as_instructor, instructor, client, parent
 ):
-    teaching.profile_save(user=instructor, practice_name="Calm Hands", credential="CIMI", bio="Hi")
+    teaching_services.profile_save(
+        user=instructor, practice_name="Calm Hands", credential="CIMI", bio="Hi"
+    )
     token = invite(as_instructor)
     assert mail.outbox[-1].to == ["family@example.com"]
     client.force_login(parent.user)
@@ -203,7 +212,7 @@ def test_a_bad_email_is_refused(as_instructor):
 
 def test_another_instructors_invitation_is_404(as_instructor, client):
     other = InstructorFactory()
-    invitation, _mailed = teaching.invitation_send(
+    invitation, _mailed = teaching_services.invitation_send(
         instructor=other, email="a@example.com", url_for=lambda token: token
     )
     for name in ("teaching-invitation-resend", "teaching-invitation-revoke"):
@@ -309,7 +318,9 @@ def test_the_familys_json_export_holds_its_consent_history(client, parent, linke
 def test_staff_check_a_credential_in_the_admin_and_families_see_it(
     admin_client, instructor, as_instructor, client, parent
 ):
-    profile = teaching.profile_save(user=instructor, practice_name="", credential="CIMI", bio="")
+    profile = teaching_services.profile_save(
+        user=instructor, practice_name="", credential="CIMI", bio=""
+    )
     changelist = reverse("admin:massage_instructorprofile_changelist")
     assert admin_client.get(changelist).status_code == 200
     response = admin_client.post(

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from massage import teaching
 from massage.models import Assignment, Consent, HiddenAssignment, InstructorLink, Scope
-from massage.selectors import routines_visible_to
+from massage.selectors import teaching as teaching_selectors
+from massage.selectors.library import routines_visible_to
+from massage.services import teaching as teaching_services
 from sessions.models import Outcome
 from tests.factories import (
     BabyFactory,
@@ -107,7 +108,7 @@ def test_the_week_counts_massages_of_the_routine_and_a_baby_led_end_counts(
     instructor, own_routine, client
 ):
     membership, _link = linked_family(instructor)
-    teaching.assignment_create(
+    teaching_services.assignment_create(
         instructor=instructor,
         routine=own_routine,
         family=membership.family,
@@ -134,7 +135,7 @@ def test_the_week_counts_massages_of_the_routine_and_a_baby_led_end_counts(
 
 def test_a_family_that_stopped_sharing_no_longer_gets_assignments(instructor, own_routine, client):
     membership, link = linked_family(instructor)
-    teaching.assignment_create(
+    teaching_services.assignment_create(
         instructor=instructor,
         routine=own_routine,
         family=membership.family,
@@ -153,7 +154,7 @@ def test_an_assignment_that_ended_or_is_yet_to_start_is_not_shown(instructor, ow
         (today() - timedelta(days=20), today() - timedelta(days=1)),
         (today() + timedelta(days=2), None),
     ):
-        teaching.assignment_create(
+        teaching_services.assignment_create(
             instructor=instructor,
             routine=own_routine,
             family=membership.family,
@@ -167,7 +168,7 @@ def test_an_assignment_that_ended_or_is_yet_to_start_is_not_shown(instructor, ow
 
 def test_a_family_hides_an_assignment(instructor, own_routine, client):
     membership, _link = linked_family(instructor)
-    assignment = teaching.assignment_create(
+    assignment = teaching_services.assignment_create(
         instructor=instructor,
         routine=own_routine,
         family=membership.family,
@@ -240,8 +241,8 @@ def test_a_family_not_linked_or_not_sharing_cannot_be_assigned_to(instructor, ow
     _membership, link = linked_family(instructor)
     Consent.objects.create(link=link, scope=Scope.REVOKED)
     for family in (stranger.family, link.family):
-        with pytest.raises(teaching.TeachingError):
-            teaching.assignment_create(
+        with pytest.raises(teaching_services.TeachingError):
+            teaching_services.assignment_create(
                 instructor=instructor,
                 routine=own_routine,
                 family=family,
@@ -254,7 +255,7 @@ def test_a_family_not_linked_or_not_sharing_cannot_be_assigned_to(instructor, ow
 def test_only_sharing_families_can_join_a_class_and_an_archived_class_is_closed(
     as_instructor, instructor
 ):
-    teaching_class = teaching.class_create(
+    teaching_class = teaching_services.class_create(
         instructor=instructor, name="Mornings", starts_on=today(), meets_on=0
     )
     other_link = linked_family(InstructorFactory())[1]
@@ -284,7 +285,7 @@ def test_today_costs_the_same_queries_with_more_assignments(
     membership, _link = linked_family(instructor)
     BabyFactory(family=membership.family)
     client.force_login(membership.user)
-    teaching.assignment_create(
+    teaching_services.assignment_create(
         instructor=instructor,
         routine=own_routine,
         family=membership.family,
@@ -294,7 +295,7 @@ def test_today_costs_the_same_queries_with_more_assignments(
     with django_assert_max_num_queries(30) as one:
         client.get(reverse("today"))
     for _n in range(5):
-        teaching.assignment_create(
+        teaching_services.assignment_create(
             instructor=instructor,
             routine=routine_with_areas(["legs"]),
             family=membership.family,
@@ -309,19 +310,19 @@ def test_today_costs_the_same_queries_with_more_assignments(
 def test_a_family_that_stops_sharing_while_the_form_is_sent_is_refused_not_a_500(
     as_instructor, instructor, monkeypatch
 ):
-    teaching_class = teaching.class_create(
+    teaching_class = teaching_services.class_create(
         instructor=instructor, name="Mornings", starts_on=today(), meets_on=0
     )
     membership, link = linked_family(instructor)
-    shared_when_asked = teaching.shared_links_of
+    shared_when_asked = teaching_selectors.shared_links_of
 
     def stops_sharing_meanwhile(someone):
         found = list(shared_when_asked(someone))
         Consent.objects.create(link=link, scope=Scope.REVOKED, changed_by=membership.user)
-        monkeypatch.setattr(teaching, "shared_links_of", shared_when_asked)
+        monkeypatch.setattr(teaching_selectors, "shared_links_of", shared_when_asked)
         return InstructorLink.objects.filter(pk__in=[f.pk for f in found]).select_related("family")
 
-    monkeypatch.setattr(teaching, "shared_links_of", stops_sharing_meanwhile)
+    monkeypatch.setattr(teaching_selectors, "shared_links_of", stops_sharing_meanwhile)
     url = reverse("massage:teaching-class", args=[teaching_class.pk])
     response = as_instructor.post(url, {"links": [link.pk]})
     assert response.status_code == 409

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from massage.templatetags.library import duration
+from massage.templatetags.display import duration
 from sessions.models import MassageSession, Outcome, StepVisit
 from tests.factories import (
     BabyFactory,

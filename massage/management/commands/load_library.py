@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from massage.library import library_load
+from massage.services.library import library_load
 
 
 class Command(BaseCommand):

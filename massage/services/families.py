@@ -13,9 +13,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from massage import access, library
+from massage import access
 from massage.errors import AppError
 from massage.models import Family, Invitation, Membership
+from massage.services import library as library_services
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +186,6 @@ def account_delete(*, user) -> list[str]:
                 deleted.append(membership.family.name)
                 membership.family.delete()
         for routine in user.routines.all():
-            library.routine_delete(routine=routine)
+            library_services.routine_delete(routine=routine)
         user.delete()
     return deleted

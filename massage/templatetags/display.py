@@ -1,3 +1,5 @@
+"""Display filters and tags for every page: the body map, durations, amounts, ages, how long ago."""
+
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format

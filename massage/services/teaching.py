@@ -1,4 +1,5 @@
-"""Writes and reads for the instructor's side: profiles, inviting a family, the family's consent.
+"""Writes for the instructor's side: profiles, inviting a family, the family's consent, classes and
+assignments.
 
 A family links to an instructor only by a parent accepting an invitation, choosing then what the
 instructor may see; any parent may narrow, widen or stop it later, each change a new Consent row.
@@ -12,9 +13,6 @@ from datetime import timedelta
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,18 +32,17 @@ from massage.models import (
     User,
 )
 from massage.models.teaching import MAX_TIMES_PER_WEEK
-from massage.services import FamilyError, token_digest
+from massage.selectors import teaching as teaching_selectors
+from massage.services.families import FamilyError, token_digest
 
 logger = logging.getLogger(__name__)
+
 
 TEACHING_INVITATION_DAYS = 14
 
 
 class TeachingError(FamilyError):
     """A change on the instructor's side that can't be made; the message says why."""
-
-
-# Profiles --------------------------------------------------------------------------------------
 
 
 def profile_save(*, user: User, practice_name: str, credential: str, bio: str) -> InstructorProfile:
@@ -63,9 +60,6 @@ def profile_save(*, user: User, practice_name: str, credential: str, bio: str) -
             user.is_instructor = True
             user.save(update_fields=["is_instructor"])
     return profile
-
-
-# Inviting a family -----------------------------------------------------------------------------
 
 
 def invitation_send(*, instructor: User, email: str, url_for) -> tuple[TeachingInvitation, bool]:
@@ -173,9 +167,6 @@ def invitation_accept(*, token: str, membership: Membership, scope: str) -> Inst
     return link
 
 
-# The family's consent -------------------------------------------------------------------------
-
-
 def consent_change(*, link: InstructorLink, membership: Membership, scope: str) -> Consent:
     """A parent widens, narrows or stops what the instructor sees, from the next request on."""
     access.check_may_change(membership, access.MANAGE)
@@ -191,56 +182,6 @@ def consent_change(*, link: InstructorLink, membership: Membership, scope: str) 
         return Consent.objects.create(link=link, scope=scope, changed_by=membership.user)
 
 
-# Reads -----------------------------------------------------------------------------------------
-
-
-def links_of_family(family) -> list[InstructorLink]:
-    """The family's instructors with their current scope and consent history: three queries."""
-    return list(
-        InstructorLink.objects.filter(family=family)
-        .with_scope()
-        .select_related("instructor__instructor_profile")
-        .prefetch_related(
-            Prefetch(
-                "consents",
-                queryset=Consent.objects.select_related("changed_by").order_by("-changed_at"),
-            )
-        )
-        .order_by("created_at", "pk")
-    )
-
-
-def link_in_family(family, link_id) -> InstructorLink:
-    return get_object_or_404(InstructorLink.objects.filter(family=family), pk=link_id)
-
-
-def invitations_of(instructor) -> list[TeachingInvitation]:
-    return list(
-        TeachingInvitation.objects.filter(instructor=instructor, accepted_at__isnull=True)
-        .filter(revoked_at__isnull=True)
-        .order_by("-created_at", "-pk")
-    )
-
-
-def invitation_of(instructor, invitation_id) -> TeachingInvitation:
-    return get_object_or_404(
-        TeachingInvitation.objects.filter(instructor=instructor), pk=invitation_id
-    )
-
-
-# Classes -----------------------------------------------------------------------------------------
-
-
-def shared_links_of(instructor):
-    """The instructor's links whose family currently shares something."""
-    return (
-        InstructorLink.objects.with_scope()
-        .filter(instructor=instructor, scope__in=access.SHARED_SCOPES)
-        .select_related("family")
-        .order_by("family__name", "pk")
-    )
-
-
 def class_create(*, instructor: User, name: str, starts_on, meets_on: int) -> TeachingClass:
     if not instructor.is_instructor:
         raise TeachingError(_("Only instructors can run classes."))
@@ -251,7 +192,9 @@ def class_create(*, instructor: User, name: str, starts_on, meets_on: int) -> Te
 
 def class_set_families(*, teaching_class: TeachingClass, links) -> None:
     """The class's families are these links (each the class's instructor's, and shared)."""
-    allowed = set(shared_links_of(teaching_class.instructor).values_list("pk", flat=True))
+    allowed = set(
+        teaching_selectors.shared_links_of(teaching_class.instructor).values_list("pk", flat=True)
+    )
     chosen = {link.pk for link in links}
     if chosen - allowed:
         raise TeachingError(
@@ -267,30 +210,6 @@ def class_archive(*, teaching_class: TeachingClass) -> None:
         teaching_class.save(update_fields=["archived_at"])
 
 
-def classes_of(instructor, *, archived=False):
-    return (
-        TeachingClass.objects.filter(instructor=instructor, archived_at__isnull=not archived)
-        .prefetch_related(
-            Prefetch("links", queryset=InstructorLink.objects.select_related("family"))
-        )
-        .order_by("-starts_on", "name", "pk")
-    )
-
-
-def class_of(instructor, class_id) -> TeachingClass:
-    return get_object_or_404(TeachingClass.objects.filter(instructor=instructor), pk=class_id)
-
-
-# Assignments -------------------------------------------------------------------------------------
-
-
-def routines_to_assign(instructor):
-    """What an instructor may assign: the library, and their own published routines."""
-    return Routine.objects.filter(published=True).filter(
-        Q(author__isnull=True) | Q(author=instructor)
-    )
-
-
 def assignment_create(
     *,
     instructor: User,
@@ -304,7 +223,7 @@ def assignment_create(
 ) -> Assignment:
     if (teaching_class is None) == (family is None):
         raise TeachingError(_("Assign the routine to a class or to one family."))
-    if not routines_to_assign(instructor).filter(pk=routine.pk).exists():
+    if not teaching_selectors.routines_to_assign(instructor).filter(pk=routine.pk).exists():
         raise TeachingError(
             _("Only library routines and your own published routines can be assigned.")
         )
@@ -312,7 +231,10 @@ def assignment_create(
         teaching_class.instructor_id != instructor.pk or teaching_class.archived_at is not None
     ):
         raise TeachingError(_("That class is not one of your running classes."))
-    if family is not None and not shared_links_of(instructor).filter(family=family).exists():
+    if (
+        family is not None
+        and not teaching_selectors.shared_links_of(instructor).filter(family=family).exists()
+    ):
         raise TeachingError(_("That family doesn't share with you."))
     if not 1 <= times_per_week <= MAX_TIMES_PER_WEEK:
         raise TeachingError(
@@ -332,79 +254,6 @@ def assignment_create(
     )
 
 
-def assignments_for(families, today) -> dict[int, list[Assignment]]:
-    """The assignments running today for each family, from instructors it shares with, leaving
-    out those it hid: family id → assignments. Two queries however many families."""
-    family_ids = [family.pk for family in families]
-    shared = InstructorLink.objects.with_scope().filter(
-        family__in=family_ids, scope__in=access.SHARED_SCOPES
-    )
-    shared_pairs = set(shared.values_list("instructor_id", "family_id"))
-    class_links = TeachingClass.links.through.objects.filter(
-        instructorlink__family__in=family_ids, teachingclass__archived_at__isnull=True
-    ).values("teachingclass")
-    running = (
-        Assignment.objects.filter(starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .filter(Q(family__in=family_ids) | Q(teaching_class__in=class_links))
-        .select_related("routine", "instructor")
-        .prefetch_related("hidden", "teaching_class__links")
-        .order_by("starts_on", "pk")
-    )
-    found: dict[int, list[Assignment]] = {family_id: [] for family_id in family_ids}
-    for assignment in running:
-        if assignment.family_id:
-            targets = [assignment.family_id]
-        else:
-            targets = [link.family_id for link in assignment.teaching_class.links.all()]
-        hidden = {row.family_id for row in assignment.hidden.all()}
-        for family_id in targets:
-            if (
-                family_id in found
-                and family_id not in hidden
-                and (assignment.instructor_id, family_id) in shared_pairs
-            ):
-                found[family_id].append(assignment)
-    return found
-
-
 def assignment_hide(*, assignment: Assignment, membership: Membership) -> None:
     """A family member hides an assignment from the family's Today."""
     HiddenAssignment.objects.get_or_create(assignment=assignment, family_id=membership.family_id)
-
-
-def assignment_for_family(family, assignment_id) -> Assignment:
-    """An assignment the family sees on Today (its own, or its class's); 404 otherwise."""
-    for assignment in assignments_for([family], timezone.localdate())[family.pk]:
-        if assignment.pk == int(assignment_id):
-            return assignment
-    raise Http404
-
-
-def assignments_of(instructor):
-    return (
-        Assignment.objects.filter(instructor=instructor)
-        .select_related("routine", "teaching_class", "family")
-        .order_by("-starts_on", "-pk")
-    )
-
-
-def assigned_routines(user, today=None):
-    """Ids of the routines assigned to the user's families and running today, from instructors
-    the family shares with: these are visible and startable for the family (only for it)."""
-    today = today or timezone.localdate()
-    families = access.readable_families(user)
-    shared = InstructorLink.objects.with_scope().filter(
-        family__in=families, scope__in=access.SHARED_SCOPES
-    )
-    direct = shared.filter(family=OuterRef("family"), instructor=OuterRef("instructor"))
-    return (
-        Assignment.objects.filter(starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .annotate(for_a_family_that_shares=Exists(direct))
-        .filter(
-            Q(for_a_family_that_shares=True)
-            | Q(teaching_class__archived_at__isnull=True, teaching_class__links__in=shared)
-        )
-        .values("routine")
-    )

@@ -1,0 +1,54 @@
+"""The site's URLs: the only module besides settings that knows every app."""
+
+import re
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import Http404
+from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
+from django.views.static import serve
+
+from cues.views.today import today
+from massage.views import accounts
+
+account_urls = [
+    path("login/", accounts.LoginView.as_view(), name="account_login"),
+    path("signup/", accounts.SignupView.as_view(), name="account_signup"),
+    path(
+        "password/change/",
+        accounts.PasswordChangeView.as_view(),
+        name="account_change_password",
+    ),
+    path("password/reset/", accounts.PasswordResetView.as_view(), name="account_reset_password"),
+    re_path(
+        r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        accounts.PasswordResetFromKeyView.as_view(),
+        name="account_reset_password_from_key",
+    ),
+    path("", include("allauth.urls")),
+]
+
+
+@require_safe
+def media(request, path):
+    """Uploaded photos and narration, when no web server in front serves MEDIA_ROOT itself."""
+    if not (settings.DEBUG or settings.SERVE_MEDIA):
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if not settings.DEBUG:
+        # Upload names carry a random part and are never overwritten, so browsers may keep them.
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include(account_urls)),
+    # The signed-in home combines every app, so it lives at the top, without a namespace.
+    path("today/", today, name="today"),
+    path("", include("massage.urls")),
+    path("", include("sessions.urls")),
+    path("", include("cues.urls")),
+    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media, name="media"),
+]

@@ -1,0 +1,1 @@
+"""Reads scoped to the user asking, one module per topic: families, the library, teaching."""

@@ -1,0 +1,158 @@
+"""Reads for the instructor's side: a family's instructors, an instructor's invitations, classes and
+assignments, and what a family has been assigned.
+
+Each read is scoped: an instructor's reads to their own rows, a family's to its own (404 otherwise).
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from massage import access
+from massage.models import (
+    Assignment,
+    Consent,
+    InstructorLink,
+    Routine,
+    TeachingClass,
+    TeachingInvitation,
+)
+
+
+def links_of_family(family) -> list[InstructorLink]:
+    """The family's instructors with their current scope and consent history: three queries."""
+    return list(
+        InstructorLink.objects.filter(family=family)
+        .with_scope()
+        .select_related("instructor__instructor_profile")
+        .prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("changed_by").order_by("-changed_at"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def link_in_family(family, link_id) -> InstructorLink:
+    return get_object_or_404(InstructorLink.objects.filter(family=family), pk=link_id)
+
+
+def invitations_of(instructor) -> list[TeachingInvitation]:
+    return list(
+        TeachingInvitation.objects.filter(instructor=instructor, accepted_at__isnull=True)
+        .filter(revoked_at__isnull=True)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitation_of(instructor, invitation_id) -> TeachingInvitation:
+    return get_object_or_404(
+        TeachingInvitation.objects.filter(instructor=instructor), pk=invitation_id
+    )
+
+
+def shared_links_of(instructor):
+    """The instructor's links whose family currently shares something."""
+    return (
+        InstructorLink.objects.with_scope()
+        .filter(instructor=instructor, scope__in=access.SHARED_SCOPES)
+        .select_related("family")
+        .order_by("family__name", "pk")
+    )
+
+
+def classes_of(instructor, *, archived=False):
+    return (
+        TeachingClass.objects.filter(instructor=instructor, archived_at__isnull=not archived)
+        .prefetch_related(
+            Prefetch("links", queryset=InstructorLink.objects.select_related("family"))
+        )
+        .order_by("-starts_on", "name", "pk")
+    )
+
+
+def class_of(instructor, class_id) -> TeachingClass:
+    return get_object_or_404(TeachingClass.objects.filter(instructor=instructor), pk=class_id)
+
+
+def routines_to_assign(instructor):
+    """What an instructor may assign: the library, and their own published routines."""
+    return Routine.objects.filter(published=True).filter(
+        Q(author__isnull=True) | Q(author=instructor)
+    )
+
+
+def assignments_for(families, today) -> dict[int, list[Assignment]]:
+    """The assignments running today for each family, from instructors it shares with, leaving
+    out those it hid: family id → assignments. Two queries however many families."""
+    family_ids = [family.pk for family in families]
+    shared = InstructorLink.objects.with_scope().filter(
+        family__in=family_ids, scope__in=access.SHARED_SCOPES
+    )
+    shared_pairs = set(shared.values_list("instructor_id", "family_id"))
+    class_links = TeachingClass.links.through.objects.filter(
+        instructorlink__family__in=family_ids, teachingclass__archived_at__isnull=True
+    ).values("teachingclass")
+    running = (
+        Assignment.objects.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .filter(Q(family__in=family_ids) | Q(teaching_class__in=class_links))
+        .select_related("routine", "instructor")
+        .prefetch_related("hidden", "teaching_class__links")
+        .order_by("starts_on", "pk")
+    )
+    found: dict[int, list[Assignment]] = {family_id: [] for family_id in family_ids}
+    for assignment in running:
+        if assignment.family_id:
+            targets = [assignment.family_id]
+        else:
+            targets = [link.family_id for link in assignment.teaching_class.links.all()]
+        hidden = {row.family_id for row in assignment.hidden.all()}
+        for family_id in targets:
+            if (
+                family_id in found
+                and family_id not in hidden
+                and (assignment.instructor_id, family_id) in shared_pairs
+            ):
+                found[family_id].append(assignment)
+    return found
+
+
+def assignment_for_family(family, assignment_id) -> Assignment:
+    """An assignment the family sees on Today (its own, or its class's); 404 otherwise."""
+    for assignment in assignments_for([family], timezone.localdate())[family.pk]:
+        if assignment.pk == int(assignment_id):
+            return assignment
+    raise Http404
+
+
+def assignments_of(instructor):
+    return (
+        Assignment.objects.filter(instructor=instructor)
+        .select_related("routine", "teaching_class", "family")
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def assigned_routines(user, today=None):
+    """Ids of the routines assigned to the user's families and running today, from instructors
+    the family shares with: these are visible and startable for the family (only for it)."""
+    today = today or timezone.localdate()
+    families = access.readable_families(user)
+    shared = InstructorLink.objects.with_scope().filter(
+        family__in=families, scope__in=access.SHARED_SCOPES
+    )
+    direct = shared.filter(family=OuterRef("family"), instructor=OuterRef("instructor"))
+    return (
+        Assignment.objects.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .annotate(for_a_family_that_shares=Exists(direct))
+        .filter(
+            Q(for_a_family_that_shares=True)
+            | Q(teaching_class__archived_at__isnull=True, teaching_class__links__in=shared)
+        )
+        .values("routine")
+    )

@@ -1,0 +1,1 @@
+"""Writes, one module per topic: families and invitations, the routine library, teaching."""
