@@ -98,6 +98,17 @@ class Routine(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
+    adapted_for = models.ForeignKey(
+        "massage.Family",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="adapted_routines",
+        help_text=_(
+            "An instructor's copy made for one family (shorter steps, a step left out); the "
+            "routine it was copied from stays as it was."
+        ),
+    )
     published = models.BooleanField(_("published"), default=False)
     follows_seed = models.BooleanField(
         _("follows the seed data"),

@@ -174,6 +174,8 @@ class TeachingClass(models.Model):
     links = models.ManyToManyField(
         InstructorLink, related_name="classes", blank=True, verbose_name=_("families")
     )
+    # Families who have the code may ask to join; the instructor approves each (JoinRequest).
+    join_code = models.CharField(_("class code"), max_length=12, unique=True, null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -218,7 +220,19 @@ class Assignment(models.Model):
     family = models.ForeignKey(
         Family, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
     )
+    baby = models.ForeignKey(
+        "massage.Baby",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text=_("Only for one family: the baby it is for, or empty for all its babies."),
+    )
     note = models.CharField(_("a note for the family"), max_length=500, blank=True)
+    # Reminder times the instructor suggests; only the family turns a reminder on.
+    # Weekdays as bits, Monday = 1 << 0 … Sunday = 1 << 6 (as TeachingClass.Weekday).
+    suggested_weekdays = models.PositiveSmallIntegerField(_("suggested reminder days"), default=0)
+    suggested_time = models.TimeField(_("suggested reminder time"), null=True, blank=True)
     times_per_week = models.PositiveSmallIntegerField(_("times a week"), default=3)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
@@ -245,6 +259,14 @@ class Assignment(models.Model):
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="assignment_ends_after_it_starts",
             ),
+            models.CheckConstraint(
+                condition=models.Q(baby__isnull=True) | models.Q(family__isnull=False),
+                name="assignment_baby_only_for_a_family",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(suggested_weekdays__gte=0, suggested_weekdays__lte=127),
+                name="assignment_suggested_weekdays_valid",
+            ),
         ]
 
     def __str__(self):
@@ -267,3 +289,48 @@ class HiddenAssignment(models.Model):
 
     def __str__(self):
         return f"{self.assignment} hidden by {self.family}"
+
+
+class JoinRequest(models.Model):
+    """A family asking, with a class's code, to join the class; the instructor decides.
+
+    The parent chooses what to share when asking; on approval the family links to the
+    instructor with that consent and joins the class. Declined and approved requests are kept.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for the instructor")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+
+    teaching_class = models.ForeignKey(
+        TeachingClass, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="join_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    scope = models.CharField(_("shares"), max_length=24, choices=Scope)
+    message = models.CharField(_("a word to the instructor"), max_length=300, blank=True)
+    state = models.CharField(max_length=12, choices=State, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to join a class")
+        verbose_name_plural = _("requests to join a class")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teaching_class", "family"],
+                condition=models.Q(state="pending"),
+                name="one_pending_join_request_per_family_and_class",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["pending", "approved", "declined"]),
+                name="join_request_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.family} asks to join {self.teaching_class}"
