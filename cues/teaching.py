@@ -242,3 +242,48 @@ def family_page(instructor, family_id, *, now=None) -> dict:
         ],
         "sessions": list(sessions[:60]),
     }
+
+
+def shares_cues(link) -> bool:
+    return link.scope in scopes_at_least(Scope.CUES)
+
+
+def not_shared_page(family, link) -> dict:
+    """What a page the family does not share says instead: what it does share."""
+    return {
+        "family": family,
+        "link": link,
+        "scope_label": Scope(link.scope).label,
+        "scope_words": SCOPE_DESCRIPTIONS[Scope(link.scope)],
+    }
+
+
+def session_of_family(family, session_id) -> MassageSession:
+    """A session of one of the family's babies, with what its review shows; 404 otherwise.
+    `family` comes from `family_for_instructor`, which checked the instructor may see it."""
+    session = (
+        MassageSession.objects.filter(baby__family=family, pk=session_id)
+        .select_related("baby", "routine", "current_step")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def baby_of_family(family, baby_id) -> Baby:
+    baby = Baby.objects.filter(family=family, pk=baby_id).first()
+    if baby is None:
+        raise Http404
+    return baby
+
+
+def viewer_context(link) -> dict:
+    """What the review and history templates need to show an instructor a read-only page:
+    no forms, the notes only when the family shares them."""
+    return {
+        "for_instructor": True,
+        "link": link,
+        "scope_label": Scope(link.scope).label,
+        "shares_notes": link.scope in scopes_at_least(Scope.EVERYTHING),
+    }

@@ -28,4 +28,14 @@ urlpatterns = [
     path("families/<int:family_id>/export.json", export.family_export_json, name="export-json"),
     path("teaching/", teaching.teaching_dashboard, name="teaching-dashboard"),
     path("teaching/families/<int:family_id>/", teaching.teaching_family, name="teaching-family"),
+    path(
+        "teaching/families/<int:family_id>/massages/<int:session_id>/",
+        teaching.teaching_session,
+        name="teaching-session",
+    ),
+    path(
+        "teaching/families/<int:family_id>/babies/<int:baby_id>/",
+        teaching.teaching_baby_history,
+        name="teaching-baby-history",
+    ),
 ]

@@ -186,6 +186,9 @@ def objects(parent, family, baby, caregiver):
         "teaching_token": teaching_token,
         "family": family,
         "baby": baby,
+        "massage": MassageSessionFactory(
+            baby=baby, routine=routine_with_areas(["legs"]), started_by=parent
+        ),  # a massage going on
         "invitation": invitation,
         "token": token,
         "caregiver_membership": Membership.objects.get(user=caregiver),

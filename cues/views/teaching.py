@@ -3,7 +3,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cues.teaching import dashboard, family_page
+from cues import pages
+from cues.teaching import (
+    baby_of_family,
+    dashboard,
+    family_for_instructor,
+    family_page,
+    not_shared_page,
+    session_of_family,
+    shares_cues,
+    viewer_context,
+)
 from massage import access
 from massage.selectors import teaching as teaching_selectors
 
@@ -34,3 +44,40 @@ def teaching_family(request, family_id):
     """One family as its instructor sees it: what it shares, and nothing more."""
     access.check_instructor(request.user)
     return render(request, "cues/teaching_family.html", family_page(request.user, family_id))
+
+
+def _cues_shared_or_404(request, family_id):
+    """The family and its link when it shares its cues; else the page that says what it shares
+    (404, as for any page the family did not open to the instructor)."""
+    access.check_instructor(request.user)
+    family, link = family_for_instructor(request.user, family_id)
+    if not shares_cues(link):
+        page = render(
+            request, "cues/teaching_not_shared.html", not_shared_page(family, link), status=404
+        )
+        return family, link, page
+    return family, link, None
+
+
+@login_required
+@require_safe
+def teaching_session(request, family_id, session_id):
+    """A massage's review as the family's instructor sees it: read only, notes if shared."""
+    family, link, refusal = _cues_shared_or_404(request, family_id)
+    if refusal:
+        return refusal
+    session = session_of_family(family, session_id)
+    context = pages.review_page(session) | viewer_context(link)
+    return render(request, "cues/session_review.html", context)
+
+
+@login_required
+@require_safe
+def teaching_baby_history(request, family_id, baby_id):
+    """A baby's history and what the cues suggest, as the family's instructor sees it."""
+    family, link, refusal = _cues_shared_or_404(request, family_id)
+    if refusal:
+        return refusal
+    baby = baby_of_family(family, baby_id)
+    context = pages.history_page(baby, request.GET.get("page")) | viewer_context(link)
+    return render(request, "cues/baby_history.html", context)

@@ -64,8 +64,13 @@ CUE_ROUTES = [
 CUE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, _d, _h, _s in CUE_ROUTES]
 # Pages for instructors, naming no family: what they show follows each family's consent.
 INSTRUCTOR_PAGES = ["cues:teaching-dashboard"]
-# An instructor's view of one family: only its instructor, while it shares (url name, arguments).
-INSTRUCTOR_FAMILY_PAGES = [("cues:teaching-family", lambda o: [o["family"].pk])]
+# An instructor's view of one family: only its instructor, while the family shares at least a
+# scope (url name, arguments, the least scope that opens it).
+INSTRUCTOR_FAMILY_PAGES = [
+    ("cues:teaching-family", lambda o: [o["family"].pk], "practice"),
+    ("cues:teaching-session", lambda o: [o["family"].pk, o["massage"].pk], "practice_and_cues"),
+    ("cues:teaching-baby-history", lambda o: [o["family"].pk, o["baby"].pk], "practice_and_cues"),
+]
 PARAMS = ("name", "args", "method", "data", "headers", "status")
 
 
@@ -93,6 +98,7 @@ def objects(parent, family, baby, caregiver):
         "baby": baby,
         "steps": list(routine.steps.order_by("order")),
         "ended": ended,
+        "massage": ended,
         "ended_cue": ended_cue,
         "running": running,
         "fresh_cue": fresh_cue,
@@ -185,34 +191,36 @@ def test_instructor_pages_need_an_instructor(client, db, name):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize(("name", "args"), INSTRUCTOR_FAMILY_PAGES)
-def test_an_instructors_family_page_follows_the_link_and_its_consent(client, db, name, args):
-    from django.urls import reverse
-
+@pytest.mark.parametrize(("name", "args", "least"), INSTRUCTOR_FAMILY_PAGES)
+def test_an_instructors_family_page_follows_the_link_and_its_consent(
+    client, objects, parent, name, args, least
+):
     from massage.models import Consent, InstructorLink, Scope
-    from tests.factories import InstructorFactory, MembershipFactory
+    from tests.factories import InstructorFactory
 
-    member = MembershipFactory()
     instructor = InstructorFactory()
-    link = InstructorLink.objects.create(instructor=instructor, family=member.family)
-    Consent.objects.create(link=link, scope=Scope.PRACTICE, changed_by=member.user)
-    url = reverse(name, args=args({"family": member.family}))
+    link = InstructorLink.objects.create(instructor=instructor, family=objects["family"])
+    url = reverse(name, args=args(objects))
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
-    client.force_login(member.user)
+    client.force_login(parent)
     assert client.get(url).status_code == 403  # a parent, not an instructor
     client.force_login(InstructorFactory())
     assert client.get(url).status_code == 404  # an instructor not linked
     client.force_login(instructor)
-    assert client.get(url).status_code == 200
-    Consent.objects.create(link=link, scope=Scope.REVOKED, changed_by=member.user)
-    assert client.get(url).status_code == 404  # stopped sharing
+    opened = False
+    for scope in (Scope.PRACTICE, Scope.CUES, Scope.EVERYTHING):
+        Consent.objects.create(link=link, scope=scope, changed_by=parent)
+        opened = opened or scope == least
+        assert client.get(url).status_code == (200 if opened else 404), scope
+    Consent.objects.create(link=link, scope=Scope.REVOKED, changed_by=parent)
+    assert client.get(url).status_code == 404  # stopped sharing, on the very next request
 
 
 def test_every_cues_url_is_in_the_matrix():
     from cues import urls
 
     names = {f"cues:{pattern.name}" for pattern in urls.urlpatterns}
-    family_pages = {name for name, _args in INSTRUCTOR_FAMILY_PAGES}
+    family_pages = {name for name, *_rest in INSTRUCTOR_FAMILY_PAGES}
     assert names == {name for name, *_rest in CUE_ROUTES} | set(INSTRUCTOR_PAGES) | family_pages
