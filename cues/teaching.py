@@ -16,7 +16,7 @@ from cues.exports import with_visit_totals
 from cues.models import CueEvent, Valence
 from massage import access
 from massage.models import Baby, Consent, InstructorLink, Scope
-from massage.models.teaching import SCOPE_DESCRIPTIONS, SCOPE_ORDER, scopes_at_least
+from massage.models.teaching import SCOPE_FOR_INSTRUCTOR, SCOPE_ORDER, scopes_at_least
 from massage.selectors import teaching as teaching_selectors
 from sessions.models import MassageSession, Outcome
 
@@ -233,7 +233,7 @@ def family_page(instructor, family_id, *, now=None) -> dict:
         "family": family,
         "link": link,
         "scope_label": Scope(link.scope).label,
-        "scope_words": SCOPE_DESCRIPTIONS[Scope(link.scope)],
+        "scope_words": SCOPE_FOR_INSTRUCTOR[Scope(link.scope)],
         "shares_cues": shares_cues,
         "shares_notes": shares_notes,
         "babies": list(family.babies.order_by("birth_date", "pk")),
@@ -254,7 +254,7 @@ def not_shared_page(family, link) -> dict:
         "family": family,
         "link": link,
         "scope_label": Scope(link.scope).label,
-        "scope_words": SCOPE_DESCRIPTIONS[Scope(link.scope)],
+        "scope_words": SCOPE_FOR_INSTRUCTOR[Scope(link.scope)],
     }
 
 

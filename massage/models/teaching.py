@@ -60,6 +60,16 @@ SCOPE_DESCRIPTIONS = {
     Scope.EVERYTHING: _("Also the notes you write on massages and cues."),
     Scope.REVOKED: _("Nothing any more. What was shared before is no longer shown."),
 }
+# The same, in the words an instructor reads of a family.
+SCOPE_FOR_INSTRUCTOR = {
+    Scope.PRACTICE: _(
+        "What you suggested, how often and how long the family massages, and how each massage "
+        "ended."
+    ),
+    Scope.CUES: _("Also the cues it logs: its reviews and each baby's history page."),
+    Scope.EVERYTHING: _("Also the notes it writes on massages and cues."),
+    Scope.REVOKED: _("Nothing any more."),
+}
 
 
 def scope_options(*, with_stop=True) -> list[tuple[str, str, str]]:

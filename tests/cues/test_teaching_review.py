@@ -51,10 +51,14 @@ def test_the_review_shows_the_cues_but_no_notes_and_no_forms(client, instructor,
     assert "Big smile on the leg strokes" not in text
     assert "She dozed off at the feet" not in text
     assert "Its notes stay private." in text
-    assert not elements(text, "form.note-form")
+    assert not elements(text, "form", **{"class": "note-form"})
     assert reverse("sessions:session-summary", args=[shared["session"].pk]) not in text
     assert "Before you started" not in text  # the safety answers stay with the family
     assert history_url(shared) in text  # back to the baby's history as the instructor sees it
+    client.force_login(shared["family"].memberships.get().user)  # the family's own review
+    own = client.get(reverse("cues:session-review", args=[shared["session"].pk])).content.decode()
+    assert elements(own, "form", **{"class": "note-form"})
+    assert "Big smile on the leg strokes" in own
 
 
 def test_with_everything_shared_the_notes_show_but_still_no_forms(client, instructor, shared):
@@ -64,7 +68,7 @@ def test_with_everything_shared_the_notes_show_but_still_no_forms(client, instru
     assert "Big smile on the leg strokes" in text
     assert "She dozed off at the feet" in text
     assert "The family's note" in text
-    assert not elements(text, "form.note-form")
+    assert not elements(text, "form", **{"class": "note-form"})
 
 
 def test_the_history_links_to_the_instructors_reviews_only(client, instructor, shared):
