@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cues import exports
-from cues.models import CueKind, Response
+from cues.models import NOTE_LENGTH, CueKind, Response
 from sessions.forms import SessionStepForm
 
 # Phone clocks drift a little; a cue from further in the future than this is refused.
@@ -110,3 +110,18 @@ class ReportRangeForm(forms.Form):
                     _("A report covers at most two years: please choose a shorter time.")
                 )
         return cleaned
+
+
+class InstructorNoteForm(forms.Form):
+    """A word from the instructor to the family, or the family's reply: short, never empty."""
+
+    text = forms.CharField(
+        max_length=NOTE_LENGTH,
+        strip=True,
+        error_messages={
+            "required": _("Write a few words first."),
+            "max_length": _(
+                "Keep it short: at most %(limit_value)d characters (this has %(show_value)d)."
+            ),
+        },
+    )

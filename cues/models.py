@@ -270,3 +270,43 @@ class CueEvent(models.Model):
         self.valence = CUES[self.kind].valence
         self.potent = CUES[self.kind].potent
         return self
+
+
+NOTE_LENGTH = 500
+
+
+class InstructorNote(models.Model):
+    """A short word from an instructor to a family they teach, on one massage or on the family,
+    and the family's one reply. Not a chat: one note, one answer."""
+
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_written"
+    )
+    family = models.ForeignKey(
+        "massage.Family", on_delete=models.CASCADE, related_name="instructor_notes"
+    )
+    session = models.ForeignKey(
+        "massage_sessions.MassageSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="instructor_notes",
+    )
+    text = models.CharField(_("a word to the family"), max_length=NOTE_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    reply = models.CharField(_("your reply"), max_length=NOTE_LENGTH, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(replied_at__isnull=True) | ~Q(reply=""), name="note_reply_has_words"
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:40]

@@ -204,6 +204,7 @@ def review_page(session, *, forms=None):
         "steps_table": _steps_table(review),
         "area_rows": _area_rows(review),
         "left_out": len(session.excluded_steps or []),
+        "notes": selectors.session_notes(session),
     }
 
 

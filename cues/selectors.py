@@ -7,7 +7,8 @@ from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cues.models import CueEvent, Valence
+from cues.models import CueEvent, InstructorNote, Valence
+from massage import access
 from massage.models import Step
 from massage.vocabulary import BODY_AREAS
 from sessions import selectors as session_selectors
@@ -197,3 +198,41 @@ def baby_insight_counts(baby) -> dict:
         "area_sessions": area_sessions,
         "area_labels": dict(Step.BodyArea.choices),
     }
+
+
+NOTES_ON_TODAY_DAYS = 21
+
+
+def notes_for_today(families, *, now=None) -> dict[int, list[InstructorNote]]:
+    """The instructors' recent words to these families (the user's own, from Today's selector),
+    newest first: those of the last three weeks, and any older one still waiting for a reply."""
+    now = now or timezone.now()
+    recent = Q(created_at__gte=now - timedelta(days=NOTES_ON_TODAY_DAYS)) | Q(
+        replied_at__isnull=True
+    )
+    notes = (
+        InstructorNote.objects.filter(recent, family__in=[family.pk for family in families])
+        .select_related("instructor", "session", "replied_by")
+        .order_by("-created_at", "-pk")
+    )
+    found = {}
+    for note in notes[:50]:
+        found.setdefault(note.family_id, []).append(note)
+    return found
+
+
+def session_notes(session) -> list[InstructorNote]:
+    """The instructors' words on one massage (the session comes scoped from its selector)."""
+    return list(
+        session.instructor_notes.select_related("instructor", "replied_by").order_by("created_at")
+    )
+
+
+def note_to_answer(user, note_id) -> InstructorNote:
+    """A note to one of the families where the user records massages; 404 otherwise."""
+    families = access.changeable_families(user, access.RECORD)
+    return get_object_or_404(
+        InstructorNote.objects.select_related("family", "session"),
+        pk=note_id,
+        family__in=families,
+    )

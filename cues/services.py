@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cues import rules
-from cues.models import CUES, MAX_SECONDS_INTO_SESSION, CueEvent, Response
+from cues.models import CUES, MAX_SECONDS_INTO_SESSION, CueEvent, InstructorNote, Response
 from massage.errors import AppError
 from sessions import services as session_services
 from sessions.models import MassageSession, Outcome
@@ -188,3 +188,26 @@ def cue_set_note(*, cue, note) -> CueEvent:
     cue.note = note
     cue.save(update_fields=["note"])
     return cue
+
+
+def note_write(*, instructor, family, text: str, session=None) -> InstructorNote:
+    """A word from the instructor to a family they teach (checked by the caller, through
+    `cues.teaching.family_for_instructor`), on one of its massages or on the family."""
+    if session is not None and session.baby.family_id != family.pk:
+        raise CueError(_("That massage is not this family's."))
+    return InstructorNote.objects.create(
+        instructor=instructor, family=family, session=session, text=text
+    )
+
+
+def note_reply(*, note: InstructorNote, user, text: str, now=None) -> InstructorNote:
+    """The family's one answer to a note. A second answer, even sent at the same moment from
+    another phone, is refused: the first one stays."""
+    now = now or timezone.now()
+    answered = InstructorNote.objects.filter(pk=note.pk, replied_at__isnull=True).update(
+        reply=text, replied_by=user, replied_at=now
+    )
+    if not answered:
+        raise CueError(_("This note has its answer already: a note gets one reply."))
+    note.refresh_from_db()
+    return note

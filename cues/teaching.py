@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cues.exports import with_visit_totals
-from cues.models import CueEvent, Valence
+from cues.models import CueEvent, InstructorNote, Valence
 from massage import access
 from massage.models import Baby, Consent, InstructorLink, Scope
 from massage.models.teaching import SCOPE_FOR_INSTRUCTOR, SCOPE_ORDER, scopes_at_least
@@ -241,6 +241,11 @@ def family_page(instructor, family_id, *, now=None) -> dict:
             family.pk
         ],
         "sessions": list(sessions[:60]),
+        "notes": list(
+            InstructorNote.objects.filter(family=family, instructor=instructor)
+            .select_related("session", "replied_by")
+            .order_by("-created_at", "-pk")[:10]
+        ),
     }
 
 

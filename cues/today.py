@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from cues import selectors as cue_selectors
 from cues.models import Valence
 from massage.selectors import families as family_selectors
 from massage.selectors import teaching as teaching_selectors
@@ -59,6 +60,10 @@ def today_page(user, now=None) -> dict:
         baby.sessions_this_week = this_week.get(baby.pk, 0)
     today = timezone.localtime(now).date()
     _attach_assignments(families, mine, today=today)
+    taught = [family for family in families if family.has_instructor]
+    words = cue_selectors.notes_for_today(taught, now=now) if taught else {}
+    for family in families:
+        family.instructor_words = words.get(family.pk, [])
     return {"families": families, "today": today}
 
 

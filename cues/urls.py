@@ -33,6 +33,13 @@ urlpatterns = [
         teaching.teaching_session,
         name="teaching-session",
     ),
+    path("teaching/families/<int:family_id>/note/", teaching.teaching_note, name="teaching-note"),
+    path(
+        "teaching/families/<int:family_id>/massages/<int:session_id>/note/",
+        teaching.teaching_note,
+        name="teaching-session-note",
+    ),
+    path("notes/<int:note_id>/reply/", review.note_reply, name="note-reply"),
     path(
         "teaching/families/<int:family_id>/babies/<int:baby_id>/",
         teaching.teaching_baby_history,

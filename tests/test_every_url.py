@@ -62,7 +62,7 @@ for name, args, *_rest in matrix.STUDIO_ROUTES:
     ROWS.setdefault(name, ("studio_objects", args, "author"))
 for name, _method, _status in matrix.STUDIO_PAGES:
     ROWS.setdefault(name, ("studio_objects", _no_args, "author"))
-for name, args, _least in cue_matrix.INSTRUCTOR_FAMILY_PAGES:
+for name, args, _least in [*cue_matrix.INSTRUCTOR_FAMILY_PAGES, *cue_matrix.INSTRUCTOR_NOTES]:
     ROWS.setdefault(name, ("objects", args, "instructor"))
 for name in cue_matrix.INSTRUCTOR_PAGES:
     ROWS.setdefault(name, ("studio_objects", _no_args, "author"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cues import pages, selectors, services
+from cues.forms import InstructorNoteForm
 from massage.decorators import wants_fragment
 from massage.errors import INVALID
 from massage.selectors import families as family_selectors
@@ -58,3 +59,28 @@ def baby_history(request, baby_id):
     session_services.sessions_close_stale(baby=baby)  # so a massage left for hours is listed
     context = pages.history_page(baby, request.GET.get("page"))
     return render(request, "cues/baby_history.html", context)
+
+
+@login_required
+@require_POST
+def note_reply(request, note_id):
+    """The family's one reply to an instructor's note (any member who records massages)."""
+    note = selectors.note_to_answer(request.user, note_id)
+    form = InstructorNoteForm(request.POST)
+    status = None
+    if not form.is_valid():
+        status = INVALID
+    else:
+        try:
+            services.note_reply(note=note, user=request.user, text=form.cleaned_data["text"])
+        except services.CueError as error:
+            form.add_error(None, str(error))
+            status = error.status
+    if status:
+        note.refresh_from_db()
+        context = {"note": note, "form": form}
+        return render(request, "cues/note_reply.html", context, status=status)
+    messages.success(request, _("Reply sent."))
+    if note.session_id:
+        return redirect(f"{reverse('cues:session-review', args=[note.session_id])}#word-back")
+    return redirect(f"{reverse('today')}#word-back-{note.family_id}")

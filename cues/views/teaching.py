@@ -1,9 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from cues import pages
+from cues import pages, services
+from cues.forms import InstructorNoteForm
 from cues.teaching import (
     baby_of_family,
     dashboard,
@@ -15,6 +18,7 @@ from cues.teaching import (
     viewer_context,
 )
 from massage import access
+from massage.errors import INVALID
 from massage.selectors import teaching as teaching_selectors
 
 
@@ -43,7 +47,8 @@ def teaching_dashboard(request):
 def teaching_family(request, family_id):
     """One family as its instructor sees it: what it shares, and nothing more."""
     access.check_instructor(request.user)
-    return render(request, "cues/teaching_family.html", family_page(request.user, family_id))
+    context = family_page(request.user, family_id) | {"note_form": InstructorNoteForm()}
+    return render(request, "cues/teaching_family.html", context)
 
 
 def _cues_shared_or_404(request, family_id):
@@ -67,7 +72,9 @@ def teaching_session(request, family_id, session_id):
     if refusal:
         return refusal
     session = session_of_family(family, session_id)
-    context = pages.review_page(session) | viewer_context(link)
+    context = (
+        pages.review_page(session) | viewer_context(link) | {"note_form": InstructorNoteForm()}
+    )
     return render(request, "cues/session_review.html", context)
 
 
@@ -81,3 +88,31 @@ def teaching_baby_history(request, family_id, baby_id):
     baby = baby_of_family(family, baby_id)
     context = pages.history_page(baby, request.GET.get("page")) | viewer_context(link)
     return render(request, "cues/baby_history.html", context)
+
+
+@login_required
+@require_POST
+def teaching_note(request, family_id, session_id=None):
+    """The instructor's word to a family: on the family (its page), or on one massage (its
+    review, where the family shares its cues)."""
+    access.check_instructor(request.user)
+    family, link = family_for_instructor(request.user, family_id)
+    session = None
+    if session_id is not None:
+        if not shares_cues(link):
+            raise Http404
+        session = session_of_family(family, session_id)
+    form = InstructorNoteForm(request.POST)
+    if not form.is_valid():
+        if session is None:
+            context = family_page(request.user, family_id) | {"note_form": form}
+            return render(request, "cues/teaching_family.html", context, status=INVALID)
+        context = pages.review_page(session) | viewer_context(link) | {"note_form": form}
+        return render(request, "cues/session_review.html", context, status=INVALID)
+    services.note_write(
+        instructor=request.user, family=family, session=session, text=form.cleaned_data["text"]
+    )
+    messages.success(request, _("Sent: the family sees it on Today."))
+    if session is None:
+        return redirect("cues:teaching-family", family_id=family.pk)
+    return redirect("cues:teaching-session", family_id=family.pk, session_id=session.pk)

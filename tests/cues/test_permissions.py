@@ -12,9 +12,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cues.models import CueEvent
+from cues.models import CueEvent, InstructorNote
 from sessions.models import MassageSession, Outcome
-from tests.factories import CueEventFactory, MassageSessionFactory, routine_with_areas
+from tests.factories import (
+    CueEventFactory,
+    InstructorFactory,
+    MassageSessionFactory,
+    routine_with_areas,
+)
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -60,6 +65,14 @@ CUE_ROUTES = [
     ("cues:baby-report", lambda o: [o["baby"].pk], "get", None, {}, 200),
     ("cues:export-csv", lambda o: [o["family"].pk], "get", None, {}, 200),
     ("cues:export-json", lambda o: [o["family"].pk], "get", None, {}, 200),
+    (
+        "cues:note-reply",
+        lambda o: [o["note"].pk],
+        "post",
+        lambda o: {"text": "Thank you!"},
+        {},
+        302,
+    ),
 ]
 CUE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, _d, _h, _s in CUE_ROUTES]
 # Pages for instructors, naming no family: what they show follows each family's consent.
@@ -70,6 +83,16 @@ INSTRUCTOR_FAMILY_PAGES = [
     ("cues:teaching-family", lambda o: [o["family"].pk], "practice"),
     ("cues:teaching-session", lambda o: [o["family"].pk, o["massage"].pk], "practice_and_cues"),
     ("cues:teaching-baby-history", lambda o: [o["family"].pk, o["baby"].pk], "practice_and_cues"),
+]
+# An instructor's word to one family: only its instructor, while the family shares at least a
+# scope (url name, arguments, the least scope).
+INSTRUCTOR_NOTES = [
+    ("cues:teaching-note", lambda o: [o["family"].pk], "practice"),
+    (
+        "cues:teaching-session-note",
+        lambda o: [o["family"].pk, o["massage"].pk],
+        "practice_and_cues",
+    ),
 ]
 PARAMS = ("name", "args", "method", "data", "headers", "status")
 
@@ -99,6 +122,9 @@ def objects(parent, family, baby, caregiver):
         "steps": list(routine.steps.order_by("order")),
         "ended": ended,
         "massage": ended,
+        "note": InstructorNote.objects.create(
+            instructor=InstructorFactory(), family=family, session=ended, text="Lovely work"
+        ),
         "ended_cue": ended_cue,
         "running": running,
         "fresh_cue": fresh_cue,
@@ -116,7 +142,8 @@ def snapshot():
             "pk", "current_step", "ended_at", "outcome", "end_reason", "note"
         )
     )
-    return cues, sessions
+    notes = list(InstructorNote.objects.order_by("pk").values_list("pk", "text", "reply"))
+    return cues, sessions, notes
 
 
 def cue_request(client, name, args, method, data, headers, objects):
@@ -218,9 +245,42 @@ def test_an_instructors_family_page_follows_the_link_and_its_consent(
     assert client.get(url).status_code == 404  # stopped sharing, on the very next request
 
 
+@pytest.mark.parametrize(("name", "args", "least"), INSTRUCTOR_NOTES)
+def test_only_the_familys_instructor_writes_to_it_while_it_shares(
+    client, objects, parent, name, args, least
+):
+    from massage.models import Consent, InstructorLink, Scope
+    from tests.factories import InstructorFactory
+
+    instructor = InstructorFactory()
+    link = InstructorLink.objects.create(instructor=instructor, family=objects["family"])
+    url = reverse(name, args=args(objects))
+    before = InstructorNote.objects.count()
+    response = client.post(url, {"text": "Well done"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    client.force_login(parent)
+    assert client.post(url, {"text": "Well done"}).status_code == 403  # not an instructor
+    client.force_login(InstructorFactory())
+    assert client.post(url, {"text": "Well done"}).status_code == 404  # not linked
+    client.force_login(instructor)
+    assert InstructorNote.objects.count() == before
+    opened = False
+    for scope in (Scope.PRACTICE, Scope.CUES, Scope.EVERYTHING):
+        Consent.objects.create(link=link, scope=scope, changed_by=parent)
+        opened = opened or scope == least
+        assert client.post(url, {"text": "Well done"}).status_code == (302 if opened else 404)
+    Consent.objects.create(link=link, scope=Scope.REVOKED, changed_by=parent)
+    assert client.post(url, {"text": "Well done"}).status_code == 404
+    assert InstructorNote.objects.count() == before + (3 if least == "practice" else 2)
+
+
 def test_every_cues_url_is_in_the_matrix():
     from cues import urls
 
     names = {f"cues:{pattern.name}" for pattern in urls.urlpatterns}
     family_pages = {name for name, *_rest in INSTRUCTOR_FAMILY_PAGES}
-    assert names == {name for name, *_rest in CUE_ROUTES} | set(INSTRUCTOR_PAGES) | family_pages
+    notes = {name for name, *_rest in INSTRUCTOR_NOTES}
+    assert names == (
+        {name for name, *_rest in CUE_ROUTES} | set(INSTRUCTOR_PAGES) | family_pages | notes
+    )
