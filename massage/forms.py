@@ -422,3 +422,43 @@ class AssignmentForm(PlainLabelsMixin, forms.Form):
         link = self.links.get(pk) if kind == "family" else None
         cleaned["family"] = link.family if link else None
         return cleaned
+
+
+class ClassCodeForm(PlainLabelsMixin, forms.Form):
+    """The code an instructor gives for a class, as a parent types it."""
+
+    code = forms.CharField(
+        label=_("Class code"),
+        max_length=20,
+        help_text=_("Eight letters and numbers, from your instructor."),
+        error_messages={"required": _("Type the code your instructor gave you.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+    )
+
+
+class JoinRequestForm(JoinClassForm):
+    """Asking to join a class with its code: the family, what it offers to share, a word."""
+
+    message = forms.CharField(
+        label=_("A word to the instructor (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example your baby's age, or what you hope the class helps with."),
+        error_messages={
+            "max_length": _(
+                "Keep it to %(limit_value)d characters, please (this has %(show_value)d)."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family"].label = _("Which family asks")

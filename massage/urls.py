@@ -66,6 +66,29 @@ urlpatterns = [
         name="assignment-hide",
     ),
     path("classes/join/<str:token>/", views.class_join, name="class-join"),
+    # A class's code: any family can ask to join; the instructor approves.
+    path("classes/code/", views.class_code_find, name="class-code-find"),
+    path("classes/code/<str:code>/", views.class_code, name="class-code"),
+    path(
+        "teaching/classes/<int:class_id>/code/",
+        views.teaching_class_code,
+        name="teaching-class-code",
+    ),
+    path(
+        "teaching/classes/<int:class_id>/requests/<int:request_id>/approve/",
+        views.join_request_approve,
+        name="join-request-approve",
+    ),
+    path(
+        "teaching/classes/<int:class_id>/requests/<int:request_id>/decline/",
+        views.join_request_decline,
+        name="join-request-decline",
+    ),
+    path(
+        "families/<int:family_id>/join-requests/<int:request_id>/withdraw/",
+        views.join_request_withdraw,
+        name="join-request-withdraw",
+    ),
     path(
         "families/<int:family_id>/instructors/<int:link_id>/consent/",
         views.consent_change,

@@ -27,6 +27,7 @@ from massage.models import (
     HiddenAssignment,
     InstructorLink,
     Invitation,
+    JoinRequest,
     Membership,
     Routine,
     Scope,
@@ -40,6 +41,7 @@ from tests.factories import (
     BabyFactory,
     InstructorFactory,
     MassageSessionFactory,
+    MembershipFactory,
     RoutineFactory,
     StepFactory,
     routine_with_areas,
@@ -139,6 +141,15 @@ ROUTES = [
         302,
         403,
     ),
+    # A request to join a class with its code: only parents take it back.
+    (
+        "massage:join-request-withdraw",
+        lambda o: [o["family"].pk, o["join_request"].pk],
+        "post",
+        lambda o: {},
+        302,
+        403,
+    ),
 ]
 ROUTE_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, *_rest in ROUTES]
 ROUTE_PARAMS = ("name", "args", "method", "data", "as_parent", "as_caregiver")
@@ -150,9 +161,14 @@ LOGIN_ONLY = [
     "massage:account-delete",
     # Anyone may open an instructor profile (a parent may teach too).
     "massage:instructor-profile",
+    # Anyone may type a class's code (the page says who may ask to join).
+    "massage:class-code-find",
 ]
 # Pages opened from a link with a token: any logged-in person may open them (url name, arguments).
-TOKEN_PAGES = [("massage:class-join", lambda o: [o["teaching_token"]])]
+TOKEN_PAGES = [
+    ("massage:class-join", lambda o: [o["teaching_token"]]),
+    ("massage:class-code", lambda o: [o["class_code"]]),
+]
 
 # Pages anyone may open, logged in or not (url name, arguments from the objects, method).
 PUBLIC = [
@@ -180,8 +196,17 @@ def objects(parent, family, baby, caregiver):
         times_per_week=3,
         starts_on=timezone.localdate(),
     )
+    # Another instructor's class, which the family asked to join with its code.
+    other_class = teaching_services.class_create(
+        instructor=InstructorFactory(), name="Friday", starts_on=timezone.localdate(), meets_on=4
+    )
+    join_request = JoinRequest.objects.create(
+        teaching_class=other_class, family=family, requested_by=parent, scope=Scope.PRACTICE
+    )
     return {
         "assignment": assignment,
+        "class_code": other_class.join_code,
+        "join_request": join_request,
         "link": link,
         "teaching_token": teaching_token,
         "family": family,
@@ -209,6 +234,7 @@ def family_snapshot():
         ),
         list(Consent.objects.order_by("pk").values_list("pk", "link", "scope")),
         list(HiddenAssignment.objects.order_by("pk").values_list("pk", "assignment", "family")),
+        list(JoinRequest.objects.order_by("pk").values_list("pk", "family", "state")),
     )
 
 
@@ -478,6 +504,22 @@ STUDIO_ROUTES = [
     ("massage:teaching-class", lambda o: [o["class"].pk], "get", None, 200),
     ("massage:teaching-class", lambda o: [o["class"].pk], "post", {}, 302),
     ("massage:teaching-class-archive", lambda o: [o["class"].pk], "post", {}, 302),
+    # The class's code, and the families asking to join with it.
+    ("massage:teaching-class-code", lambda o: [o["class"].pk], "post", {}, 302),
+    (
+        "massage:join-request-approve",
+        lambda o: [o["class"].pk, o["join_request"].pk],
+        "post",
+        {},
+        302,
+    ),
+    (
+        "massage:join-request-decline",
+        lambda o: [o["class"].pk, o["join_request"].pk],
+        "post",
+        {},
+        302,
+    ),
 ]
 # Studio pages that name no routine: every instructor may open them.
 STUDIO_PAGES = [
@@ -499,12 +541,20 @@ def studio_objects(db):
     teaching_class = teaching_services.class_create(
         instructor=author, name="Tuesday mornings", starts_on=timezone.localdate(), meets_on=1
     )
+    asking = MembershipFactory()
+    join_request = JoinRequest.objects.create(
+        teaching_class=teaching_class,
+        family=asking.family,
+        requested_by=asking.user,
+        scope=Scope.CUES,
+    )
     return {
         "author": author,
         "routine": routine,
         "step": step,
         "invitation": invitation,
         "class": teaching_class,
+        "join_request": join_request,
     }
 
 
@@ -514,8 +564,12 @@ def studio_snapshot(routine):
     invitations = list(
         TeachingInvitation.objects.order_by("pk").values_list("pk", "token_digest", "revoked_at")
     )
-    classes = list(TeachingClass.objects.order_by("pk").values_list("pk", "archived_at"))
-    return routine.published, steps, Routine.objects.count(), invitations, classes
+    classes = list(
+        TeachingClass.objects.order_by("pk").values_list("pk", "archived_at", "join_code")
+    )
+    requests = list(JoinRequest.objects.order_by("pk").values_list("pk", "state"))
+    links = list(InstructorLink.objects.order_by("pk").values_list("pk", "family"))
+    return routine.published, steps, Routine.objects.count(), invitations, classes, requests, links
 
 
 def studio_request(client, name, args, method, data, objects):

@@ -104,6 +104,8 @@ def family_page(membership: Membership) -> dict:
         # Caregivers see who the family's instructors are; only parents change what they see.
         "instructor_links": teaching_selectors.links_of_family(family),
         "scope_options": scope_options(),
+        # Its requests to join a class with a code: waiting, or declined.
+        "join_requests": teaching_selectors.join_requests_of_family(family),
     }
 
 

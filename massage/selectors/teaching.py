@@ -12,8 +12,10 @@ from django.utils import timezone
 from massage import access
 from massage.models import (
     Assignment,
+    Baby,
     Consent,
     InstructorLink,
+    JoinRequest,
     Routine,
     TeachingClass,
     TeachingInvitation,
@@ -156,3 +158,46 @@ def assigned_routines(user, today=None):
         )
         .values("routine")
     )
+
+
+# Class codes and requests to join ----------------------------------------------------------------
+
+
+def class_for_code(code: str) -> TeachingClass | None:
+    """The class a code opens (archived or not: the page says which), with what a family sees of
+    its instructor; None for a code no class has. Any logged-in person may look a code up."""
+    if not code:
+        return None
+    return (
+        TeachingClass.objects.select_related("instructor__instructor_profile")
+        .filter(join_code=code)
+        .first()
+    )
+
+
+def pending_requests_of_class(teaching_class) -> list[JoinRequest]:
+    """The class's requests waiting for its instructor, each with its family's babies: three
+    queries however many."""
+    return list(
+        JoinRequest.objects.filter(teaching_class=teaching_class, state=JoinRequest.State.PENDING)
+        .select_related("family", "requested_by")
+        .prefetch_related(
+            Prefetch("family__babies", queryset=Baby.objects.order_by("birth_date", "pk"))
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def join_requests_of_family(family) -> list[JoinRequest]:
+    """The family's requests to join a class that are waiting or were declined, newest first
+    (an approved one shows as the instructor it links to)."""
+    return list(
+        JoinRequest.objects.filter(family=family)
+        .exclude(state=JoinRequest.State.APPROVED)
+        .select_related("teaching_class__instructor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def join_request_in_family(family, request_id) -> JoinRequest:
+    return get_object_or_404(JoinRequest.objects.filter(family=family), pk=request_id)

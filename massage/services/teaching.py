@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massage import access
+from massage.errors import Code
 from massage.models import (
     Assignment,
     Consent,
     HiddenAssignment,
     InstructorLink,
     InstructorProfile,
+    JoinRequest,
     Membership,
     Routine,
     Scope,
@@ -183,11 +185,15 @@ def consent_change(*, link: InstructorLink, membership: Membership, scope: str) 
 
 
 def class_create(*, instructor: User, name: str, starts_on, meets_on: int) -> TeachingClass:
+    """A new class, with a code families can ask to join it with."""
     if not instructor.is_instructor:
         raise TeachingError(_("Only instructors can run classes."))
-    return TeachingClass.objects.create(
-        instructor=instructor, name=name, starts_on=starts_on, meets_on=meets_on
-    )
+    with transaction.atomic():
+        teaching_class = TeachingClass.objects.create(
+            instructor=instructor, name=name, starts_on=starts_on, meets_on=meets_on
+        )
+        class_code_new(teaching_class=teaching_class)
+    return teaching_class
 
 
 def class_set_families(*, teaching_class: TeachingClass, links) -> None:
@@ -257,3 +263,214 @@ def assignment_create(
 def assignment_hide(*, assignment: Assignment, membership: Membership) -> None:
     """A family member hides an assignment from the family's Today."""
     HiddenAssignment.objects.get_or_create(assignment=assignment, family_id=membership.family_id)
+
+
+# Class codes and requests to join ----------------------------------------------------------------
+
+# Letters and digits that can't be mistaken for one another when read aloud or copied from a
+# whiteboard: no 0 and O, no 1 and I.
+CLASS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CLASS_CODE_LENGTH = 8
+_CODE_ATTEMPTS = 8
+
+
+class ClassEnded(TeachingError):
+    """The class is archived: its code takes no new families."""
+
+    code = Code.GONE
+
+
+class AlreadyAsked(TeachingError):
+    """The family's request to join this class is already waiting for the instructor."""
+
+
+class AlreadyTaught(TeachingError):
+    """The family already shares with the class's instructor: what it shares is changed on the
+    family's page, and the instructor can add it to the class."""
+
+
+def _random_class_code() -> str:
+    return "".join(secrets.choice(CLASS_CODE_ALPHABET) for _ in range(CLASS_CODE_LENGTH))
+
+
+def normalize_class_code(text: str) -> str:
+    """A code as typed (any case, spaces or dashes between its parts) as it is stored."""
+    return "".join(ch for ch in text.upper() if ch not in " -\t\u00a0")
+
+
+def class_code_new(*, teaching_class: TeachingClass) -> str:
+    """Give the class a new code (its first, or instead of the old one, which stops working)."""
+    if teaching_class.archived_at is not None:
+        raise ClassEnded(_("This class is archived: it takes no new families."))
+    for _attempt in range(_CODE_ATTEMPTS):
+        code = _random_class_code()
+        try:
+            with transaction.atomic():
+                TeachingClass.objects.filter(pk=teaching_class.pk).update(join_code=code)
+        except IntegrityError:  # another class has it: draw again
+            continue
+        teaching_class.join_code = code
+        return code
+    raise TeachingError(_("No new code could be made just now. Please try again."))
+
+
+def join_request_create(
+    *, teaching_class: TeachingClass, membership: Membership, scope: str, message: str, url_for
+) -> tuple[JoinRequest, bool]:
+    """A parent asks, for their family, to join the class, offering to share `scope`.
+
+    `url_for(teaching_class)` gives the address of the class's page, for the instructor's mail.
+    Returns the request and whether the instructor's mail went out (the request stands either
+    way).
+    """
+    access.check_may_change(membership, access.MANAGE)
+    if scope not in access.SHARED_SCOPES:
+        raise TeachingError(_("Choose what your instructor may see."))
+    family = membership.family
+    instructor = teaching_class.instructor
+    with transaction.atomic():
+        teaching_class = TeachingClass.objects.select_for_update().get(pk=teaching_class.pk)
+        teaching_class.instructor = instructor
+        if teaching_class.archived_at is not None:
+            raise ClassEnded(_("This class has ended: it takes no new families."))
+        if teaching_class.instructor_id == membership.user_id:
+            raise TeachingError(_("This is your own class: give its code to the families."))
+        refusal = join_refusal(teaching_class, family)
+        if refusal is not None:
+            raise refusal
+        try:
+            with transaction.atomic():
+                join_request = JoinRequest.objects.create(
+                    teaching_class=teaching_class,
+                    family=family,
+                    requested_by=membership.user,
+                    scope=scope,
+                    message=message,
+                )
+        except IntegrityError as error:  # the same request, sent twice at once
+            raise AlreadyAsked(_already_asked(instructor)) from error
+    return join_request, _mail_join_request(join_request, url_for(teaching_class))
+
+
+def join_refusal(teaching_class: TeachingClass, family) -> TeachingError | None:
+    """Why this family can't ask to join the class now (it asked already, or it already shares
+    with the instructor), or None if it can."""
+    instructor = teaching_class.instructor
+    name = instructor.get_full_name()
+    if JoinRequest.objects.filter(
+        teaching_class=teaching_class, family=family, state=JoinRequest.State.PENDING
+    ).exists():
+        return AlreadyAsked(_already_asked(instructor))
+    link = (
+        InstructorLink.objects.with_scope()
+        .filter(instructor=instructor, family=family, scope__in=access.SHARED_SCOPES)
+        .first()
+    )
+    if link is None:
+        return None
+    if teaching_class.links.filter(pk=link.pk).exists():
+        return AlreadyTaught(
+            _("%(family)s is already in this class. What %(name)s sees is on your family's page.")
+            % {"family": family.name, "name": name}
+        )
+    return AlreadyTaught(
+        _(
+            "%(family)s already shares with %(name)s (%(scope)s), who can add you to this class. "
+            "To change what %(name)s sees, go to your family's page."
+        )
+        % {"family": family.name, "name": name, "scope": Scope(link.scope).label.lower()}
+    )
+
+
+def _already_asked(instructor) -> str:
+    return _("You already asked to join: waiting for %(name)s's answer.") % {
+        "name": instructor.get_full_name()
+    }
+
+
+def _mail_join_request(join_request: JoinRequest, url: str) -> bool:
+    teaching_class = join_request.teaching_class
+    instructor = teaching_class.instructor
+    context = {"join_request": join_request, "teaching_class": teaching_class, "url": url}
+    try:
+        send_mail(
+            subject=_("%(family)s asks to join %(name)s")
+            % {"family": join_request.family.name, "name": teaching_class.name},
+            message=render_to_string("massage/email/join_request.txt", context),
+            from_email=None,
+            recipient_list=[instructor.email],
+        )
+    except (smtplib.SMTPException, OSError):
+        logger.warning("Join request %s: not mailed", join_request.pk, exc_info=True)
+        return False
+    return True
+
+
+def _pending_join_request(teaching_class: TeachingClass, request_id) -> JoinRequest:
+    """The class's request, locked, if it still waits for an answer; else TeachingError (409)."""
+    join_request = (
+        JoinRequest.objects.select_for_update()
+        .filter(teaching_class=teaching_class, pk=request_id)
+        .first()
+    )
+    if join_request is None:
+        raise TeachingError(_("This request is no longer there: the family withdrew it."))
+    if join_request.state == JoinRequest.State.APPROVED:
+        raise TeachingError(
+            _("You already approved this request: %(family)s is in the class.")
+            % {"family": join_request.family.name}
+        )
+    if join_request.state == JoinRequest.State.DECLINED:
+        raise TeachingError(_("You already declined this request."))
+    return join_request
+
+
+def join_request_approve(*, teaching_class: TeachingClass, request_id) -> JoinRequest:
+    """The instructor says yes: the family links to them (or its link is used again) with the
+    consent it offered, and joins the class; all of it or nothing.
+
+    If the family already shares with the instructor by then (it accepted an invitation after
+    asking), its latest choice stands: approving never widens or narrows what a family chose.
+    """
+    with transaction.atomic():
+        teaching_class = TeachingClass.objects.select_for_update().get(pk=teaching_class.pk)
+        join_request = _pending_join_request(teaching_class, request_id)
+        if teaching_class.archived_at is not None:
+            raise TeachingError(_("This class is archived: it takes no new families."))
+        link, _created = InstructorLink.objects.get_or_create(
+            instructor_id=teaching_class.instructor_id, family_id=join_request.family_id
+        )
+        current = (
+            Consent.objects.filter(link=link).order_by("-changed_at", "-pk").values("scope").first()
+        )
+        if current is None or current["scope"] not in access.SHARED_SCOPES:
+            Consent.objects.create(
+                link=link, scope=join_request.scope, changed_by_id=join_request.requested_by_id
+            )
+        teaching_class.links.add(link)
+        join_request.state = JoinRequest.State.APPROVED
+        join_request.decided_at = timezone.now()
+        join_request.save(update_fields=["state", "decided_at"])
+    return join_request
+
+
+def join_request_decline(*, teaching_class: TeachingClass, request_id) -> JoinRequest:
+    """The instructor says no; the request is kept, as declined, and the family sees it."""
+    with transaction.atomic():
+        join_request = _pending_join_request(teaching_class, request_id)
+        join_request.state = JoinRequest.State.DECLINED
+        join_request.decided_at = timezone.now()
+        join_request.save(update_fields=["state", "decided_at"])
+    return join_request
+
+
+def join_request_withdraw(*, join_request: JoinRequest, membership: Membership) -> None:
+    """A parent takes back the family's request while it waits; an answered one stays."""
+    access.check_may_change(membership, access.MANAGE)
+    if join_request.family_id != membership.family_id:
+        raise TeachingError(_("That request is not your family's."))
+    deleted, _rows = JoinRequest.objects.filter(
+        pk=join_request.pk, state=JoinRequest.State.PENDING
+    ).delete()
+    if not deleted:
+        raise TeachingError(_("The instructor has already answered this request."))

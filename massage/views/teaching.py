@@ -3,36 +3,46 @@ choice of what an instructor may see (joining, changing, stopping)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import access
 from massage.errors import CONFLICT, GONE, INVALID
 from massage.forms import (
     AssignmentForm,
+    ClassCodeForm,
     ClassFamiliesForm,
     ConsentForm,
     InstructorProfileForm,
     JoinClassForm,
+    JoinRequestForm,
     TeachingClassForm,
     TeachingInvitationForm,
 )
 from massage.models import InstructorProfile
+from massage.models.teaching import SCOPE_FOR_INSTRUCTOR
 from massage.selectors import families as family_selectors
 from massage.selectors import teaching as teaching_selectors
 from massage.services import teaching as teaching_services
 
 __all__ = [
     "assignment_hide",
+    "class_code",
+    "class_code_find",
     "class_join",
     "consent_change",
     "instructor_profile",
+    "join_request_approve",
+    "join_request_decline",
+    "join_request_withdraw",
     "teaching_assignments",
     "teaching_class",
     "teaching_class_archive",
+    "teaching_class_code",
     "teaching_classes",
     "teaching_invitation_resend",
     "teaching_invitation_revoke",
@@ -248,13 +258,7 @@ def teaching_class(request, class_id):
                 return redirect("massage:teaching-class", class_id=class_id)
         else:
             status = INVALID
-    context = {
-        "teaching_class": teaching_class,
-        "form": form,
-        "assignments": teaching_selectors.assignments_of(instructor).filter(
-            teaching_class=teaching_class
-        ),
-    }
+    context = _class_page(request, instructor, teaching_class, form)
     return render(request, "massage/teaching_class.html", context, status=status)
 
 
@@ -304,3 +308,234 @@ def assignment_hide(request, family_id, assignment_id):
     teaching_services.assignment_hide(assignment=assignment, membership=membership)
     messages.success(request, _("Hidden from Today."))
     return redirect("today")
+
+
+# Class codes and requests to join ----------------------------------------------------------------
+
+
+def _class_page(request, instructor, teaching_class, form=None) -> dict:
+    """What the instructor's page of one class shows: its families, its code and the link to
+    share, the requests waiting for an answer, and what is assigned to it."""
+    if form is None:
+        form = ClassFamiliesForm(
+            None,
+            links=teaching_selectors.shared_links_of(instructor),
+            initial={"links": teaching_class.links.all()},
+        )
+    code = teaching_class.join_code
+    join_requests = teaching_selectors.pending_requests_of_class(teaching_class)
+    for join_request in join_requests:
+        join_request.scope_words = SCOPE_FOR_INSTRUCTOR[join_request.scope]
+    return {
+        "teaching_class": teaching_class,
+        "form": form,
+        "assignments": teaching_selectors.assignments_of(instructor).filter(
+            teaching_class=teaching_class
+        ),
+        "code_display": _code_display(code) if code else "",
+        "code_url": request.build_absolute_uri(reverse("massage:class-code", args=[code]))
+        if code
+        else "",
+        "join_requests": join_requests,
+    }
+
+
+def _code_display(code: str) -> str:
+    """A code as it is read out: in two halves (typing it with or without the dash works)."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def _class_answer_failed(request, instructor, teaching_class, error):
+    """The class page again, saying why the change could not be made (409 or 410)."""
+    messages.error(request, str(error))
+    context = _class_page(request, instructor, teaching_class)
+    return render(request, "massage/teaching_class.html", context, status=error.status)
+
+
+@login_required
+@require_POST
+def teaching_class_code(request, class_id):
+    """A code for the class: its first, or a new one (the old code and link stop working)."""
+    instructor = access.check_instructor(request.user)
+    teaching_class = teaching_selectors.class_of(instructor, class_id)
+    had_one = bool(teaching_class.join_code)
+    try:
+        code = teaching_services.class_code_new(teaching_class=teaching_class)
+    except teaching_services.TeachingError as error:
+        return _class_answer_failed(request, instructor, teaching_class, error)
+    if had_one:
+        message = _("The new code is %(code)s. The old code and its link no longer work.")
+    else:
+        message = _("The class code is %(code)s. Share it, or the link, with the families.")
+    messages.success(request, message % {"code": _code_display(code)})
+    return redirect("massage:teaching-class", class_id=class_id)
+
+
+@login_required
+@require_POST
+def join_request_approve(request, class_id, request_id):
+    instructor = access.check_instructor(request.user)
+    teaching_class = teaching_selectors.class_of(instructor, class_id)
+    try:
+        join_request = teaching_services.join_request_approve(
+            teaching_class=teaching_class, request_id=request_id
+        )
+    except teaching_services.TeachingError as error:
+        return _class_answer_failed(request, instructor, teaching_class, error)
+    messages.success(
+        request,
+        _("%(family)s is in %(name)s now.")
+        % {"family": join_request.family.name, "name": teaching_class.name},
+    )
+    return redirect("massage:teaching-class", class_id=class_id)
+
+
+@login_required
+@require_POST
+def join_request_decline(request, class_id, request_id):
+    instructor = access.check_instructor(request.user)
+    teaching_class = teaching_selectors.class_of(instructor, class_id)
+    try:
+        join_request = teaching_services.join_request_decline(
+            teaching_class=teaching_class, request_id=request_id
+        )
+    except teaching_services.TeachingError as error:
+        return _class_answer_failed(request, instructor, teaching_class, error)
+    messages.success(
+        request,
+        _("Declined. %(family)s sees that you said no; nothing of theirs was shared.")
+        % {"family": join_request.family.name},
+    )
+    return redirect("massage:teaching-class", class_id=class_id)
+
+
+def _code_not_found(request, code: str):
+    form = ClassCodeForm({"code": code})
+    form.is_valid()
+    form.add_error(
+        "code",
+        _(
+            "No class has this code. Check it with your instructor: "
+            "they may have replaced it with a new one."
+        ),
+    )
+    return render(request, "massage/class_code_find.html", {"form": form}, status=404)
+
+
+def _families_query(request) -> str:
+    family = request.GET.get("family", "")
+    return f"?family={family}" if family.isdigit() else ""
+
+
+@login_required
+@require_safe
+def class_code_find(request):
+    """ "Join a class with a code": a parent types the code their instructor gave them."""
+    if "code" not in request.GET:
+        return render(request, "massage/class_code_find.html", {"form": ClassCodeForm()})
+    form = ClassCodeForm(request.GET)
+    if not form.is_valid():
+        return render(request, "massage/class_code_find.html", {"form": form}, status=INVALID)
+    code = teaching_services.normalize_class_code(form.cleaned_data["code"])
+    if teaching_selectors.class_for_code(code) is None:
+        return _code_not_found(request, form.cleaned_data["code"])
+    return redirect(reverse("massage:class-code", args=[code]) + _families_query(request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_code(request, code):
+    """The class a code opens, its instructor, and a parent's request to join it."""
+    code = teaching_services.normalize_class_code(code)
+    teaching_class = teaching_selectors.class_for_code(code)
+    if teaching_class is None:
+        return _code_not_found(request, code)
+    instructor = teaching_class.instructor
+    context = {
+        "teaching_class": teaching_class,
+        "instructor": instructor,
+        "profile": getattr(instructor, "instructor_profile", None),
+        "code_display": _code_display(code),
+    }
+    if teaching_class.archived_at is not None:
+        return render(request, "massage/class_code.html", context | {"ended": True}, status=GONE)
+    family_choices = access.changeable_families(request.user, access.MANAGE).order_by("name", "pk")
+    families = list(family_choices)
+    if request.method == "POST":
+        _check_posted_family(request, families)
+    initial = {}
+    wanted = request.GET.get("family", "")
+    if any(str(family.pk) == wanted for family in families):
+        initial["family"] = wanted
+    form = JoinRequestForm(_posted(request), families=family_choices, initial=initial)
+    refusals = {
+        family.pk: teaching_services.join_refusal(teaching_class, family) for family in families
+    }
+    context |= {
+        "form": form,
+        "families": families,
+        "own_class": instructor.pk == request.user.pk,
+        "refusals": [(family, refusals[family.pk]) for family in families if refusals[family.pk]],
+        "may_ask": any(refusal is None for refusal in refusals.values()),
+    }
+    if request.method != "POST":
+        return render(request, "massage/class_code.html", context)
+    if not form.is_valid():
+        return render(request, "massage/class_code.html", context, status=INVALID)
+    family = form.cleaned_data["family"]
+    membership = family_selectors.parent_membership_in(request.user, family.pk)
+    try:
+        join_request, _mailed = teaching_services.join_request_create(
+            teaching_class=teaching_class,
+            membership=membership,
+            scope=form.cleaned_data["scope"],
+            message=form.cleaned_data["message"],
+            url_for=lambda cls: request.build_absolute_uri(
+                reverse("massage:teaching-class", args=[cls.pk])
+            ),
+        )
+    except teaching_services.TeachingError as error:
+        form.add_error(None, str(error))
+        context["family_page"] = family
+        return render(request, "massage/class_code.html", context, status=error.status)
+    messages.success(
+        request,
+        _(
+            "Sent to %(name)s. Nothing is shared until they say yes; "
+            "their answer shows here, under Your instructors."
+        )
+        % {"name": instructor.get_full_name()},
+    )
+    return redirect("massage:family-detail", family_id=join_request.family_id)
+
+
+def _check_posted_family(request, families) -> None:
+    """Only a family's parents may ask on its behalf: 403 for anyone else, before the form."""
+    if not families:
+        raise PermissionDenied(access.REFUSALS[access.MANAGE])
+    posted = request.POST.get("family", "")
+    if posted.isdigit() and all(family.pk != int(posted) for family in families):
+        membership = family_selectors.memberships_of(request.user).filter(family_id=posted).first()
+        if membership is not None:
+            access.check_may_change(membership, access.MANAGE)
+
+
+@login_required
+@require_POST
+def join_request_withdraw(request, family_id, request_id):
+    """A parent takes back the family's request to join a class, while it waits."""
+    membership = family_selectors.parent_membership_in(request.user, family_id)
+    join_request = teaching_selectors.join_request_in_family(membership.family, request_id)
+    try:
+        teaching_services.join_request_withdraw(join_request=join_request, membership=membership)
+    except teaching_services.TeachingError as error:
+        messages.error(request, str(error))
+        context = family_selectors.family_page(membership)
+        return render(request, "massage/family_detail.html", context, status=error.status)
+    messages.success(
+        request,
+        _("Your request to join %(name)s is withdrawn.")
+        % {"name": join_request.teaching_class.name},
+    )
+    return redirect("massage:family-detail", family_id=family_id)

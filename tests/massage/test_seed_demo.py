@@ -40,6 +40,11 @@ def test_demo_logins_include_an_admin_who_can_open_the_admin(client, db):
     assert Consent.objects.count() == 1  # not doubled by the second run
     assert Assignment.objects.count() == 0  # the library isn't loaded in this test
     assert TeachingClass.objects.get().links.get() == link
+    # The class has a code to show, kept when seeding again.
+    code = TeachingClass.objects.get().join_code
+    assert code
+    call_command("seed_demo", stdout=StringIO())
+    assert TeachingClass.objects.get().join_code == code
 
     assert client.login(email="admin@example.com", password=DEMO_PASSWORD)
     response = client.get("/admin/massage/routine/")

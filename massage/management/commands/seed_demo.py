@@ -19,6 +19,7 @@ from massage.models import (
     TeachingClass,
     User,
 )
+from massage.services.teaching import class_code_new
 
 DEMO_PASSWORD = "gentle-hands-demo"
 DEMO_USERS = {
@@ -93,6 +94,8 @@ def _demo_class(instructor, link):
         name="Tuesday mornings",
         defaults={"starts_on": today - timedelta(weeks=2), "meets_on": 1},
     )
+    if not teaching_class.join_code:  # families can ask to join with it
+        class_code_new(teaching_class=teaching_class)
     if not created:
         return
     teaching_class.links.add(link)
