@@ -5,9 +5,11 @@ its instructor first, and says what the family offers to share; nothing is share
 instructor approves, which links the family with that consent and adds it to the class.
 """
 
+import threading
+
 import pytest
 from django.core import mail
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -407,6 +409,60 @@ def test_approving_twice_is_409_with_the_reason(as_instructor, parent, teaching_
     assert response.status_code == CONFLICT
     join_request.refresh_from_db()
     assert join_request.state == JoinRequest.State.APPROVED
+
+
+def _at_once(*calls):
+    """Run the calls in threads released together; each one's result or error, in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as error:  # kept, to be looked at by the test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_at_once_link_the_family_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so nothing races")
+    instructor = InstructorFactory()
+    teaching_class = teaching_services.class_create(
+        instructor=instructor, name="Race", starts_on=timezone.localdate(), meets_on=2
+    )
+    for _round in range(5):
+        join_request = pending(MembershipFactory(), teaching_class)
+
+        def approve(request_id=join_request.pk):
+            return teaching_services.join_request_approve(
+                teaching_class=teaching_class, request_id=request_id
+            )
+
+        def withdraw(join_request=join_request):
+            membership = join_request.family.memberships.get()
+            return teaching_services.join_request_withdraw(
+                join_request=join_request, membership=membership
+            )
+
+        results = _at_once(approve, approve, withdraw)
+        refused = [r for r in results if isinstance(r, teaching_services.TeachingError)]
+        assert not [r for r in results if isinstance(r, Exception) and r not in refused]
+        assert len(refused) == 2, results  # one of the three wins, the others are told why
+        family = join_request.family
+        approved = JoinRequest.objects.filter(pk=join_request.pk).exists()
+        assert InstructorLink.objects.filter(family=family).count() == (1 if approved else 0)
+        assert Consent.objects.filter(link__family=family).count() == (1 if approved else 0)
 
 
 def test_a_request_withdrawn_meanwhile_is_409_not_500(as_instructor, parent, teaching_class):
