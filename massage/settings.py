@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    # The database backend of Django's tasks framework (reminder mails); `manage.py db_worker`.
+    "django_tasks_db",
     "massage",
     # The label "massage_sessions" leaves "sessions" to django.contrib.sessions.
     "sessions.apps.MassageSessionsConfig",
@@ -169,6 +171,18 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Gentle Hands <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as mails link to it (reminders are sent with no request to take it from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (Django's tasks framework): reminder mails are queued in the database and sent
+# by `manage.py db_worker` (django-tasks-db). TASKS_BACKEND may name another backend, e.g.
+# django.tasks.backends.immediate.ImmediateBackend to send them at once, in the process queuing.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

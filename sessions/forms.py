@@ -1,10 +1,13 @@
+import functools
 import json
 import math
 import re
+import zoneinfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from massage.models import TeachingClass
 from sessions.models import MAX_EXTRA_SECONDS, MAX_STEP_VISIT_SECONDS, Outcome, step_seconds_cap
 
 
@@ -157,3 +160,54 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+def weekday_choices():
+    """(0, "Monday") … (6, "Sunday"), as TeachingClass.Weekday numbers them."""
+    return [(str(day.value), day.label) for day in TeachingClass.Weekday]
+
+
+@functools.cache
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ReminderForm(forms.Form):
+    """A person's reminder: the weekdays, a time of day, and the time zone it is in."""
+
+    weekdays = forms.MultipleChoiceField(
+        label=_("On these days"),
+        choices=weekday_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one day for the reminder."),
+            "invalid_choice": _("Choose days of the week from the list."),
+        },
+    )
+    time = forms.TimeField(
+        label=_("At"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Choose a time for the reminder, like 18:30."),
+            "invalid": _("That is not a time we understand. Write it like 18:30."),
+        },
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        error_messages={
+            "required": _("Choose your time zone."),
+            "invalid_choice": _("Choose your time zone from the list."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_weekdays(self):
+        return sorted({int(day) for day in self.cleaned_data["weekdays"]})
+
+    def clean_time(self):
+        # Reminders are set to the minute.
+        return self.cleaned_data["time"].replace(second=0, microsecond=0)

@@ -1,5 +1,6 @@
 import uuid
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massage.models import Step
+from massage.models import Step, TeachingClass
 
 MAX_STEP_VISIT_SECONDS = 3600
 MAX_EXTRA_SECONDS = 600  # "+15 s" forty times on one step
@@ -212,3 +213,141 @@ class StepVisit(models.Model):
             stroke=step.stroke,
             **fields,
         )
+
+
+# -- Reminders ----------------------------------------------------------------------------------
+
+ALL_WEEKDAYS = 0b111_1111  # Monday = 1 << 0 … Sunday = 1 << 6, as Assignment.suggested_weekdays
+# A reminder goes out from its time until this much later (cron runs every few minutes); a run
+# later than that leaves the slot unsent rather than reminding hours late.
+REMINDER_WINDOW = timedelta(minutes=30)
+
+
+def weekday_bits(weekdays) -> int:
+    """The bitmask of weekday numbers (0 = Monday … 6 = Sunday)."""
+    bits = 0
+    for day in weekdays:
+        bits |= 1 << int(day)
+    return bits
+
+
+def weekdays_of(bits: int) -> list[int]:
+    """The weekday numbers (0 = Monday … 6 = Sunday) set in a bitmask, in order."""
+    return [day for day in range(7) if bits & (1 << day)]
+
+
+def in_words(items) -> str:
+    """ "Mia", "Mia and Leo", "Mia, Leo and Ada"."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(some)s and %(last)s") % {"some": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def weekdays_in_words(bits: int) -> str:
+    """ "every day", or the days in order: "Mondays and Thursdays"."""
+    if bits & ALL_WEEKDAYS == ALL_WEEKDAYS:
+        return str(_("every day"))
+    labels = dict(TeachingClass.Weekday.choices)
+    return in_words(_("%(day)ss") % {"day": labels[day]} for day in weekdays_of(bits))
+
+
+def zone_or_default(name: str):
+    """The zone named, or the site's TIME_ZONE when the name is empty or unknown."""
+    try:
+        return zoneinfo.ZoneInfo(name) if name else zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+class Reminder(models.Model):
+    """A person's own reminder to massage, for one of their families: on some weekdays at a time
+    of day in their time zone. Turned off, it is kept (with its days and time) for next time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="massage_reminders"
+    )
+    family = models.ForeignKey("massage.Family", on_delete=models.CASCADE, related_name="+")
+    weekdays = models.PositiveSmallIntegerField(_("days"))
+    time = models.TimeField(_("time"))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    active = models.BooleanField(default=True)
+    # Slots before this moment are never sent: a reminder turned on at 18:10 for 18:00 starts
+    # tomorrow, not with a mail at once.
+    active_since = models.DateTimeField(default=timezone.now)
+    # The one-click unsubscribe link's token (it only turns this reminder off).
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "family"], name="reminder_one_per_person"),
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1, weekdays__lte=ALL_WEEKDAYS),
+                name="reminder_weekdays_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reminder for {self.user} at {self.time:%H:%M}"
+
+    @property
+    def zone(self):
+        return zone_or_default(self.time_zone)
+
+    @property
+    def weekday_numbers(self) -> list[int]:
+        return weekdays_of(self.weekdays)
+
+    def due_slot(self, now):
+        """The slot (local date, time) this reminder is due for at `now`, or None.
+
+        Due from the slot's moment until REMINDER_WINDOW after it, on the reminder's weekdays in
+        its zone. Yesterday's date is looked at too, for a late-evening slot sent after midnight.
+        A time that a clock change skips goes out when the clocks have moved on (02:30 on the
+        spring morning is sent at 03:30); one that happens twice is sent the first time.
+        """
+        if not self.active:
+            return None
+        today = now.astimezone(self.zone).date()
+        for day in (today, today - timedelta(days=1)):
+            if not self.weekdays & (1 << day.weekday()):
+                continue
+            # In UTC, so that adding the window is not wall-clock arithmetic across a change.
+            moment = datetime.combine(day, self.time, tzinfo=self.zone).astimezone(UTC)
+            if moment < self.active_since:
+                continue
+            if moment <= now < moment + REMINDER_WINDOW:
+                return day, self.time
+        return None
+
+
+class ReminderSent(models.Model):
+    """One reminder's slot (its local date and time), claimed by the run that sends it.
+
+    The row is inserted before the mail is queued, and the database lets only one in per slot: a
+    second run, at once or later, finds it there and sends nothing.
+    """
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="sent")
+    slot_date = models.DateField()
+    slot_time = models.TimeField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "slot_date", "slot_time"], name="reminder_sent_once_per_slot"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reminder} on {self.slot_date} at {self.slot_time:%H:%M}"

@@ -1,11 +1,16 @@
-"""Reads of massage sessions, always through the user's own families (`massage.access`)."""
+"""Reads of massage sessions, always through the user's own families (`massage.access`), and of
+reminders (a person's own, the instructor's suggestions, and those due to be sent)."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import date, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from massage import access
-from massage.models import Step
-from sessions.models import MassageSession, StepVisit
+from massage.models import Assignment, Membership, Step
+from massage.selectors import teaching as teaching_selectors
+from sessions.models import MassageSession, Reminder, ReminderSent, StepVisit
 
 
 def sessions_of(user) -> QuerySet[MassageSession]:
@@ -95,3 +100,81 @@ def recent_sessions(baby, limit=5) -> list[MassageSession]:
         .prefetch_related(Prefetch("visits", queryset=StepVisit.objects.order_by("order")))
         .order_by("-started_at")[:limit]
     )
+
+
+# -- Reminders ----------------------------------------------------------------------------------
+
+
+def reminder_of(membership) -> Reminder | None:
+    """The member's own reminder for their family (on or off), or None before the first."""
+    return Reminder.objects.filter(user=membership.user, family=membership.family).first()
+
+
+def reminder_suggestions(family, today) -> list[Assignment]:
+    """The family's running assignments whose instructor suggested reminder days and a time
+    (from instructors it shares with, leaving out those it hid)."""
+    return [
+        assignment
+        for assignment in teaching_selectors.assignments_for([family], today)[family.pk]
+        if assignment.suggested_weekdays and assignment.suggested_time is not None
+    ]
+
+
+def reminder_for_token(token: str) -> Reminder:
+    """The reminder an unsubscribe link stands for, or 404."""
+    if not token or len(token) > 64:
+        raise Http404
+    return get_object_or_404(Reminder.objects.select_related("family"), token=token)
+
+
+def reminders_due(now) -> list[tuple[Reminder, date, time]]:
+    """Every reminder due at `now` (see `Reminder.due_slot`) whose slot has not been claimed
+    yet: (reminder, local date, time). Two queries, whatever the number of reminders.
+
+    A slot claimed between this read and the claim is caught by the claim itself.
+    """
+    due = []
+    # Only while the person is still in the family: someone who left gets no more reminders.
+    members = Membership.objects.filter(user=OuterRef("user"), family=OuterRef("family"))
+    for reminder in Reminder.objects.filter(Exists(members), active=True).order_by("pk"):
+        slot = reminder.due_slot(now)
+        if slot is not None:
+            due.append((reminder, *slot))
+    if not due:
+        return []
+    claimed = set(
+        ReminderSent.objects.filter(
+            reminder__in=[reminder.pk for reminder, _day, _at in due],
+            slot_date__in={day for _reminder, day, _at in due},
+        ).values_list("reminder", "slot_date", "slot_time")
+    )
+    return [(r, day, at) for r, day, at in due if (r.pk, day, at) not in claimed]
+
+
+def reminder_week(reminder, today) -> dict:
+    """What a reminder mail says of the family's week: its babies, and what its instructors
+    assigned with the massages of that routine since Monday (a baby-led end counts)."""
+    family = reminder.family
+    babies = list(family.babies.order_by("birth_date", "pk"))
+    monday = today - timedelta(days=today.weekday())
+    running = teaching_selectors.assignments_for([family], today)[family.pk]
+    done = {}
+    if running:
+        # Dates in the current time zone: the task sending the mail activates the reminder's.
+        done = dict(
+            MassageSession.objects.massages()
+            .filter(
+                baby__family=family,
+                routine_id__in={assignment.routine_id for assignment in running},
+                started_at__date__gte=monday,
+                started_at__date__lte=today,
+            )
+            .values("routine")
+            .annotate(n=Count("pk"))
+            .values_list("routine", "n")
+        )
+    assigned = [
+        {"assignment": assignment, "done": done.get(assignment.routine_id, 0)}
+        for assignment in running
+    ]
+    return {"babies": babies, "assigned": assigned}

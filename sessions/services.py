@@ -1,18 +1,27 @@
-"""Writes for massage sessions: start, progress, step changes, finish, closing stale ones."""
+"""Writes for massage sessions: start, progress, step changes, finish, closing stale ones; and
+reminders: a person's own, turning them off, and sending those due."""
+
+import secrets
+import zoneinfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from massage import access
 from massage.errors import AppError, Code
 from sessions.models import (
     STALE_AFTER,
     MassageSession,
     Outcome,
+    Reminder,
+    ReminderSent,
     StepVisit,
     step_seconds_cap,
+    weekday_bits,
 )
-from sessions.selectors import resume_step, running_session_for, session_steps
+from sessions.selectors import reminders_due, resume_step, running_session_for, session_steps
+from sessions.tasks import send_reminder
 
 # The player numbers its saves one by one; a jump far beyond the last one is not a real save.
 MAX_SEQ_JUMP = 10_000
@@ -203,3 +212,91 @@ def _close_if_stale(session, *, now=None) -> bool:
     return session.finish(
         outcome=Outcome.INTERRUPTED, reason=_("Left unfinished"), at=session.last_activity_at
     )
+
+
+# -- Reminders ----------------------------------------------------------------------------------
+
+
+class ReminderError(AppError):
+    """A reminder that can't be set as asked; the message is shown to the user."""
+
+    code = Code.INVALID
+
+
+class ReminderGone(ReminderError):
+    """The unsubscribe link's reminder is already off."""
+
+    code = Code.GONE
+
+
+def reminder_save(*, membership, weekdays, time, time_zone, now=None) -> Reminder:
+    """Turn on (or change) the member's own reminder for their family: on these weekdays
+    (0 = Monday … 6 = Sunday) at `time` in `time_zone`. Slots before `now` are not sent."""
+    access.check_may_change(membership, access.RECORD)
+    if not weekdays or any(not 0 <= int(day) <= 6 for day in weekdays):
+        raise ReminderError(_("Choose at least one day for the reminder."))
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ReminderError(_("Choose your time zone from the list.")) from error
+    with transaction.atomic():
+        reminder, _created = Reminder.objects.select_for_update().get_or_create(
+            user=membership.user,
+            family=membership.family,
+            defaults={
+                "weekdays": weekday_bits(weekdays),
+                "time": time,
+                "time_zone": time_zone,
+                "token": secrets.token_urlsafe(32),
+            },
+        )
+        reminder.weekdays = weekday_bits(weekdays)
+        reminder.time = time
+        reminder.time_zone = time_zone
+        reminder.active = True
+        reminder.active_since = now or timezone.now()
+        reminder.save()
+    return reminder
+
+
+def reminder_turn_off(*, membership) -> bool:
+    """Turn the member's own reminder off (its days and time are kept); False if none was on."""
+    return bool(
+        Reminder.objects.filter(user=membership.user, family=membership.family, active=True).update(
+            active=False
+        )
+    )
+
+
+def reminder_unsubscribe(*, reminder: Reminder) -> None:
+    """The mail's one-click link: turn this reminder off. A second time is ReminderGone."""
+    with transaction.atomic():
+        updated = Reminder.objects.filter(pk=reminder.pk, active=True).update(active=False)
+    if not updated:
+        raise ReminderGone(
+            _("These reminders are already off. You can turn them on again on the family's page.")
+        )
+    reminder.active = False
+
+
+def send_reminders(*, now=None) -> int:
+    """Queue the mail of every reminder due at `now`; the number queued.
+
+    Each slot is claimed first, by inserting its `ReminderSent` row, and the mail is queued in
+    the same transaction: a run that finds the slot taken (the unique constraint refuses the
+    row, even from another server at the same moment) sends nothing for it. Run it every few
+    minutes (the `send_reminders` command); running it again at once sends nothing more.
+    """
+    now = now or timezone.now()
+    queued = 0
+    for reminder, day, at in reminders_due(now):
+        try:
+            with transaction.atomic():
+                claim = ReminderSent.objects.create(
+                    reminder=reminder, slot_date=day, slot_time=at, claimed_at=now
+                )
+                send_reminder.enqueue(claim.pk)
+        except IntegrityError:
+            continue  # another run claimed this slot first
+        queued += 1
+    return queued

@@ -16,4 +16,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/finish/", views.session_finish, name="session-finish"),
     path("sessions/<int:session_id>/summary/", views.session_summary, name="session-summary"),
     path("sessions/<int:session_id>/note/", views.session_note, name="session-note"),
+    path("families/<int:family_id>/reminders/", views.reminder_edit, name="reminder-edit"),
+    path("families/<int:family_id>/reminders/off/", views.reminder_off, name="reminder-off"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        views.reminder_unsubscribe,
+        name="reminder-unsubscribe",
+    ),
 ]

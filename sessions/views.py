@@ -1,27 +1,32 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import access
 from massage.decorators import login_required_or_401
-from massage.errors import CONFLICT, INVALID, MALFORMED
+from massage.errors import CONFLICT, GONE, INVALID, MALFORMED
+from massage.middleware import time_zone_from
 from massage.selectors import families as family_selectors
 from massage.selectors import library as library_selectors
 from sessions import selectors, services
-from sessions.forms import FinishForm, NoteForm, ProgressForm, StepMoveForm
+from sessions.forms import FinishForm, NoteForm, ProgressForm, ReminderForm, StepMoveForm
 from sessions.models import (
     MAX_EXTRA_SECONDS,
     MAX_STEP_VISIT_SECONDS,
     STEP_TIME_FACTOR,
     STEP_TIME_MARGIN,
     Outcome,
+    weekdays_in_words,
+    weekdays_of,
 )
 from sessions.readiness import (
     ASK_A_CLINICIAN,
@@ -331,3 +336,108 @@ def session_note(request, session_id):
     session.save(update_fields=["note"])
     messages.success(request, _("Note saved."))
     return redirect("sessions:session-summary", session_id=session.pk)
+
+
+# -- Reminders ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_edit(request, family_id):
+    """The person's own reminder for a family: days, time, time zone; on, changed or off.
+
+    `?suggestion=<assignment>` fills the form in with what the instructor suggested; nothing is
+    turned on until the person saves.
+    """
+    membership = family_selectors.membership_in(request.user, family_id)
+    access.check_may_change(membership, access.RECORD)
+    reminder = selectors.reminder_of(membership)
+    suggestions = selectors.reminder_suggestions(membership.family, timezone.localdate())
+    suggestion = None
+    status = 200
+    if request.method == "POST":
+        form = ReminderForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reminder_save(membership=membership, **form.cleaned_data)
+            except services.ReminderError as error:
+                form.add_error(None, str(error))
+                status = error.status
+            else:
+                messages.success(request, _("Reminder saved. We'll send it by email."))
+                return redirect("sessions:reminder-edit", family_id=family_id)
+        else:
+            status = INVALID
+    else:
+        suggestion = next(
+            (s for s in suggestions if str(s.pk) == request.GET.get("suggestion")), None
+        )
+        form = ReminderForm(initial=_reminder_initial(request, reminder, suggestion))
+    context = {
+        "family": membership.family,
+        "reminder": reminder,
+        "reminder_days": weekdays_in_words(reminder.weekdays) if reminder else "",
+        "form": form,
+        "suggestions": [(s, weekdays_in_words(s.suggested_weekdays)) for s in suggestions],
+        "suggestion": suggestion,
+    }
+    return render(request, "sessions/reminder_form.html", context, status=status)
+
+
+def _reminder_initial(request, reminder, suggestion) -> dict:
+    zone = time_zone_from(request)
+    initial = {"time_zone": str(zone) if zone else settings.TIME_ZONE}
+    if reminder is not None:
+        initial |= {
+            "weekdays": [str(day) for day in reminder.weekday_numbers],
+            "time": reminder.time,
+            "time_zone": reminder.time_zone,
+        }
+    if suggestion is not None:
+        initial |= {
+            "weekdays": [str(day) for day in weekdays_of(suggestion.suggested_weekdays)],
+            "time": suggestion.suggested_time,
+        }
+    return initial
+
+
+@login_required
+@require_POST
+def reminder_off(request, family_id):
+    membership = family_selectors.membership_in(request.user, family_id)
+    access.check_may_change(membership, access.RECORD)
+    if services.reminder_turn_off(membership=membership):
+        messages.success(request, _("Reminder turned off. Your days and time are kept for later."))
+    else:
+        messages.info(request, _("No reminder was on."))
+    return redirect("sessions:reminder-edit", family_id=family_id)
+
+
+@csrf_exempt  # a mail program's one-click POST carries no CSRF token: the token is the key
+@require_http_methods(["GET", "POST"])
+def reminder_unsubscribe(request, token):
+    """The mail's unsubscribe link, no login needed: GET asks, POST (the button, or the mail
+    program's one-click `List-Unsubscribe=One-Click`) turns the reminder off."""
+    try:
+        reminder = selectors.reminder_for_token(token)
+    except Http404:
+        context = {"reason": _("This link doesn't stand for any reminder. It may be mistyped.")}
+        return render(request, "sessions/reminder_unsubscribe.html", context, status=404)
+    context = {"reminder": reminder, "family": reminder.family, "token": token}
+    if request.method == "POST":
+        try:
+            services.reminder_unsubscribe(reminder=reminder)
+        except services.ReminderGone as error:
+            context["reason"] = str(error)
+            return render(
+                request, "sessions/reminder_unsubscribe.html", context, status=error.status
+            )
+        context["done"] = True
+        return render(request, "sessions/reminder_unsubscribe.html", context)
+    if not reminder.active:
+        context["reason"] = _(
+            "These reminders are already off. You can turn them on again on the family's page."
+        )
+        return render(request, "sessions/reminder_unsubscribe.html", context, status=GONE)
+    context["days"] = weekdays_in_words(reminder.weekdays)
+    return render(request, "sessions/reminder_unsubscribe.html", context)

@@ -1,4 +1,5 @@
-from datetime import timedelta
+import secrets
+from datetime import time, timedelta
 
 import factory
 from django.utils import timezone
@@ -6,7 +7,7 @@ from django.utils import timezone
 from cues.models import CueEvent
 from massage.models import Baby, Family, FocusTag, Membership, Routine, Step, User
 from massage.services.library import next_step_order
-from sessions.models import BabyState, MassageSession, StepVisit
+from sessions.models import BabyState, MassageSession, Reminder, StepVisit
 
 PASSWORD = "a-long-test-password"
 
@@ -169,3 +170,18 @@ class CueEventFactory(factory.django.DjangoModelFactory):
     at = factory.LazyAttribute(
         lambda cue: cue.session.started_at + timedelta(seconds=cue.seconds_into_session)
     )
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """A reminder on Mondays and Thursdays at 18:00 in Europe/Berlin, on since long ago."""
+
+    class Meta:
+        model = Reminder
+
+    user = factory.LazyAttribute(lambda reminder: reminder.family.memberships.first().user)
+    family = factory.SubFactory(FamilyFactory)
+    weekdays = (1 << 0) | (1 << 3)
+    time = time(18, 0)
+    time_zone = "Europe/Berlin"
+    active_since = factory.LazyFunction(lambda: timezone.now() - timedelta(days=365))
+    token = factory.Sequence(lambda n: f"reminder-token-{n:04d}-{secrets.token_urlsafe(16)}")

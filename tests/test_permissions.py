@@ -7,7 +7,8 @@ pages anyone may open go in PUBLIC. A test fails when a URL of massage or sessio
 
 The instructors' studio holds no family data but is scoped to its author the same way: anonymous →
 log in; the author → allowed; another instructor → 404; a parent (not an instructor) → 403.
-Massage sessions follow the family rule: add every sessions URL to SESSION_ROUTES.
+Massage sessions follow the family rule: add every sessions URL to SESSION_ROUTES (or to PUBLIC
+when it needs no login, as a reminder mail's unsubscribe link).
 
 Add every new studio URL to STUDIO_ROUTES (or STUDIO_PAGES when it names no routine or step).
 The cues app's URLs have their rows in tests/cues/test_permissions.py, which fails when one is
@@ -36,12 +37,13 @@ from massage.models import (
 )
 from massage.services import teaching as teaching_services
 from massage.services.families import invitation_create
-from sessions.models import MassageSession, Outcome, StepVisit
+from sessions.models import MassageSession, Outcome, Reminder, StepVisit
 from tests.factories import (
     BabyFactory,
     InstructorFactory,
     MassageSessionFactory,
     MembershipFactory,
+    ReminderFactory,
     RoutineFactory,
     StepFactory,
     routine_with_areas,
@@ -179,6 +181,9 @@ PUBLIC = [
     ("massage:routine-print", lambda o: [o["routine"].slug], "get"),
     ("massage:invitation-accept", lambda o: [o["token"]], "get"),
     ("massage:invitation-decline", lambda o: [o["token"]], "post"),
+    # A reminder mail's unsubscribe link: its token is the key (GET asks, POST stops it).
+    ("sessions:reminder-unsubscribe", lambda o: [o["reminder_token"]], "get"),
+    ("sessions:reminder-unsubscribe", lambda o: [o["reminder_token"]], "post"),
 ]
 
 
@@ -218,6 +223,7 @@ def objects(parent, family, baby, caregiver):
         "token": token,
         "caregiver_membership": Membership.objects.get(user=caregiver),
         "routine": RoutineFactory(),
+        "reminder_token": ReminderFactory(user=parent, family=family).token,
     }
 
 
@@ -380,6 +386,16 @@ SESSION_ROUTES = [
         lambda o: {"note": "Loved it"},
         302,
     ),
+    # Each member's own reminder: every member may set theirs (the fixture gives each one).
+    ("sessions:reminder-edit", lambda o: [o["twin"].family_id], "get", None, 200),
+    (
+        "sessions:reminder-edit",
+        lambda o: [o["twin"].family_id],
+        "post",
+        lambda o: {"weekdays": ["1", "4"], "time": "07:15", "time_zone": "UTC"},
+        302,
+    ),
+    ("sessions:reminder-off", lambda o: [o["twin"].family_id], "post", lambda o: {}, 302),
 ]
 SESSION_IDS = [f"{name.split(':')[1]}-{method}" for name, _a, method, _d, _s in SESSION_ROUTES]
 
@@ -391,6 +407,8 @@ def session_objects(parent, family, baby, caregiver):
     ended = MassageSessionFactory(baby=baby, routine=routine, started_by=parent)
     ended.finish(outcome=Outcome.COMPLETED, note="First time")
     running = MassageSessionFactory(baby=baby, routine=routine, started_by=parent)
+    for member in (parent, caregiver):
+        ReminderFactory(user=member, family=family)
     return {
         "routine": routine,
         "steps": list(routine.steps.order_by("order")),
@@ -407,7 +425,10 @@ def sessions_snapshot():
         )
     )
     visits = list(StepVisit.objects.order_by("pk").values_list("step", "seconds", "skipped"))
-    return sessions, visits
+    reminders = list(
+        Reminder.objects.order_by("pk").values_list("pk", "user", "weekdays", "time", "active")
+    )
+    return sessions, visits, reminders
 
 
 def session_request(client, name, args, method, data, objects):
@@ -647,4 +668,5 @@ def test_every_sessions_url_is_in_the_matrix():
     from sessions import urls
 
     names = {f"sessions:{pattern.name}" for pattern in urls.urlpatterns}
-    assert names == {row[0] for row in SESSION_ROUTES}
+    public = {row[0] for row in PUBLIC if row[0].startswith("sessions:")}
+    assert names == {row[0] for row in SESSION_ROUTES} | public
