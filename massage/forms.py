@@ -397,6 +397,22 @@ class AssignmentForm(PlainLabelsMixin, forms.Form):
     )
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
     ends_on = forms.DateField(label=_("Until (optional)"), required=False, widget=DateInput())
+    # Reminder times to suggest: the family sees them and may use them; only it turns one on.
+    suggested_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Suggest reminder days (optional)"),
+        choices=TeachingClass.Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose days of the week from the list.")},
+    )
+    suggested_time = forms.TimeField(
+        label=_("Suggest a reminder time (optional)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Families see it when they set a reminder; only they can turn one on."),
+        error_messages={"invalid": _("That is not a time. Write it like 18:30.")},
+    )
 
     def __init__(self, *args, routines, classes, links, **kwargs):
         super().__init__(*args, **kwargs)
@@ -421,6 +437,15 @@ class AssignmentForm(PlainLabelsMixin, forms.Form):
         cleaned["teaching_class"] = self.classes.get(pk) if kind == "class" else None
         link = self.links.get(pk) if kind == "family" else None
         cleaned["family"] = link.family if link else None
+        days, at = cleaned.get("suggested_weekdays") or [], cleaned.get("suggested_time")
+        if days and at is None and "suggested_time" not in self.errors:
+            self.add_error("suggested_time", _("Add a time for the days you suggest."))
+        elif at is not None and not days:
+            self.add_error("suggested_weekdays", _("Choose at least one day for that time."))
+        # Stored as bits, Monday = 1 << 0 … Sunday = 1 << 6; to the minute.
+        cleaned["suggested_weekdays"] = sum(1 << day for day in set(days))
+        if at is not None:
+            cleaned["suggested_time"] = at.replace(second=0, microsecond=0)
         return cleaned
 
 

@@ -226,7 +226,11 @@ def assignment_create(
     times_per_week: int,
     starts_on,
     ends_on=None,
+    suggested_weekdays: int = 0,
+    suggested_time=None,
 ) -> Assignment:
+    """`suggested_weekdays` (bits, Monday = 1 << 0) and `suggested_time` go together: reminder
+    times the families may use; none is turned on by this."""
     if (teaching_class is None) == (family is None):
         raise TeachingError(_("Assign the routine to a class or to one family."))
     if not teaching_selectors.routines_to_assign(instructor).filter(pk=routine.pk).exists():
@@ -248,6 +252,10 @@ def assignment_create(
         )
     if ends_on is not None and ends_on < starts_on:
         raise TeachingError(_("The end date is before the start date."))
+    if not 0 <= suggested_weekdays <= 0b111_1111 or bool(suggested_weekdays) != (
+        suggested_time is not None
+    ):
+        raise TeachingError(_("Suggest reminder days and a time together, or neither."))
     return Assignment.objects.create(
         instructor=instructor,
         routine=routine,
@@ -257,6 +265,8 @@ def assignment_create(
         times_per_week=times_per_week,
         starts_on=starts_on,
         ends_on=ends_on,
+        suggested_weekdays=suggested_weekdays,
+        suggested_time=suggested_time,
     )
 
 
