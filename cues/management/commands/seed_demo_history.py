@@ -1,11 +1,22 @@
-"""Give the demo family four weeks of past massages with cues, so its history has something to show.
+"""Give the demo families four or five weeks of past massages with cues, so the history, review
+and instructor's pages have something to show.
 
-Only for the demo family (created by `seed_demo`), and only once: a baby that already has sessions
-is left alone. The pattern is made up but plausible: legs and feet go down well, the tummy is
-sometimes too much, and one evening ends early, led by the baby.
+Only for the demo families (created by `seed_demo`), and only once: a baby that already has
+sessions is left alone. The patterns are made up but plausible, fixed and counted back from
+today (the details come from a random generator seeded with the baby's name, so every run makes
+the same weeks):
+
+- The Demo Family massages most evenings; legs and feet go down well, the tummy is sometimes too
+  much, and one evening ends early, led by the baby.
+- The Okafors (sharing practice only) keep to the class's routine three or four mornings a week,
+  and their baby enjoys it.
+- The Bergs (sharing everything) massaged often, then their last three massages were baby-led
+  ends at the tummy, and they have not massaged for nine days: the instructor's page flags both.
+  They write a few notes.
 """
 
 import random
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.core.management.base import BaseCommand
@@ -14,10 +25,10 @@ from django.utils import timezone
 
 from cues.models import CueEvent
 from cues.services import baby_led_reason
-from massage.models import Baby, Routine, User
+from massage.management.commands.seed_demo import BERGS, DEMO_FAMILY, OKAFORS
+from massage.models import Baby, Membership, Routine
 from sessions.models import BabyState, MassageSession, Outcome, StepVisit
 
-DEMO_FAMILY = "The Demo Family"
 DAYS = 28
 HAPPY = ["smiling", "eye_contact", "cooing", "smooth_movements", "looking_at_face"]
 UNSETTLED = ["frowning", "squirming", "turning_away", "looking_away"]
@@ -42,13 +53,58 @@ READY = {
 }
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How a family's last weeks went: the days it massaged (counted back from today), at what
+    hour, the days its baby ended the massage, and the notes it wrote (by day)."""
+
+    days_ago: tuple[int, ...]
+    hour: int = 18
+    baby_led: frozenset[int] = frozenset()
+    routine: str = ""  # a library routine it keeps to; else any that fits the baby's age
+    cheer: float = 0.0  # added to the chance of a happy cue on each step
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+def _most_evenings(rng) -> Plan:
+    """The Demo Family's four weeks: most days, and one baby-led end."""
+    baby_led_day = DAYS // 3
+    days = tuple(d for d in range(DAYS, 0, -1) if d == baby_led_day or rng.random() >= 0.3)
+    return Plan(days_ago=days, baby_led=frozenset({baby_led_day}))
+
+
+PLANS = {
+    DEMO_FAMILY: _most_evenings,
+    OKAFORS: lambda _rng: Plan(
+        days_ago=(33, 31, 29, 26, 24, 22, 19, 17, 15, 12, 10, 8, 5, 3, 1),
+        hour=10,
+        routine="newborn-first-touch",
+        cheer=0.2,
+    ),
+    BERGS: lambda _rng: Plan(
+        days_ago=(34, 32, 30, 27, 25, 23, 20, 18, 16, 13, 11, 9),
+        hour=19,
+        baby_led=frozenset({13, 11, 9}),
+        notes={
+            30: "She loved the leg strokes tonight, lots of smiles.",
+            20: "Tried a little oil on her feet; she kicked happily.",
+            13: "She cried as soon as we got to her tummy, so we stopped and cuddled.",
+            9: "The tummy was too much again. We'll wait a bit before trying.",
+        },
+    ),
+}
+
+
 class Command(BaseCommand):
-    help = "Add four weeks of demo massages with cues to the demo family (once)."
+    help = "Add a few weeks of demo massages with cues to the demo families (once)."
 
     @transaction.atomic
     def handle(self, *args, **options):
-        parent = User.objects.filter(email="parent@example.com").first()
-        babies = Baby.objects.filter(family__name=DEMO_FAMILY)
+        babies = (
+            Baby.objects.filter(family__name__in=PLANS)
+            .select_related("family")
+            .order_by("family__name", "pk")
+        )
         if not babies:
             self.stdout.write("Demo history: there is no demo family yet (run seed_demo first).")
         for baby in babies:
@@ -65,30 +121,48 @@ class Command(BaseCommand):
             if not routines:
                 self.stdout.write(f"Demo history: no library routine fits {baby.name}'s age.")
                 continue
-            count = _seed_baby(baby, routines, parent, random.Random(baby.pk))
+            rng = random.Random(f"{baby.family.name}: {baby.name}")
+            plan = PLANS[baby.family.name](rng)
+            parent = _first_parent(baby.family)
+            count = _seed_baby(baby, plan, routines, parent, rng)
             self.stdout.write(f"Demo history: {count} massages for {baby.name}.")
 
 
-def _seed_baby(baby, routines, parent, rng) -> int:
+def _first_parent(family):
+    membership = (
+        Membership.objects.filter(family=family, role=Membership.Role.PARENT)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _seed_baby(baby, plan, routines, parent, rng) -> int:
     today = timezone.localdate()
-    made = 0
-    baby_led_day = DAYS // 3
-    for days_ago in range(DAYS, 0, -1):
-        baby_led = days_ago == baby_led_day
-        if rng.random() < 0.3 and not baby_led:
-            continue  # not every day
-        routine = rng.choice(routines)
-        if baby_led:
-            with_tummy = [r for r in routines if any(s.body_area == "tummy" for s in r.steps.all())]
-            routine = with_tummy[0] if with_tummy else routine
+    kept_to = [r for r in routines if r.slug == plan.routine]
+    with_tummy = [r for r in routines if any(s.body_area == "tummy" for s in r.steps.all())]
+    for days_ago in plan.days_ago:
+        baby_led = days_ago in plan.baby_led
+        routine = kept_to[0] if kept_to else rng.choice(routines)
+        if baby_led and with_tummy and not kept_to:
+            routine = with_tummy[0]
         day = today - timedelta(days=days_ago)
-        started = timezone.make_aware(datetime.combine(day, time(18, rng.randint(0, 50))))
-        _seed_session(baby, routine, parent, started, rng, baby_led=baby_led)
-        made += 1
-    return made
+        started = timezone.make_aware(datetime.combine(day, time(plan.hour, rng.randint(0, 50))))
+        _seed_session(
+            baby,
+            routine,
+            parent,
+            started,
+            rng,
+            baby_led=baby_led,
+            cheer=plan.cheer,
+            note=plan.notes.get(days_ago, ""),
+        )
+    return len(plan.days_ago)
 
 
-def _seed_session(baby, routine, parent, started, rng, baby_led):
+def _seed_session(baby, routine, parent, started, rng, *, baby_led, cheer=0.0, note=""):
     steps = list(routine.steps.all())
     session = MassageSession.objects.create(
         baby=baby,
@@ -108,6 +182,7 @@ def _seed_session(baby, routine, parent, started, rng, baby_led):
     stop_at = next((s for s in steps if s.body_area == "tummy"), steps[min(3, len(steps) - 1)])
     for step in steps:
         happy, unsettled = AREA_MOOD.get(step.body_area, (0.2, 0.1))
+        happy += cheer
         skipped = step.optional and rng.random() < 0.3 and not (baby_led and step == stop_at)
         seconds = 0 if skipped else step.duration_seconds
         visits.append(
@@ -141,4 +216,4 @@ def _seed_session(baby, routine, parent, started, rng, baby_led):
     CueEvent.objects.bulk_create(cues)
     session.last_activity_at = started + timedelta(seconds=clock)
     session.save(update_fields=["last_activity_at"])
-    session.finish(outcome=outcome, reason=reason, at=session.last_activity_at)
+    session.finish(outcome=outcome, reason=reason, note=note or None, at=session.last_activity_at)
