@@ -79,14 +79,22 @@ def _attach_assignments(families, sessions, *, today):
         rows = (
             sessions.massages()
             .filter(routine_id__in=routine_ids, started_at__date__gte=monday)
-            .values("baby__family", "routine")
+            .values("baby__family", "baby", "routine")
             .annotate(n=Count("pk"), today=Count("pk", filter=Q(started_at__date=today)))
         )
-        done = {(row["baby__family"], row["routine"]): row for row in rows}
+        # Per baby, and summed per family for the assignments to the whole family or class.
+        for row in rows:
+            done[("baby", row["baby"], row["routine"])] = row
+            total = done.setdefault(("family", row["baby__family"], row["routine"]), {})
+            total["n"] = total.get("n", 0) + row["n"]
+            total["today"] = total.get("today", 0) + row["today"]
     for family in families:
         family.assignments_today = []
         for assignment in assigned.get(family.pk, []):
-            row = done.get((family.pk, assignment.routine_id), {})
+            if assignment.baby_id:
+                row = done.get(("baby", assignment.baby_id, assignment.routine_id), {})
+            else:
+                row = done.get(("family", family.pk, assignment.routine_id), {})
             count = row.get("n", 0)
             family.assignments_today.append(
                 {

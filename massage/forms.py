@@ -419,11 +419,22 @@ class AssignmentForm(PlainLabelsMixin, forms.Form):
         self.fields["routine"].queryset = routines
         self.classes = {str(c.pk): c for c in classes}
         self.links = {str(link.pk): link for link in links}
+        # One baby of a family: the links come with their family's babies prefetched.
+        self.babies = {
+            str(baby.pk): (link, baby) for link in links for baby in link.family.babies.all()
+        }
         self.fields["target"].choices = [
             (_("Classes"), [(f"class-{pk}", c.name) for pk, c in self.classes.items()]),
             (
                 _("Families"),
                 [(f"family-{pk}", link.family.name) for pk, link in self.links.items()],
+            ),
+            (
+                _("One baby"),
+                [
+                    (f"baby-{pk}", f"{baby.name} ({link.family.name})")
+                    for pk, (link, baby) in self.babies.items()
+                ],
             ),
         ]
 
@@ -436,6 +447,9 @@ class AssignmentForm(PlainLabelsMixin, forms.Form):
         kind, _sep, pk = target.partition("-")
         cleaned["teaching_class"] = self.classes.get(pk) if kind == "class" else None
         link = self.links.get(pk) if kind == "family" else None
+        cleaned["baby"] = None
+        if kind == "baby" and pk in self.babies:
+            link, cleaned["baby"] = self.babies[pk]
         cleaned["family"] = link.family if link else None
         days, at = cleaned.get("suggested_weekdays") or [], cleaned.get("suggested_time")
         if days and at is None and "suggested_time" not in self.errors:
@@ -487,3 +501,18 @@ class JoinRequestForm(JoinClassForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["family"].label = _("Which family asks")
+
+
+class AdaptRoutineForm(PlainLabelsMixin, forms.Form):
+    routine = forms.ModelChoiceField(
+        queryset=Routine.objects.none(),
+        label=_("Routine to adapt"),
+        error_messages={
+            "required": _("Choose the routine to adapt."),
+            "invalid_choice": _("Choose a library routine or one of yours, published."),
+        },
+    )
+
+    def __init__(self, *args, routines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["routine"].queryset = routines

@@ -60,6 +60,7 @@ urlpatterns = [
         name="teaching-class-archive",
     ),
     path("teaching/assignments/", views.teaching_assignments, name="teaching-assignments"),
+    path("teaching/families/<int:family_id>/adapt/", views.routine_adapt, name="routine-adapt"),
     path(
         "families/<int:family_id>/assignments/<int:assignment_id>/hide/",
         views.assignment_hide,

@@ -525,6 +525,15 @@ STUDIO_ROUTES = [
     ("massage:teaching-class", lambda o: [o["class"].pk], "get", None, 200),
     ("massage:teaching-class", lambda o: [o["class"].pk], "post", {}, 302),
     ("massage:teaching-class-archive", lambda o: [o["class"].pk], "post", {}, 302),
+    # A copy of a routine for one family the instructor teaches.
+    ("massage:routine-adapt", lambda o: [o["taught"].pk], "get", None, 200),
+    (
+        "massage:routine-adapt",
+        lambda o: [o["taught"].pk],
+        "post",
+        lambda o: {"routine": o["library_routine"].pk},
+        302,
+    ),
     # The class's code, and the families asking to join with it.
     ("massage:teaching-class-code", lambda o: [o["class"].pk], "post", {}, 302),
     (
@@ -569,6 +578,9 @@ def studio_objects(db):
         requested_by=asking.user,
         scope=Scope.CUES,
     )
+    taught = MembershipFactory()
+    link = InstructorLink.objects.create(instructor=author, family=taught.family)
+    Consent.objects.create(link=link, scope=Scope.PRACTICE, changed_by=taught.user)
     return {
         "author": author,
         "routine": routine,
@@ -576,6 +588,8 @@ def studio_objects(db):
         "invitation": invitation,
         "class": teaching_class,
         "join_request": join_request,
+        "taught": taught.family,
+        "library_routine": RoutineFactory(published=True),
     }
 
 
@@ -597,7 +611,7 @@ def studio_request(client, name, args, method, data, objects):
     url = reverse(name, args=args(objects))
     if method == "get":
         return client.get(url)
-    return client.post(url, data)
+    return client.post(url, data(objects) if callable(data) else data)
 
 
 @pytest.mark.parametrize(("name", "args", "method", "data", "_status"), STUDIO_ROUTES)

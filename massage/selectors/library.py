@@ -76,3 +76,16 @@ def authored_step(user, step_id) -> Step:
         Step.objects.select_related("routine").filter(routine__in=authored_routines(user)),
         pk=step_id,
     )
+
+
+def routines_assigned_to(user) -> list[Routine]:
+    """The routines the user's families were assigned and may follow now, for the top of the
+    library (the routines, once each, however many assignments name them)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Routine.objects.filter(pk__in=teaching_selectors.assigned_routines(user), published=True)
+        .with_total_seconds()
+        .prefetch_related("focus")
+        .order_by("title", "pk")
+    )

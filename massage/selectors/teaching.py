@@ -62,6 +62,9 @@ def shared_links_of(instructor):
         InstructorLink.objects.with_scope()
         .filter(instructor=instructor, scope__in=access.SHARED_SCOPES)
         .select_related("family")
+        .prefetch_related(
+            Prefetch("family__babies", queryset=Baby.objects.order_by("birth_date", "pk"))
+        )
         .order_by("family__name", "pk")
     )
 
@@ -102,7 +105,7 @@ def assignments_for(families, today) -> dict[int, list[Assignment]]:
         Assignment.objects.filter(starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .filter(Q(family__in=family_ids) | Q(teaching_class__in=class_links))
-        .select_related("routine", "instructor")
+        .select_related("routine", "instructor", "baby")
         .prefetch_related("hidden", "teaching_class__links")
         .order_by("starts_on", "pk")
     )
@@ -134,7 +137,7 @@ def assignment_for_family(family, assignment_id) -> Assignment:
 def assignments_of(instructor):
     return (
         Assignment.objects.filter(instructor=instructor)
-        .select_related("routine", "teaching_class", "family")
+        .select_related("routine", "teaching_class", "family", "baby")
         .order_by("-starts_on", "-pk")
     )
 
@@ -201,3 +204,17 @@ def join_requests_of_family(family) -> list[JoinRequest]:
 
 def join_request_in_family(family, request_id) -> JoinRequest:
     return get_object_or_404(JoinRequest.objects.filter(family=family), pk=request_id)
+
+
+def shared_link_to(instructor, family_id) -> InstructorLink:
+    """The instructor's link to a family that shares with them; 404 otherwise."""
+    link = shared_links_of(instructor).filter(family_id=family_id).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def routines_to_adapt(instructor):
+    """What an instructor may copy for one family: what they may assign, but not a copy made
+    for a family already."""
+    return routines_to_assign(instructor).filter(adapted_for__isnull=True).order_by("title", "pk")

@@ -35,6 +35,7 @@ from massage.models import (
 )
 from massage.models.teaching import MAX_TIMES_PER_WEEK
 from massage.selectors import teaching as teaching_selectors
+from massage.services import library as library_services
 from massage.services.families import FamilyError, token_digest
 
 logger = logging.getLogger(__name__)
@@ -222,6 +223,7 @@ def assignment_create(
     routine: Routine,
     teaching_class: TeachingClass | None = None,
     family=None,
+    baby=None,
     note: str = "",
     times_per_week: int,
     starts_on,
@@ -246,6 +248,15 @@ def assignment_create(
         and not teaching_selectors.shared_links_of(instructor).filter(family=family).exists()
     ):
         raise TeachingError(_("That family doesn't share with you."))
+    if baby is not None and (family is None or baby.family_id != family.pk):
+        raise TeachingError(_("That baby is not in the family you chose."))
+    if routine.adapted_for_id is not None and (
+        family is None or family.pk != routine.adapted_for_id
+    ):
+        raise TeachingError(
+            _("This copy was adapted for %(family)s: assign it to that family only.")
+            % {"family": routine.adapted_for.name}
+        )
     if not 1 <= times_per_week <= MAX_TIMES_PER_WEEK:
         raise TeachingError(
             _("Between 1 and %(most)d times a week, please.") % {"most": MAX_TIMES_PER_WEEK}
@@ -261,6 +272,7 @@ def assignment_create(
         routine=routine,
         teaching_class=teaching_class,
         family=family,
+        baby=baby,
         note=note,
         times_per_week=times_per_week,
         starts_on=starts_on,
@@ -268,6 +280,28 @@ def assignment_create(
         suggested_weekdays=suggested_weekdays,
         suggested_time=suggested_time,
     )
+
+
+@transaction.atomic
+def routine_adapt(*, instructor: User, routine: Routine, family) -> Routine:
+    """A copy of a routine the instructor may assign, for one family they teach: steps shortened
+    or left out in the studio, the original untouched. Unpublished until the instructor
+    publishes it; then it can be assigned to that family only."""
+    if not teaching_selectors.routines_to_assign(instructor).filter(pk=routine.pk).exists():
+        raise TeachingError(
+            _("Only library routines and your own published routines can be adapted.")
+        )
+    if routine.adapted_for_id is not None:
+        raise TeachingError(_("This routine is already a family's copy: adapt the original."))
+    if not teaching_selectors.shared_links_of(instructor).filter(family=family).exists():
+        raise TeachingError(_("That family doesn't share with you."))
+    copy = library_services.routine_duplicate(routine=routine, author=instructor)
+    copy.adapted_for = family
+    copy.title = (_("%(title)s, for %(family)s") % {"title": routine.title, "family": family.name})[
+        : Routine._meta.get_field("title").max_length
+    ]
+    copy.save(update_fields=["adapted_for", "title"])
+    return copy
 
 
 def assignment_hide(*, assignment: Assignment, membership: Membership) -> None:

@@ -28,6 +28,8 @@ def routine_list(request):
     suitable = [r for r in routines if r.fits_age(age)]
     others = [r for r in routines if not r.fits_age(age)]
     context = {"form": form, "suitable": suitable, "others": others, "baby": baby, "age": age}
+    if not wants_fragment(request):  # the filters swap the results only; this stays above them
+        context["assigned"] = library_selectors.routines_assigned_to(request.user)
     return _render_list(request, context)
 
 

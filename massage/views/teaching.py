@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from massage import access
 from massage.errors import CONFLICT, GONE, INVALID
 from massage.forms import (
+    AdaptRoutineForm,
     AssignmentForm,
     ClassCodeForm,
     ClassFamiliesForm,
@@ -39,6 +40,7 @@ __all__ = [
     "join_request_approve",
     "join_request_decline",
     "join_request_withdraw",
+    "routine_adapt",
     "teaching_assignments",
     "teaching_class",
     "teaching_class_archive",
@@ -298,6 +300,41 @@ def teaching_assignments(request):
             status = INVALID
     context = {"form": form, "assignments": teaching_selectors.assignments_of(instructor)}
     return render(request, "massage/teaching_assignments.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def routine_adapt(request, family_id):
+    """An instructor copies a routine for one family they teach, to shorten or leave out steps
+    in the studio; the original stays as it was."""
+    instructor = access.check_instructor(request.user)
+    link = teaching_selectors.shared_link_to(instructor, family_id)
+    form = AdaptRoutineForm(
+        _posted(request),
+        initial={"routine": request.GET.get("routine")},
+        routines=teaching_selectors.routines_to_adapt(instructor),
+    )
+    context = {"form": form, "family": link.family}
+    if request.method != "POST":
+        return render(request, "massage/routine_adapt.html", context)
+    if not form.is_valid():
+        return render(request, "massage/routine_adapt.html", context, status=INVALID)
+    try:
+        copy = teaching_services.routine_adapt(
+            instructor=instructor, routine=form.cleaned_data["routine"], family=link.family
+        )
+    except teaching_services.TeachingError as error:
+        form.add_error(None, str(error))
+        return render(request, "massage/routine_adapt.html", context, status=CONFLICT)
+    messages.success(
+        request,
+        _(
+            "This copy is for %(family)s only. Shorten steps or leave some out, publish it, then "
+            "assign it to the family."
+        )
+        % {"family": link.family.name},
+    )
+    return redirect("massage:routine-edit", routine_id=copy.pk)
 
 
 @login_required

@@ -468,7 +468,7 @@ def count_queries(client, url):
     return len(context.captured_queries)
 
 
-LIST_CEILING = 5  # session, user, babies, routines, their focus tags
+LIST_CEILING = 6  # session, user, babies, routines, their focus tags, the routines assigned
 DETAIL_CEILING = 6  # session, user, routine, its focus tags, its steps, babies
 
 
