@@ -233,10 +233,6 @@ def birth_date():
 
 # Who has no family of which they are a parent (class codes and invitations answer them 403).
 NO_FAMILY_TO_MANAGE = ("caregiver", *INSTRUCTORS, "staff")
-CLASS_JOIN_422 = (
-    "class_join answers a POST from someone who is no family's parent with the form's 422, "
-    "where class_code refuses the same with 403 (only a family's parents may act)"
-)
 
 READY = {
     "health": "well",
@@ -353,7 +349,6 @@ ROWS = [
         lambda w: {"family": w.family.pk, "scope": "practice"},
         # As for a class's code: no family to join for, 403; another family's parent, 422.
         logged_in(403, parent=302, other_parent=422),
-        known_bugs=dict.fromkeys(NO_FAMILY_TO_MANAGE, (422, CLASS_JOIN_422)),
     ),
     # A class's code: anyone logged in may look it up; a family's parent asks to join with it.
     GET("massage:class-code-find", no_args, logged_in(200)),

@@ -168,6 +168,7 @@ def class_join(request, token):
     }
     if request.method != "POST":
         return render(request, "massage/class_join.html", context)
+    _check_posted_family(request, list(families))
     if not form.is_valid():
         return render(request, "massage/class_join.html", context, status=INVALID)
     membership = family_selectors.parent_membership_in(request.user, form.cleaned_data["family"].pk)

@@ -230,14 +230,15 @@ def phone_no_js(browser, live_server):
     assert not page.problems, page.problems
 
 
-def stop_the_clock(page):
+def stop_the_clock(page, *, off_by=timedelta(0)):
     """From here on the page's clock stands still, and only `page.clock.run_for` moves it.
 
     `page.clock.install()` alone lets time flow as on the wall, so a busy machine would add its
     own seconds between two steps of a test. The clock starts at the real time, so what the page
-    sends (a cue's time) is near the server's. It stays stopped across reloads.
+    sends (a cue's time) is near the server's, or `off_by` from it: a phone whose clock is wrong.
+    It stays stopped across reloads.
     """
-    start = datetime.now(UTC)
+    start = datetime.now(UTC) + off_by
     page.clock.install(time=start)
     page.clock.pause_at(start + timedelta(seconds=1))
 
