@@ -71,11 +71,17 @@ def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
         .annotate(
             engaging=Count("pk", filter=Q(valence=Valence.ENGAGEMENT)),
             total=Count("pk"),
+            **{
+                f"{kind}{n}": Count("pk", filter=Q(at__gte=start, at__lt=end) & extra)
+                for n, (start, end) in enumerate(zip(starts, ends, strict=True))
+                for kind, extra in (("engaging", Q(valence=Valence.ENGAGEMENT)), ("total", Q()))
+            },
         )
     )
+    cue_counts = {row["session__baby__family"]: row for row in cue_rows}
     shares = {
-        row["session__baby__family"]: round(100 * row["engaging"] / row["total"])
-        for row in cue_rows
+        family_id: round(100 * row["engaging"] / row["total"])
+        for family_id, row in cue_counts.items()
         if row["total"]
     }
     flags = _flags(instructor, families, with_cues, starts=starts, now=now, today=today)
@@ -94,6 +100,7 @@ def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
                 "most": max(weeks) or 1,
                 "shares_cues": family.pk in with_cues,
                 "engagement": shares.get(family.pk),
+                "trend": _share_trend(mondays, cue_counts.get(family.pk)),
                 "flags": flags.get(family.pk, []),
             }
         )
@@ -105,6 +112,21 @@ def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
         "classes": list(teaching_selectors.classes_of(instructor)),
         "chosen_class": teaching_class,
     }
+
+
+def _share_trend(mondays, counts) -> dict | None:
+    """The engagement share week by week as a small line (40 by 20, 100% at the top): the points
+    of the weeks with cues, and words for a screen reader. None without any cue."""
+    if not counts or not counts["total"]:
+        return None
+    weeks, points = [], []
+    for n, monday in enumerate(mondays):
+        total = counts[f"total{n}"]
+        share = round(100 * counts[f"engaging{n}"] / total) if total else None
+        weeks.append((monday, share))
+        if share is not None:
+            points.append((n * 12 + 2, round(18 - share * 16 / 100, 1)))
+    return {"weeks": weeks, "points": points, "line": " ".join(f"{x},{y}" for x, y in points)}
 
 
 QUIET_DAYS = 7

@@ -18,7 +18,7 @@ from tests.factories import (
     StepVisitFactory,
     routine_with_areas,
 )
-from tests.markup import elements
+from tests.markup import attribute, elements
 
 URL = reverse("cues:teaching-dashboard")
 
@@ -185,6 +185,27 @@ def test_engagement_falling_two_weeks_running_is_flagged(client, instructor, rou
         started = this_monday - timedelta(weeks=weeks_back) + timedelta(minutes=1)
         massage(baby, routine, started=min(started, now - timedelta(minutes=2)), cues=kinds)
     assert "Enjoying it less, two weeks running." in page(client, instructor)
+
+
+def test_the_engagement_share_is_drawn_week_by_week_only_where_cues_are_shared(
+    client, instructor, routine
+):
+    now = timezone.localtime()
+    this_monday = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
+        days=now.weekday()
+    )
+    for scope, name in ((Scope.CUES, "The Rivers"), (Scope.PRACTICE, "The Oaks")):
+        family, _link = taught_family(instructor, scope, name=name)
+        baby = BabyFactory(family=family)
+        for weeks_back, kinds in ((2, ["smiling", "cooing"]), (0, ["smiling", "crying"])):
+            started = this_monday - timedelta(weeks=weeks_back) + timedelta(minutes=1)
+            massage(baby, routine, started=min(started, now - timedelta(minutes=2)), cues=kinds)
+    text = page(client, instructor)
+    (trend,) = elements(text, "svg", **{"class": "teaching-trend"})
+    label = attribute(trend, "aria-label")
+    weeks = label.split(": ", 1)[1].split(", ")
+    assert [week.rsplit(" ", 1)[1] for week in weeks] == ["cues", "100%", "cues", "50%"]
+    assert len(elements(trend, "circle")) == 2  # a point for each week with cues
 
 
 def test_the_dashboard_shows_one_class_at_a_time(client, instructor):
