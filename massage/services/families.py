@@ -1,24 +1,19 @@
 """Writes that touch families, memberships and invitations."""
 
 import hashlib
-import logging
 import secrets
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massage import access
 from massage.errors import AppError
+from massage.mail import mail_or_log
 from massage.models import Family, Invitation, Membership
 from massage.services import library as library_services
-
-logger = logging.getLogger(__name__)
 
 
 class FamilyError(AppError):
@@ -58,17 +53,13 @@ def invitation_email(*, invitation: Invitation, url: str) -> bool:
     The invitation stands either way: the parent sees the link and can share it themselves.
     """
     context = {"family": invitation.family, "inviter": invitation.invited_by, "url": url}
-    try:
-        send_mail(
-            subject=_("Join %(family)s on Gentle Hands") % {"family": invitation.family.name},
-            message=render_to_string("massage/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-    except (smtplib.SMTPException, OSError):
-        logger.warning("Invitation %s: the email could not be sent", invitation.pk, exc_info=True)
-        return False
-    return True
+    return mail_or_log(
+        subject=_("Join %(family)s on Gentle Hands") % {"family": invitation.family.name},
+        template="massage/email/invitation.txt",
+        context=context,
+        to=invitation.email,
+        about=f"Invitation {invitation.pk}",
+    )
 
 
 class InvitationError(FamilyError):

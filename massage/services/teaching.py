@@ -6,19 +6,16 @@ instructor may see; any parent may narrow, widen or stop it later, each change a
 What an instructor may read follows from the latest row (see `massage.access.taught_families`).
 """
 
-import logging
 import secrets
-import smtplib
 from datetime import timedelta
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massage import access
 from massage.errors import Code
+from massage.mail import mail_or_log
 from massage.models import (
     Assignment,
     Consent,
@@ -37,9 +34,6 @@ from massage.models.teaching import MAX_TIMES_PER_WEEK
 from massage.selectors import teaching as teaching_selectors
 from massage.services import library as library_services
 from massage.services.families import FamilyError, token_digest
-
-logger = logging.getLogger(__name__)
-
 
 TEACHING_INVITATION_DAYS = 14
 
@@ -104,18 +98,14 @@ def invitation_revoke(*, invitation: TeachingInvitation) -> None:
 def _mail(invitation: TeachingInvitation, url: str) -> bool:
     instructor = invitation.instructor
     context = {"instructor": instructor, "url": url, "days": TEACHING_INVITATION_DAYS}
-    try:
-        send_mail(
-            subject=_("%(name)s invites you to their baby massage class on Gentle Hands")
-            % {"name": instructor.get_full_name()},
-            message=render_to_string("massage/email/teaching_invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-    except (smtplib.SMTPException, OSError):
-        logger.warning("Teaching invitation %s: not mailed", invitation.pk, exc_info=True)
-        return False
-    return True
+    return mail_or_log(
+        subject=_("%(name)s invites you to their baby massage class on Gentle Hands")
+        % {"name": instructor.get_full_name()},
+        template="massage/email/teaching_invitation.txt",
+        context=context,
+        to=invitation.email,
+        about=f"Teaching invitation {invitation.pk}",
+    )
 
 
 def invitation_for_token(token: str) -> TeachingInvitation:
@@ -436,18 +426,14 @@ def _mail_join_request(join_request: JoinRequest, url: str) -> bool:
     teaching_class = join_request.teaching_class
     instructor = teaching_class.instructor
     context = {"join_request": join_request, "teaching_class": teaching_class, "url": url}
-    try:
-        send_mail(
-            subject=_("%(family)s asks to join %(name)s")
-            % {"family": join_request.family.name, "name": teaching_class.name},
-            message=render_to_string("massage/email/join_request.txt", context),
-            from_email=None,
-            recipient_list=[instructor.email],
-        )
-    except (smtplib.SMTPException, OSError):
-        logger.warning("Join request %s: not mailed", join_request.pk, exc_info=True)
-        return False
-    return True
+    return mail_or_log(
+        subject=_("%(family)s asks to join %(name)s")
+        % {"family": join_request.family.name, "name": teaching_class.name},
+        template="massage/email/join_request.txt",
+        context=context,
+        to=instructor.email,
+        about=f"Join request {join_request.pk}",
+    )
 
 
 def _pending_join_request(teaching_class: TeachingClass, request_id) -> JoinRequest:
