@@ -22,6 +22,13 @@ def wants_fragment(request) -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
+def accepts_uploads(view):
+    """Marks a view whose form carries files: its request body may be as large as
+    UPLOAD_REQUEST_BODY_MAX_BYTES rather than REQUEST_BODY_MAX_BYTES (BodyLimitMiddleware)."""
+    view.accepts_uploads = True
+    return view
+
+
 def login_required_or_401(message):
     """A log-in check that a page's background saves can tell from success.
 

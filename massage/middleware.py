@@ -1,11 +1,74 @@
-"""Show times in the visitor's own time zone (which the browser tells us in a cookie), and keep a
-logged-in user's pages out of every cache."""
+"""Refuse request bodies over their limit, show times in the visitor's own time zone (which the
+browser tells us in a cookie), and keep a logged-in user's pages out of every cache."""
 
 import zoneinfo
 from urllib.parse import unquote
 
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from massage.decorators import wants_json
+
+TOO_LARGE = 413
+
+
+def body_limit(request, view) -> int:
+    """The most bytes a request body to `view` may have: more for a form that carries files, and
+    most in the admin, whose routine page saves every step's photo and narration at once."""
+    match = request.resolver_match
+    if match is not None and "admin" in match.app_names:
+        return settings.ADMIN_REQUEST_BODY_MAX_BYTES
+    if getattr(view, "accepts_uploads", False):
+        return settings.UPLOAD_REQUEST_BODY_MAX_BYTES
+    return settings.REQUEST_BODY_MAX_BYTES
+
+
+def too_large(request, limit=None):
+    """The 413: plain words (JSON for the player's background saves)."""
+    if limit is None:
+        message = _("What was sent is too large.")
+    else:
+        message = _("What was sent is too large: at most %(limit)s can be sent here.") % {
+            "limit": filesizeformat(limit)
+        }
+    if wants_json(request):
+        return JsonResponse({"error": message}, status=TOO_LARGE)
+    return HttpResponse(message, status=TOO_LARGE, content_type="text/plain; charset=utf-8")
+
+
+class BodyLimitMiddleware:
+    """A request whose Content-Length is over its view's limit is answered 413 before anything
+    reads its body (the CSRF check would, to find the token in a form).
+
+    The limit is REQUEST_BODY_MAX_BYTES, UPLOAD_REQUEST_BODY_MAX_BYTES for a view marked
+    `accepts_uploads` (the studio's step form, with a photo and a narration), and
+    ADMIN_REQUEST_BODY_MAX_BYTES for the admin's pages (staff only). A body that is
+    larger than it says is still cut short by Django: a form's fields (not its files) over
+    DATA_UPLOAD_MAX_MEMORY_SIZE raise RequestDataTooBig, a 413 as well
+    (massage.views.errors.bad_request), and more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields raise
+    TooManyFieldsSent, a 400.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # as Django takes it: nothing is read
+        limit = body_limit(request, view_func)
+        if length > limit:
+            return too_large(request, limit)
+        return None
+
 
 TIME_ZONE_COOKIE = "tz"
 
@@ -65,3 +128,34 @@ class PrivatePagesMiddleware:
 def _is_public(response) -> bool:
     directives = response.get("Cache-Control", "").split(",")
     return "public" in (directive.strip().lower() for directive in directives)
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every answer, from settings.PERMISSIONS_POLICY.
+
+    The browser features the app uses are allowed for the site itself only (the player's screen
+    wake lock and chime, the invitations' "copy" and "share"); the others are named and denied,
+    so a page (or anything that ever got into one) can't ask for a camera or a payment. Django
+    has no setting for this header, unlike the CSP.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = permissions_policy(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def permissions_policy(policy: dict[str, list[str]]) -> str:
+    """{"autoplay": ["self"], "camera": []} → 'autoplay=(self), camera=()'."""
+
+    def origin(source):
+        return source if source in {"self", "*"} else f'"{source}"'
+
+    return ", ".join(
+        f"{feature}=({' '.join(origin(source) for source in sources)})"
+        for feature, sources in policy.items()
+    )

@@ -42,6 +42,9 @@ def media(request, path):
     return response
 
 
+# A form too large for memory (RequestDataTooBig) is a 413; other bad requests the 400 page.
+handler400 = "massage.views.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(account_urls)),

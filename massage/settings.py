@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A body over its limit is a 413 before anything reads it.
+    "massage.middleware.BodyLimitMiddleware",
     # Pages carry whole routines (every step and picture): compressed, the player's page shrinks
     # about tenfold. Django pads each compressed answer by a random length against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -206,8 +208,17 @@ STORAGES = {
         else "massage.storage.StaticFilesStorage"
     },
 }
+# Request bodies: one over its limit is answered 413 from its Content-Length, before it is read
+# (massage.middleware.BodyLimitMiddleware). A form's fields fit in 1 MB many times over; the
+# studio's step form may carry a photo and a narration (10 MB and 5 MB at most,
+# massage/uploads.py) besides them; the admin's routine page those of every step at once.
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+UPLOAD_REQUEST_BODY_MAX_BYTES = 16 * 1024 * 1024
+ADMIN_REQUEST_BODY_MAX_BYTES = 128 * 1024 * 1024
+# Uploaded files over this go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# A form's fields (not its files) that Django reads into memory, whatever the body claimed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 # Content Security Policy (Django's own middleware): nothing inline, nothing from elsewhere.
 SECURE_CSP = {

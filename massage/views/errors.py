@@ -1,10 +1,22 @@
-"""How a refused form post reads: JSON for background saves, the calm 403 page for people."""
+"""How a refused request reads: JSON for background saves, the calm 403 page for people, the
+413 for a form too large."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from massage.decorators import wants_json
+from massage.middleware import too_large
+
+
+def bad_request(request, exception):
+    """handler400: a form whose fields are over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, as a body
+    over its Content-Length limit is (BodyLimitMiddleware); anything else Django's 400 page."""
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request)
+    return defaults.bad_request(request, exception)
 
 
 def csrf_failure(request, reason=""):

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from massage.decorators import wants_fragment
+from massage.decorators import accepts_uploads, wants_fragment
 from massage.errors import CONFLICT, INVALID, MALFORMED, UNAVAILABLE
 from massage.forms import RoutineForm, StudioStepForm
 from massage.models import Step
@@ -151,6 +151,7 @@ def routine_delete(request, routine_id):
     return render(request, "massage/routine_confirm_delete.html", {"routine": routine})
 
 
+@accepts_uploads
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_create(request, routine_id):
@@ -161,6 +162,7 @@ def step_create(request, routine_id):
     return _step_form(request, routine, step)
 
 
+@accepts_uploads
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_update(request, step_id):
