@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: run test venv migrate seed lint imports format clean
+.PHONY: run test venv migrate seed lint imports format clean bench
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,6 +56,12 @@ imports: venv
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The load benchmark (docs/PERFORMANCE.md): seeds bench/.data/ once, serves the site with gunicorn
+# and production settings on 127.0.0.1, drives each key request with wrk and prints the table.
+# About 6 minutes (plus about 6 the first time, to seed); BENCH_DURATION=30 for longer runs.
+bench: venv
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
