@@ -65,7 +65,19 @@ class SignupForm(PlainForm, allauth_forms.SignupForm):
 
 
 class LoginForm(PlainForm, allauth_forms.LoginForm):
-    labels = {"login": _("Email"), "password": _("Password")}
+    """With "Keep me signed in" ticked (as it comes) the log-in lasts for weeks; unticked, on a
+    tablet the family shares, it ends when the browser closes."""
+
+    labels = {"login": _("Email"), "password": _("Password"), "remember": _("Keep me signed in")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].initial = True
+            self.fields["remember"].help_text = _(
+                "Untick it on a phone or tablet others use: you are logged out when the "
+                "browser closes."
+            )
 
 
 class ResetPasswordForm(PlainForm, allauth_forms.ResetPasswordForm):

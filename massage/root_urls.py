@@ -2,6 +2,7 @@
 
 import re
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
@@ -11,6 +12,10 @@ from django.views.static import serve
 
 from cues.views.today import today
 from massage.views import accounts
+
+# The admin logs in through the site's own log-in page, with its failed-log-in limits; its own
+# form (which has none) only redirects there.
+admin.site.login = secure_admin_login(admin.site.login)
 
 account_urls = [
     path("login/", accounts.LoginView.as_view(), name="account_login"),

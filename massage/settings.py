@@ -111,6 +111,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How many server processes answer (gunicorn reads the same variable for its worker count). The
+# log-in limits live in the cache: with local memory each process counts on its own, so more than
+# one needs a shared cache (CACHE_URL); a system check warns (massage/checks.py).
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
 
 AUTH_USER_MODEL = "massage.User"
 AUTHENTICATION_BACKENDS = [
@@ -135,11 +139,19 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 # The password is typed once, with a "Show" button beside it (massage/account_forms.py).
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Sign-up never tells whether an address has an account: a new address and a taken one both get
+# "check your email"; the new one a link to confirm it (which then logs in, in the same
+# browser), the taken one a mail to its owner saying so. Password reset mails known addresses
+# only, and says the same either way.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = True
+# "Keep me signed in" is a box on the log-in form; unticked, the session ends with the browser.
+ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
@@ -239,6 +251,10 @@ SECURE_CSP = {
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The log-in limits count per client address: behind the proxy, the one it appends to
+    # X-Forwarded-For (TRUSTED_PROXY_COUNT proxies in front, each appending one). Without a proxy
+    # the header is ignored (anyone can send one) and REMOTE_ADDR counts.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)

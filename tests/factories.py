@@ -2,6 +2,7 @@ import secrets
 from datetime import time, timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from cues.models import CueEvent
@@ -25,6 +26,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        """The address is confirmed (log-in asks for that), unless `verified_email=False`."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from massage.models import Baby, Membership
 from tests.browser.conftest import shoot
+from tests.browser.signing_up import confirm_sign_up
 
 
 def test_new_parent_signs_up_creates_family_adds_baby_and_sees_today(phone, transactional_db):
@@ -21,6 +22,7 @@ def test_new_parent_signs_up_creates_family_adds_baby_and_sees_today(phone, tran
     page.get_by_role("button", name="Hide").click()
     expect(page.locator("#id_password1")).to_have_attribute("type", "password")
     page.get_by_role("button", name="Sign up", exact=True).click()
+    confirm_sign_up(page, "amara@example.com")
 
     expect(page.get_by_role("heading", name="Create your family")).to_be_visible()
     page.get_by_label("What should we call your family?").fill("The Mensahs")
@@ -49,6 +51,7 @@ def test_bad_birth_date_shows_a_clear_message(phone, transactional_db):
     page.get_by_label("Email").fill("lee@example.com")
     page.locator("#id_password1").fill("soft-blanket-2026")
     page.get_by_role("button", name="Sign up", exact=True).click()
+    confirm_sign_up(page, "lee@example.com")
     page.get_by_label("What should we call your family?").fill("The Lees")
     page.get_by_role("button", name="Create family").click()
     page.get_by_label("Baby's name").fill("Min")

@@ -13,6 +13,7 @@ from massage.models import User
 from massage.services.library import library_load
 from sessions.models import MassageSession
 from tests.browser.conftest import LAPTOP, _close, _open, shoot, stop_the_clock, wait_until
+from tests.browser.signing_up import confirm_sign_up
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
 from tests.factories import PASSWORD, BabyFactory, MembershipFactory
 
@@ -53,6 +54,7 @@ def test_an_instructors_course_from_sign_up_to_a_family_that_stops_sharing(
         laptop.locator("#id_password1").fill("soft-blanket-2026")
         laptop.get_by_label("I teach baby massage").check()
         laptop.get_by_role("button", name="Sign up", exact=True).click()
+        confirm_sign_up(laptop, "ines@example.com")
         expect(laptop.get_by_role("heading", name="Your instructor profile")).to_be_visible()
         assert User.objects.get(email="ines@example.com").is_instructor
         laptop.get_by_label("Practice name").fill("Little Hands")

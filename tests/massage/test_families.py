@@ -1,16 +1,19 @@
+import re
 import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from massage.models import Family, Invitation, Membership
 from massage.services import families as family_services
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.queued_tasks import run_queued_tasks
 
 
 def invite(client, family, **data):
@@ -195,10 +198,18 @@ def open_invitation_logged_out(client, parent, family, **data):
 
 
 def sign_up(client, email="grandpa@example.com"):
-    return client.post(
-        reverse("account_signup"),
-        {"name": "Grandpa Joe", "email": email, "password1": "rolling-hills-42"},
-    )
+    """Sign up, then confirm the address with the mail's link in the same browser: the answer
+    to that confirmation (it logs in, and so joins the invitation's family)."""
+    cache.clear()  # allauth mails an address once in three minutes: earlier tests' sign-ups
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"name": "Grandpa Joe", "email": email, "password1": "rolling-hills-42"},
+        )
+    assert response.url == reverse("account_email_verification_sent")
+    run_queued_tasks()
+    [body] = [m.body for m in mail.outbox if m.to == [email] and "/confirm-email/" in m.body]
+    return client.post(re.search(r"http://testserver(/accounts/confirm-email/\S+/)", body)[1])
 
 
 def test_an_opened_invitation_joins_whoever_signs_up_from_the_header(client, parent, family):

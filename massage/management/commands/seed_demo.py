@@ -3,6 +3,7 @@ duplicated, and what is there already is left as it is (and said so)."""
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save(update_fields=["password"])
+        _verified(admin)
         instructor = User.objects.get(email=DEMO_INSTRUCTOR)
         InstructorProfile.objects.get_or_create(
             user=instructor,
@@ -121,7 +123,15 @@ def _demo_user(email, name, *, is_instructor=False):
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    _verified(user)
     return user
+
+
+def _verified(user):
+    """Log-in asks for a confirmed address: the demo logins' are (made-up, nobody to mail)."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
 
 
 def _share(family, instructor, parent, scope, teaching_class) -> bool:
