@@ -1,6 +1,8 @@
 """The site's own pages: the landing page for visitors, and the colour scheme setting."""
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,12 +22,7 @@ def theme_set(request):
     theme = request.POST.get("theme", "system")
     if theme not in {"light", "dark", "system"}:
         theme = "system"
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(_page_to_return_to(request))
     response.set_cookie(
         "theme",
         theme,
@@ -35,3 +32,17 @@ def theme_set(request):
         httponly=True,
     )
     return response
+
+
+def _page_to_return_to(request) -> str:
+    """The `next` the form sent if it is a path on this site, else Today.
+
+    Only a path is followed: `redirect()` would read a bare word such as "foo" as a URL name and
+    fail (a 500), and Django's check takes a relative "foo" for a safe URL.
+    """
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return reverse("today")

@@ -381,4 +381,4 @@ def test_theme_choice_is_remembered_without_javascript(client):
     response = client.post(
         reverse("massage:theme-set"), {"theme": "light", "next": "https://evil.example/"}
     )
-    assert response.url == "/"
+    assert response.url == reverse("today")
