@@ -92,18 +92,26 @@ class Baby(models.Model):
         return self.name
 
     def clean(self):
+        """Each date within a baby's or toddler's range, checked before any date arithmetic.
+
+        The birth date first; only a birth date in range is added to (9999-12-31 plus 20 weeks
+        would overflow), and it then bounds the due date. Without one, the due date is held to
+        the range a birth date in range would give it.
+        """
         super().clean()
-        errors = {}
         today = timezone.localdate()
+        earliest = date(today.year - MAX_AGE_YEARS, today.month, 1)
+        errors = {}
         if self.birth_date:
             if self.birth_date > today:
                 errors["birth_date"] = _("The birth date can't be in the future.")
-            elif self.birth_date < date(today.year - MAX_AGE_YEARS, today.month, 1):
+            elif self.birth_date < earliest:
                 errors["birth_date"] = _(
                     "This app is for babies and toddlers: the birth date is more than "
                     "%(years)d years ago."
                 ) % {"years": MAX_AGE_YEARS}
-        if self.birth_date and self.due_date:
+        if self.due_date and self.birth_date and "birth_date" not in errors:
+            # A birth date in range bounds the due date: from the birth to 20 weeks after.
             if self.due_date < self.birth_date:
                 errors["due_date"] = _(
                     "The due date can't be before the birth date. It is only needed for a baby "
@@ -114,6 +122,17 @@ class Baby(models.Model):
                     "The due date is more than %(weeks)d weeks after the birth date. "
                     "Please check both dates."
                 ) % {"weeks": MAX_WEEKS_EARLY}
+        elif self.due_date:
+            # No birth date to compare with: the due date's own range, the same as it allows.
+            if self.due_date > today + timedelta(weeks=MAX_WEEKS_EARLY):
+                errors["due_date"] = _(
+                    "The due date can't be more than %(weeks)d weeks from today. Please check it."
+                ) % {"weeks": MAX_WEEKS_EARLY}
+            elif self.due_date < earliest:
+                errors["due_date"] = _(
+                    "This app is for babies and toddlers: the due date is more than "
+                    "%(years)d years ago. Please check it."
+                ) % {"years": MAX_AGE_YEARS}
         if errors:
             raise ValidationError(errors)
 
