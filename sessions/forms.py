@@ -48,11 +48,15 @@ class ProgressForm(SessionStepForm):
 
     def clean_visits(self):
         raw = self.cleaned_data["visits"] or "{}"
+        # The shape is checked before parsing: json.loads recurses once per nesting level, and
+        # a few thousand levels (well inside max_length) raise RecursionError, not ValueError.
+        if not FLAT_VISITS.fullmatch(raw):
+            raise forms.ValidationError(_("The step times could not be read."))
         try:
             data = json.loads(raw)
         except ValueError as error:
             raise forms.ValidationError(_("The step times could not be read.")) from error
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or len(data) > len(self.steps):
             raise forms.ValidationError(_("The step times could not be read."))
         visits = {}
         for key, value in data.items():
@@ -98,6 +102,11 @@ class ProgressForm(SessionStepForm):
 
 # Ids as plain ASCII digits, short enough for int(): Python refuses to read over 4300 digits.
 STEP_ID = re.compile(r"[0-9]{1,18}")
+# `visits` as the player sends it: one flat object of "<step id>": [up to three plain values]
+# (numbers, true or false), nothing nested, no strings as values. JSON's own parser reads what
+# passes, so a value's type and range are still checked one by one below.
+_VISIT = r'\s*"[0-9]{1,18}"\s*:\s*\[[-+.0-9eEtruefals,\s]{0,80}\]\s*'
+FLAT_VISITS = re.compile(rf"\s*\{{(?:{_VISIT}(?:,{_VISIT})*)?\}}\s*", re.ASCII)
 
 
 def _is_number(value):
