@@ -203,6 +203,10 @@ class Step(models.Model):
                     )
                     | Q(
                         seconds__isnull=True,
+                        # Named, not implied by the ranges: a comparison with NULL is unknown,
+                        # and a CHECK lets unknown pass.
+                        repetitions__isnull=False,
+                        seconds_per_repetition__isnull=False,
                         repetitions__gte=1,
                         repetitions__lte=MAX_REPETITIONS,
                         seconds_per_repetition__gte=1,

@@ -50,7 +50,10 @@ def amount(step):
     """What a step asks for: a time or a number of strokes."""
     if step.seconds:
         return duration(step.seconds)
-    return ngettext("%(n)d time", "%(n)d times", step.repetitions) % {"n": step.repetitions}
+    if step.repetitions:
+        return ngettext("%(n)d time", "%(n)d times", step.repetitions) % {"n": step.repetitions}
+    # The database refuses a step without a length; a page still shows one that has none.
+    return _("no length set")
 
 
 @register.filter
