@@ -6,6 +6,9 @@
   address of the whole page.
 - Every view declares the methods it answers (`require_safe`, `require_POST`,
   `require_http_methods`, or a class-based view's handlers): anything else is a 405.
+- Every answer carries the security headers (Permissions-Policy, CSP, and the others), logged in
+  or not.
+- Every id in a URL uses the bounded `id` converter: an id too big for the database is a 404.
 
 The arguments of each URL come from the permission matrices (tests/test_permissions.py and
 tests/cues/test_permissions.py), so a URL gets its row there once and is checked here too.
@@ -14,8 +17,12 @@ arguments are those packages' own (allauth's are class-based views, which answer
 they have no handler for). A few account pages are checked for no-store below all the same.
 """
 
+import re
+import uuid
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 
 from tests import test_permissions as matrix
 from tests.cues import test_permissions as cue_matrix
@@ -27,6 +34,7 @@ LEFT_OUT = ("admin/", "accounts/")
 
 
 def _walk(resolvers, prefix="", namespace=""):
+    """(url name, route, pattern) for every named URL outside LEFT_OUT."""
     for entry in resolvers:
         route = prefix + str(entry.pattern)
         if route.startswith(LEFT_OUT):
@@ -35,11 +43,11 @@ def _walk(resolvers, prefix="", namespace=""):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _walk(entry.url_patterns, route, inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
+            yield f"{namespace}{entry.name}", route, entry.pattern
 
 
 def project_url_names() -> list[str]:
-    return sorted(set(_walk(get_resolver().url_patterns)))
+    return sorted({name for name, _route, _pattern in _walk(get_resolver().url_patterns)})
 
 
 def _no_args(o):
@@ -165,3 +173,109 @@ def test_the_exports_keep_never_cache(client, parent, family):
     assert response.status_code == 200
     for directive in ("no-store", "no-cache", "private", "max-age=0"):
         assert directive in response["Cache-Control"]
+
+
+# -- Security headers --------------------------------------------------------------------------
+
+# What the app uses (the player keeps the screen awake and plays a chime; "copy the link" and
+# "share" on invitations), and nothing else.
+PERMISSIONS_ALLOWED = {"screen-wake-lock", "autoplay", "clipboard-write", "web-share"}
+PERMISSIONS_DENIED = {"camera", "microphone", "geolocation", "payment", "usb"}
+
+
+def _permissions(response):
+    header = response.get("Permissions-Policy", "")
+    return dict(item.strip().split("=", 1) for item in header.split(",") if item.strip())
+
+
+def assert_security_headers(response, url):
+    policy = _permissions(response)
+    assert policy, f"{url} has no Permissions-Policy"
+    for feature in PERMISSIONS_ALLOWED:
+        assert policy.get(feature) == "(self)", (url, feature, policy.get(feature))
+    for feature, allowlist in policy.items():
+        if feature not in PERMISSIONS_ALLOWED:
+            assert allowlist == "()", (url, feature, allowlist)
+    assert policy.keys() >= PERMISSIONS_DENIED, url
+    assert response["X-Content-Type-Options"] == "nosniff", url
+    assert response["Referrer-Policy"] == "same-origin", url
+    if response.get("Content-Type", "").startswith("text/html"):
+        assert "default-src 'self'" in response["Content-Security-Policy"], url
+        assert response["X-Frame-Options"] == "DENY", url
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+@pytest.mark.parametrize("logged_in", [True, False], ids=["logged-in", "anonymous"])
+def test_every_answer_carries_the_security_headers(client, request, name, logged_in):
+    url, user = _url_and_user(request, name)
+    if logged_in:
+        client.force_login(user)
+    assert_security_headers(client.get(url), url)
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/accounts/signup/", "/no-such-page/", "/families/0/"]
+)
+def test_account_pages_and_errors_carry_the_security_headers(client, db, url):
+    assert_security_headers(client.get(url), url)
+
+
+def test_a_405_and_a_refused_post_carry_the_security_headers(client, db):
+    assert_security_headers(client.delete(reverse("massage:routine-list")), "DELETE routines")
+    assert_security_headers(client.post(reverse("massage:theme-set"), {"next": "x"}), "theme")
+
+
+@pytest.mark.parametrize("preload", [False, True])
+def test_hsts_preload_only_when_asked_for(client, db, settings, preload):
+    # Set before the first request: SecurityMiddleware reads its settings once.
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_PRELOAD = preload
+    header = client.get("/", secure=True)["Strict-Transport-Security"]
+    assert ("preload" in header) is preload
+
+
+# -- Ids in URLs -------------------------------------------------------------------------------
+
+# Too big for a 64-bit integer column: SQLite's driver raised OverflowError on it.
+TOO_BIG = str(2**63)
+FAKE_ARGUMENTS = {"slug": "some-routine", "str": "some-token", "uuid": str(uuid.uuid4())}
+
+
+def _routes_with_arguments():
+    for name, route, pattern in _walk(get_resolver().url_patterns):
+        if getattr(pattern, "converters", None):
+            yield name, route, pattern
+
+
+ROUTES_WITH_ARGUMENTS = sorted((name, route) for name, route, _pattern in _routes_with_arguments())
+
+
+def test_no_url_takes_an_unbounded_int():
+    unbounded = [
+        (name, argument)
+        for name, _route, pattern in _routes_with_arguments()
+        for argument, converter in pattern.converters.items()
+        if type(converter) is IntConverter
+    ]
+    assert not unbounded, "use <id:...> (massage/converters.py) for ids in URLs"
+    assert any("<id:" in route for _name, route in ROUTES_WITH_ARGUMENTS)
+
+
+def _with(route, big):
+    def argument(match):
+        kind = match.group(1)
+        return big if kind in {"id", "int"} else FAKE_ARGUMENTS[kind]
+
+    return "/" + re.sub(r"<(\w+):\w+>", argument, route)
+
+
+@pytest.mark.parametrize(
+    "route",
+    [route for _name, route in ROUTES_WITH_ARGUMENTS if re.search("<(id|int):", route)],
+)
+@pytest.mark.parametrize("big", [TOO_BIG, "9" * 19, "9" * 400, "1" + "0" * 18])
+def test_an_id_too_big_for_the_database_is_a_404(client, parent, route, big):
+    client.force_login(parent)
+    url = _with(route, big)
+    assert client.get(url).status_code == 404, url
+    assert client.post(url).status_code == 404, url

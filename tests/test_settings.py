@@ -54,6 +54,16 @@ def test_deploy_check_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_hsts_preload_is_off_by_default_and_on_when_asked_for():
+    """Preloading is hard to undo (months to leave the browsers' list): never by default."""
+    show = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    secret = {"SECRET_KEY": "z" * 50, "ALLOWED_HOSTS": "gentlehands.example"}
+    default = run_manage("shell", "-c", show, **secret)
+    assert default.stdout.split()[-1] == "False", default.stderr
+    asked = run_manage("shell", "-c", show, SECURE_HSTS_PRELOAD="true", **secret)
+    assert asked.stdout.split()[-1] == "True", asked.stderr
+
+
 PRODUCTION_ONLY = ("SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL")
 
 
