@@ -190,12 +190,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's address as mails link to it (reminders are sent with no request to take it from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Background tasks (Django's tasks framework): reminder mails are queued in the database and sent
-# by `manage.py db_worker` (django-tasks-db). TASKS_BACKEND may name another backend, e.g.
-# django.tasks.backends.immediate.ImmediateBackend to send them at once, in the process queuing.
+# Background tasks (Django's tasks framework): reminder and account mails are queued in the
+# database and sent by `manage.py db_worker` (django-tasks-db). In development (`make run`, DEBUG
+# on) they are sent at once, in the process queuing them, so a sign-up's confirmation link shows
+# in the console with no worker to start. TASKS_BACKEND names another backend either way.
+IMMEDIATE_TASKS = "django.tasks.backends.immediate.ImmediateBackend"
 TASKS = {
     "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "BACKEND": env.str(
+            "TASKS_BACKEND", default=IMMEDIATE_TASKS if DEBUG else "django_tasks_db.DatabaseBackend"
+        ),
         "QUEUES": ["default"],
     }
 }

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -157,3 +159,24 @@ def test_security_headers(client, db):
     assert "default-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    ("debug", "backend"),
+    [
+        ("true", "django.tasks.backends.immediate.ImmediateBackend"),
+        ("false", "django_tasks_db.DatabaseBackend"),
+    ],
+)
+def test_tasks_run_at_once_in_development_and_through_the_worker_in_production(debug, backend):
+    """Under `make run` a sign-up's confirmation mail must print with no worker started."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])",
+        DEBUG=debug,
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == backend
