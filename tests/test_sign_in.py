@@ -154,6 +154,7 @@ def test_several_workers_with_a_local_memory_cache_are_warned_of(
     assert [warning.id for warning in found] == (["massage.W001"] if warned else [])
 
 
+@pytest.mark.django_db  # some of the others read the database (a closed connection is checked)
 def test_the_check_runs_with_the_others(settings):
     settings.WEB_CONCURRENCY = 3
     with pytest.raises(SystemCheckError, match=r"massage\.W001"):
