@@ -4,7 +4,9 @@ Each URL name (outside accounts/ and admin/, as in tests/test_every_url.py) is a
 family's parent and once as an instructor, in the world of tests/test_role_matrix.py plus a
 stranger: a family that neither of them has anything to do with, with its own instructor and a row
 in every table that holds a family's data. A new URL is fuzzed without editing this file: its
-arguments come from its converters and names, its fields from the project's forms.
+arguments come from its converters and names, its fields from the forms on the pages that
+point at it (harvested once from the HTML: names, and the values their options offer), the role
+matrix's valid data, and every field name of the project's forms.
 
 - The URL's arguments: ids of the user's own family, the stranger's ids, and odd ones (0, 2**63,
   10**30, signs, spaces, NUL, Unicode digits, invalid UUIDs); tokens and class codes are only
@@ -12,9 +14,11 @@ arguments come from its converters and names, its fields from the project's form
 - GET with an odd query string; POST with form data (multipart or urlencoded: the project's field
   names and random ones, with wrong types, huge and odd Unicode strings, NUL bytes, overflowing
   numbers and dates, invalid UUIDs, other families' ids, nested or non-object JSON, thousands of
-  fields), often starting from the row's valid data in the role matrix so that a request gets
-  past the form; JSON bodies, objects or not; bodies of odd content types; with and without
-  `HX-Request`, `Accept: application/json` and garbage in the htmx headers and cookies.
+  fields), mostly the URL's own form filled in as a browser would, then fields left out and a
+  third spoiled (kind-aware: JSON of another shape or nested past the parser's limit for a field
+  holding JSON, dates out of range for a date); JSON bodies, objects or not; bodies of odd
+  content types; with and without `HX-Request`, `Accept: application/json` and garbage in the
+  htmx headers and cookies.
 - Every answer is below 500 (an exception in the view fails the test with its traceback, and
   streamed answers are read to their end), and no row of the stranger's changes.
 
