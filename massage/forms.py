@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from massage.converters import MAX_DIGITS
 from massage.models import (
     Baby,
     Family,
@@ -317,6 +318,38 @@ class ScopeField(forms.ChoiceField):
         self.descriptions = {str(s.value): SCOPE_DESCRIPTIONS[s] for s in scopes}
 
 
+def _not_an_id(value) -> bool:
+    """Whether a posted choice has more digits than any id (massage.converters.MAX_DIGITS): the
+    database driver would raise OverflowError on it (SQLite's, at 2**63), a 500."""
+    text = str(value).strip().lstrip("+-")
+    return text.isdigit() and len(text.lstrip("0")) > MAX_DIGITS
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of a row by its id; an id too long for the database is just not a choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _not_an_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Choices of rows by their ids; an id too long for the database is just not a choice."""
+
+    def _check_values(self, value):
+        for each in value:
+            if _not_an_id(each):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": each},
+                )
+        return super()._check_values(value)
+
+
 class ScopeOptionsMixin:
     def scope_options(self):
         """Each scope's radio button with the sentence that says what it shares."""
@@ -325,7 +358,7 @@ class ScopeOptionsMixin:
 
 
 class JoinClassForm(PlainLabelsMixin, ScopeOptionsMixin, forms.Form):
-    family = forms.ModelChoiceField(
+    family = IdChoiceField(
         queryset=Family.objects.none(),
         label=_("Which family joins"),
         empty_label=None,
@@ -353,7 +386,7 @@ class TeachingClassForm(PlainLabelsMixin, forms.ModelForm):
 
 
 class ClassFamiliesForm(PlainLabelsMixin, forms.Form):
-    links = forms.ModelMultipleChoiceField(
+    links = IdMultipleChoiceField(
         queryset=InstructorLink.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -368,7 +401,7 @@ class ClassFamiliesForm(PlainLabelsMixin, forms.Form):
 
 
 class AssignmentForm(PlainLabelsMixin, forms.Form):
-    routine = forms.ModelChoiceField(
+    routine = IdChoiceField(
         queryset=Routine.objects.none(),
         label=_("Routine"),
         error_messages={
@@ -504,7 +537,7 @@ class JoinRequestForm(JoinClassForm):
 
 
 class AdaptRoutineForm(PlainLabelsMixin, forms.Form):
-    routine = forms.ModelChoiceField(
+    routine = IdChoiceField(
         queryset=Routine.objects.none(),
         label=_("Routine to adapt"),
         error_messages={

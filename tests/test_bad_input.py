@@ -239,3 +239,63 @@ def test_the_migration_gives_steps_without_a_length_thirty_seconds():
     assert rows[counted.pk] == (None, 6, 5)
     with pytest.raises(IntegrityError), transaction.atomic():
         Step.objects.filter(pk=timed.pk).update(seconds=None)
+
+
+# -- Choices posted by id: an id too long for the database is no choice, never a 500 -----------
+
+TOO_BIG = str(2**63)
+
+
+@pytest.fixture
+def teaching(db):
+    from massage.models import Consent, InstructorLink, Scope
+    from massage.services import teaching as teaching_services
+    from tests.factories import InstructorFactory, MembershipFactory
+
+    instructor = InstructorFactory()
+    member = MembershipFactory()
+    link = InstructorLink.objects.create(instructor=instructor, family=member.family)
+    Consent.objects.create(link=link, scope=Scope.PRACTICE, changed_by=member.user)
+    teaching_class = teaching_services.class_create(
+        instructor=instructor, name="Tuesdays", starts_on=timezone.localdate(), meets_on=1
+    )
+    return {"instructor": instructor, "member": member, "link": link, "class": teaching_class}
+
+
+def test_a_class_of_too_big_ids_is_refused(client, teaching):
+    client.force_login(teaching["instructor"])
+    url = reverse("massage:teaching-class", args=[teaching["class"].pk])
+    response = client.post(url, {"links": [TOO_BIG]})
+    assert response.status_code == INVALID
+    assert "Choose among the families that share with you." in response.content.decode()
+    assert not teaching["class"].links.exists()
+
+
+def test_an_assignment_of_a_too_big_routine_id_is_refused(client, teaching):
+    client.force_login(teaching["instructor"])
+    response = client.post(
+        reverse("massage:teaching-assignments"),
+        {
+            "routine": TOO_BIG,
+            "target": f"family-{teaching['link'].pk}",
+            "times_per_week": 3,
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == INVALID
+    assert "Choose a library routine or one of yours, published." in response.content.decode()
+
+
+def test_asking_to_join_for_a_too_big_family_id_is_refused(client, teaching):
+    from massage.models import JoinRequest
+    from massage.services import teaching as teaching_services
+    from tests.factories import MembershipFactory
+
+    code = teaching_services.class_code_new(teaching_class=teaching["class"])
+    parent = MembershipFactory().user
+    client.force_login(parent)
+    response = client.post(
+        reverse("massage:class-code", args=[code]), {"family": TOO_BIG, "scope": "practice"}
+    )
+    assert 400 <= response.status_code < 500
+    assert not JoinRequest.objects.exists()

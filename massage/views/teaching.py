@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import access
+from massage.converters import MAX_DIGITS
 from massage.errors import CONFLICT, GONE, INVALID
 from massage.forms import (
     AdaptRoutineForm,
@@ -553,7 +554,11 @@ def _check_posted_family(request, families) -> None:
     if not families:
         raise PermissionDenied(access.REFUSALS[access.MANAGE])
     posted = request.POST.get("family", "")
-    if posted.isdigit() and all(family.pk != int(posted) for family in families):
+    if (
+        posted.isdigit()
+        and len(posted) <= MAX_DIGITS
+        and all(family.pk != int(posted) for family in families)
+    ):
         membership = family_selectors.memberships_of(request.user).filter(family_id=posted).first()
         if membership is not None:
             access.check_may_change(membership, access.MANAGE)
