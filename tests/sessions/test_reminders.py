@@ -17,7 +17,6 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from massage.models import Consent, InstructorLink, Scope
@@ -35,34 +34,13 @@ from tests.factories import (
     routine_with_areas,
 )
 from tests.markup import elements
+from tests.queued_tasks import run_queued_tasks
 
 INVALID = 422
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 # Monday 2 March 2026, 18:00 in Berlin (CET, UTC+1): the factory's reminder is due.
 MONDAY_SIX_PM = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 MONDAY, THURSDAY, SUNDAY = 0, 3, 6
-
-
-def run_queued_tasks() -> int:
-    """What `manage.py db_worker --batch` does, one task after another, inside the test's
-    transaction (the command itself closes the connection between tasks: see the test that
-    runs it for real). The number of tasks run."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="tests",
-        excluded_queue_names=[],
-    )
-    ran = 0
-    while (result := DBTaskResult.objects.ready().first()) is not None:
-        result.claim("tests")
-        worker.run_task(result)
-        ran += 1
-    return ran
 
 
 def reminder_page(family):
