@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cues.views import cue_log, export, review, teaching
-from massage import converters  # noqa: F401 (registers <id:...>)
+from massage import converters  # noqa: F401 (registers <id:...> and <token:...>)
 
 app_name = "cues"
 

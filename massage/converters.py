@@ -1,4 +1,5 @@
-"""The `id` path converter: every id in the site's URLs, bounded so the database can take it.
+"""The path converters: `id` for every id in the site's URLs, bounded so the database can take it,
+and `token` for the links' tokens and class codes.
 
 Django's `int` converter takes any number of digits, and SQLite's driver raises OverflowError on
 an integer of 2⁶³ or more (a 500 for `/families/9223372036854775808/`). `id` takes 1 to 18
@@ -25,3 +26,20 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+class TokenConverter:
+    """The `token` path converter: the links' tokens and class codes, in the characters they are
+    made of (URL-safe base64, letters, digits, dashes), at most 200 of them. Anything else, a NUL
+    among them (which PostgreSQL refuses in a query, a 500), matches no URL: a 404."""
+
+    regex = "[A-Za-z0-9_-]{1,200}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(TokenConverter, "token")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from massage import converters, views  # noqa: F401 (converters registers <id:...>)
+from massage import converters, views  # noqa: F401 (converters registers <id:...> and <token:...>)
 
 app_name = "massage"
 
@@ -32,8 +32,8 @@ urlpatterns = [
         views.member_remove,
         name="member-remove",
     ),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
-    path("invitations/<str:token>/decline/", views.invitation_decline, name="invitation-decline"),
+    path("invitations/<token:token>/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<token:token>/decline/", views.invitation_decline, name="invitation-decline"),
     # The routine library
     path("routines/", views.routine_list, name="routine-list"),
     path("routines/<slug:slug>/", views.routine_detail, name="routine-detail"),
@@ -66,10 +66,10 @@ urlpatterns = [
         views.assignment_hide,
         name="assignment-hide",
     ),
-    path("classes/join/<str:token>/", views.class_join, name="class-join"),
+    path("classes/join/<token:token>/", views.class_join, name="class-join"),
     # A class's code: any family can ask to join; the instructor approves.
     path("classes/code/", views.class_code_find, name="class-code-find"),
-    path("classes/code/<str:code>/", views.class_code, name="class-code"),
+    path("classes/code/<token:code>/", views.class_code, name="class-code"),
     path(
         "teaching/classes/<id:class_id>/code/",
         views.teaching_class_code,

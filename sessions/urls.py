@@ -1,6 +1,6 @@
 from django.urls import path
 
-from massage import converters  # noqa: F401 (registers <id:...>)
+from massage import converters  # noqa: F401 (registers <id:...> and <token:...>)
 from sessions import views
 
 app_name = "sessions"
@@ -20,7 +20,7 @@ urlpatterns = [
     path("families/<id:family_id>/reminders/", views.reminder_edit, name="reminder-edit"),
     path("families/<id:family_id>/reminders/off/", views.reminder_off, name="reminder-off"),
     path(
-        "reminders/unsubscribe/<str:token>/",
+        "reminders/unsubscribe/<token:token>/",
         views.reminder_unsubscribe,
         name="reminder-unsubscribe",
     ),

@@ -299,3 +299,37 @@ def test_asking_to_join_for_a_too_big_family_id_is_refused(client, teaching):
     )
     assert 400 <= response.status_code < 500
     assert not JoinRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/invitations/a%00b/",
+        "/invitations/a%00b/decline/",
+        "/classes/join/a%00b/",
+        "/classes/code/a%00b/",
+        "/reminders/unsubscribe/a%00b/",
+        "/classes/code/" + "A" * 201 + "/",
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_token_or_code_with_odd_characters_matches_no_url(client, db, path, method):
+    """A NUL in a token was a 500 on PostgreSQL (text can't hold it): the `token` converter
+    takes only a token's own characters, so the resolver answers 404 before any query."""
+    from tests.factories import MembershipFactory
+
+    client.force_login(MembershipFactory().user)
+    assert getattr(client, method)(path).status_code == 404
+
+
+def test_no_url_of_ours_takes_any_string():
+    from cues import urls as cue_urls
+    from massage import urls as massage_urls
+    from sessions import urls as session_urls
+
+    routes = [
+        str(pattern.pattern)
+        for module in (massage_urls, session_urls, cue_urls)
+        for pattern in module.urlpatterns
+    ]
+    assert [route for route in routes if "<str:" in route or "<path:" in route] == []
