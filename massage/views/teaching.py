@@ -411,42 +411,43 @@ def teaching_class_code(request, class_id):
     return redirect("massage:teaching-class", class_id=class_id)
 
 
-@login_required
-@require_POST
-def join_request_approve(request, class_id, request_id):
+def _answer_join_request(request, class_id, request_id, answer, said):
+    """The instructor's answer to a family asking to join: `answer` is the service that gives
+    it, `said` the message once given (it names the family and the class)."""
     instructor = access.check_instructor(request.user)
     teaching_class = teaching_selectors.class_of(instructor, class_id)
     try:
-        join_request = teaching_services.join_request_approve(
-            teaching_class=teaching_class, request_id=request_id
-        )
+        join_request = answer(teaching_class=teaching_class, request_id=request_id)
     except teaching_services.TeachingError as error:
         return _class_answer_failed(request, instructor, teaching_class, error)
     messages.success(
-        request,
-        _("%(family)s is in %(name)s now.")
-        % {"family": join_request.family.name, "name": teaching_class.name},
+        request, said % {"family": join_request.family.name, "name": teaching_class.name}
     )
     return redirect("massage:teaching-class", class_id=class_id)
+
+
+@login_required
+@require_POST
+def join_request_approve(request, class_id, request_id):
+    return _answer_join_request(
+        request,
+        class_id,
+        request_id,
+        teaching_services.join_request_approve,
+        _("%(family)s is in %(name)s now."),
+    )
 
 
 @login_required
 @require_POST
 def join_request_decline(request, class_id, request_id):
-    instructor = access.check_instructor(request.user)
-    teaching_class = teaching_selectors.class_of(instructor, class_id)
-    try:
-        join_request = teaching_services.join_request_decline(
-            teaching_class=teaching_class, request_id=request_id
-        )
-    except teaching_services.TeachingError as error:
-        return _class_answer_failed(request, instructor, teaching_class, error)
-    messages.success(
+    return _answer_join_request(
         request,
-        _("Declined. %(family)s sees that you said no; nothing of theirs was shared.")
-        % {"family": join_request.family.name},
+        class_id,
+        request_id,
+        teaching_services.join_request_decline,
+        _("Declined. %(family)s sees that you said no; nothing of theirs was shared."),
     )
-    return redirect("massage:teaching-class", class_id=class_id)
 
 
 def _code_not_found(request, code: str):
