@@ -251,11 +251,7 @@ def family_page(instructor, family_id, *, now=None) -> dict:
                 filter=Q(cues__valence=Valence.DISENGAGEMENT, cues__undone_at__isnull=True),
             ),
         )
-    return {
-        "family": family,
-        "link": link,
-        "scope_label": Scope(link.scope).label,
-        "scope_words": SCOPE_FOR_INSTRUCTOR[Scope(link.scope)],
+    return not_shared_page(family, link) | {
         "shares_cues": shares_cues,
         "shares_notes": shares_notes,
         "babies": list(family.babies.order_by("birth_date", "pk")),
@@ -276,7 +272,8 @@ def shares_cues(link) -> bool:
 
 
 def not_shared_page(family, link) -> dict:
-    """What a page the family does not share says instead: what it does share."""
+    """What a page the family does not share says instead: what it does share (the family's
+    own page for its instructor begins with the same)."""
     return {
         "family": family,
         "link": link,

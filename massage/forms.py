@@ -540,6 +540,7 @@ class AdaptRoutineForm(PlainLabelsMixin, forms.Form):
     routine = IdChoiceField(
         queryset=Routine.objects.none(),
         label=_("Routine to adapt"),
+        empty_label=_("Choose a routine"),
         error_messages={
             "required": _("Choose the routine to adapt."),
             "invalid_choice": _("Choose a library routine or one of yours, published."),
