@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from cues.views.today import today
-from massage.views import accounts
+from massage.views import accounts, health
 
 # The admin logs in through the site's own log-in page, with its failed-log-in limits; its own
 # form (which has none) only redirects there.
@@ -51,6 +51,8 @@ def media(request, path):
 handler400 = "massage.views.errors.bad_request"
 
 urlpatterns = [
+    # For the load balancer and monitoring (massage/views/health.py).
+    path(health.PATH.lstrip("/"), health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_urls)),
     # The signed-in home combines every app, so it lives at the top, without a namespace.

@@ -5,6 +5,7 @@ else runs with DEBUG off and must provide SECRET_KEY and ALLOWED_HOSTS.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy on every answer, errors included: PERMISSIONS_POLICY below.
     "massage.middleware.PermissionsPolicyMiddleware",
+    # /healthz answers here, before sessions, CSRF, the user and the host check.
+    "massage.views.health.HealthCheckMiddleware",
     # A body over its limit is a 413 before anything reads it.
     "massage.middleware.BodyLimitMiddleware",
     # Pages carry whole routines (every step and picture): compressed, the player's page shrinks
@@ -108,11 +111,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
+    # Persistent connections: each gunicorn worker (one request at a time) keeps its own open for
+    # a minute and checks it before reuse, so a request does not pay for connecting. psycopg's
+    # pool would not share them any better between sync workers (docs/DEPLOY.md).
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database that can't be reached fails the request (and /healthz) within seconds
+        # instead of waiting minutes for TCP to give up.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Likewise for Redis (the log-in limits): seconds, not minutes. Options in CACHE_URL's query
+    # string (e.g. ?socket_timeout=1) win.
+    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
+    _redis_options.setdefault("socket_connect_timeout", 2)
+    _redis_options.setdefault("socket_timeout", 2)
+# Log-in sessions are rows in the database, which every app server shares; they outlive a
+# restart of Redis (which keeps nothing on disk), so nobody is logged out by one.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How many server processes answer (gunicorn reads the same variable for its worker count). The
 # log-in limits live in the cache: with local memory each process counts on its own, so more than
 # one needs a shared cache (CACHE_URL); a system check warns (massage/checks.py).
@@ -218,8 +239,51 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Serve MEDIA_ROOT through Django (a single-box deploy with no web server in front); otherwise the
 # web server must serve MEDIA_URL from MEDIA_ROOT. Under DEBUG media is served either way.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
+# Uploaded media go to this server's disk (MEDIA_ROOT) unless a bucket is named: then to S3 or any
+# S3-compatible object storage (MinIO, Ceph, R2, ...) through django-storages, which every app
+# server shares. boto3 takes the credentials from the environment (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY) or the machine's role; they never pass through settings.
+MEDIA_BUCKET = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_ORIGINS = []  # where pages load media from besides the site itself (the CSP below)
+if MEDIA_BUCKET:
+    _endpoint = env.str("AWS_S3_ENDPOINT_URL", default="").rstrip("/")
+    _region = env.str("AWS_S3_REGION_NAME", default="")
+    _public_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+    MEDIA_STORAGE = {
+        "BACKEND": "massage.media_storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            # Another provider's endpoint names the bucket in the path, so one origin serves it.
+            "addressing_style": "path" if _endpoint else None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            "custom_domain": _public_domain or None,
+            # Objects stay private and pages link them with signed addresses that expire, unless
+            # a public domain (a CDN in front of the bucket) serves them.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=not _public_domain),
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+            # Signature version 4: what AWS requires in newer regions, and MinIO and the others.
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            "default_acl": None,
+            # Upload names carry a random part and never change.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if _public_domain:
+        MEDIA_ORIGINS = [f"https://{_public_domain}"]
+    elif _endpoint:
+        MEDIA_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(_endpoint))]
+    else:
+        MEDIA_ORIGINS = [
+            f"https://{MEDIA_BUCKET}.s3.amazonaws.com",
+            *([f"https://{MEDIA_BUCKET}.s3.{_region}.amazonaws.com"] if _region else []),
+        ]
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or env.bool("TESTING", default=False)
@@ -243,8 +307,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
-    "media-src": [CSP.SELF, "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:", *MEDIA_ORIGINS],
+    "media-src": [CSP.SELF, "blob:", *MEDIA_ORIGINS],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -291,6 +355,8 @@ PERMISSIONS_POLICY = {
 
 # Transport security: on unless DEBUG; a proxy in front may terminate TLS.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer asks the app servers over plain HTTP: /healthz answers it without a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The log-in limits count per client address: behind the proxy, the one it appends to

@@ -184,6 +184,8 @@ PUBLIC = [
     # A reminder mail's unsubscribe link: its token is the key (GET asks, POST stops it).
     ("sessions:reminder-unsubscribe", lambda o: [o["reminder_token"]], "get"),
     ("sessions:reminder-unsubscribe", lambda o: [o["reminder_token"]], "post"),
+    # The load balancer's and monitoring's question: may this server take requests?
+    ("healthz", lambda o: [], "get"),
 ]
 
 

@@ -249,6 +249,8 @@ ROWS = [
     GET("today", no_args, logged_in(200)),
     # Uploads are not served through Django unless SERVE_MEDIA is set (it isn't in the tests).
     GET("media", lambda w: ["routines/1/missing.webp"], everyone(404)),
+    # The load balancer's health check: the same for everyone, and it reads no session.
+    GET("healthz", no_args, everyone(200)),
     # One's own account -------------------------------------------------------------------------
     GET("massage:account", no_args, logged_in(200)),
     POST("massage:account", no_args, lambda w: {"display_name": "Sam"}, logged_in(302)),
