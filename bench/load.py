@@ -608,6 +608,9 @@ def bench_scale(scale, args):
             result |= {"key": key, "name": name, "status": status}
             result |= prepared["queries"].get(key, {"queries": 0}) if key != "bare" else {}
             rows.append(result)
+            if not result["requests"]:
+                print(f"  {name}: none finished in {args.duration} s", flush=True)
+                continue
             print(
                 f"  {name}: {result['rps']:.0f} req/s, p50 {result['p50_us'] / 1000:.1f} ms, "
                 f"{result['cpu_ms']:.1f} CPU ms/req, {result['bad_status']} bad status, "
@@ -636,19 +639,32 @@ def references(rows):
     return mean("bare"), mean("ok")
 
 
+NOTHING = "—"  # a cell with no number to give: nothing was measured or nothing finished
+
+
 def cells(row, bare, ok):
-    if "rps" not in row or not row["requests"]:
-        return [f"answered {row.get('status')}" if "rps" not in row else "0"] + [""] * 8
+    queries = str(row.get("queries", "")) if row["key"] != "bare" else "0"
+    if "rps" not in row:
+        return [f"answered {row.get('status')}, not measured", "", "", "", NOTHING, queries]
+    if not row["requests"]:
+        # No request finished within the run: a rate or a ratio would be a made-up number.
+        # With no request to share it, the CPU column is the workers' whole time in the run.
+        waited = f"none finished in {row['duration_us'] / 1e6:.0f} s"
+        if row["timeouts"]:
+            waited += f" ({row['timeouts']} timed out)"
+        return [waited, "", "", "", f"{row['cpu_ms']:,.0f} in all", queries, NOTHING, NOTHING]
     slow_bare = f"{bare['rps'] / row['rps']:.1f}x" if bare else ""
     slow_ok = f"{ok['rps'] / row['rps']:.1f}x" if ok else ""
     bad = row["bad_status"] + row["errors"]
     return [
-        f"{row['rps']:,.0f}" + (f" ({bad} failed)" if bad else ""),
+        # A slow page's few requests a second keep a decimal: "0" would read as none.
+        (f"{row['rps']:.1f}" if row["rps"] < 10 else f"{row['rps']:,.0f}")
+        + (f" ({bad} failed)" if bad else ""),
         f"{row['p50_us'] / 1000:.1f}",
         f"{row['p95_us'] / 1000:.1f}",
         f"{row['p99_us'] / 1000:.1f}",
         f"{row['cpu_ms']:.1f}",
-        str(row.get("queries", "")) if row["key"] != "bare" else "0",
+        queries,
         slow_bare,
         slow_ok,
     ]
@@ -668,7 +684,8 @@ def compact_table(results):
         line = [row["name"], queries if row["key"] != "bare" else "0"]
         for result, (bare, ok) in zip(results, refs, strict=True):
             c = cells(result["rows"][index], bare, ok)
-            line += [c[0], f"{c[1]} / {c[2]} / {c[3]}" if c[1] else "", c[4], c[6], c[7]]
+            c += [NOTHING] * (8 - len(c))
+            line += [c[0], f"{c[1]} / {c[2]} / {c[3]}" if c[1] else NOTHING, c[4], c[6], c[7]]
         lines.append("| " + " | ".join(line) + " |")
     return "\n".join(lines)
 
