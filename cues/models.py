@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from massage.labels import CachedChoiceLabels, choice_label
 from massage.models import Step
 
 # A cue logged this long after the session began is not believable (sessions close after hours).
@@ -74,7 +75,7 @@ class CueInfo:
 
     @property
     def label(self):
-        return CueKind(self.kind).label
+        return choice_label(CueKind, self.kind)
 
     @property
     def engaging(self):
@@ -197,7 +198,7 @@ class CueEventQuerySet(models.QuerySet):
         return self.filter(undone_at__isnull=True)
 
 
-class CueEvent(models.Model):
+class CueEvent(CachedChoiceLabels, models.Model):
     """One cue a caregiver noticed during a massage, on the step that was on screen."""
 
     session = models.ForeignKey(

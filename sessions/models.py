@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from massage.labels import CachedChoiceLabels
 from massage.models import Step, TeachingClass
 
 MAX_STEP_VISIT_SECONDS = 3600
@@ -71,7 +72,7 @@ def counted_as_massage() -> Q:
     )
 
 
-class MassageSession(models.Model):
+class MassageSession(CachedChoiceLabels, models.Model):
     """One massage: a routine followed with a baby, from the readiness check to its outcome."""
 
     baby = models.ForeignKey("massage.Baby", on_delete=models.CASCADE, related_name="sessions")
@@ -166,7 +167,7 @@ class StepVisitQuerySet(models.QuerySet):
         return self.filter(skipped=False, seconds__gt=0)
 
 
-class StepVisit(models.Model):
+class StepVisit(CachedChoiceLabels, models.Model):
     """Time spent on one step of a session, or that the step was skipped."""
 
     session = models.ForeignKey(MassageSession, on_delete=models.CASCADE, related_name="visits")

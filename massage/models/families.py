@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from massage.ages import describe_age, describe_ages, whole_months_between
+from massage.labels import CachedChoiceLabels
 
 # Babies born three or more weeks before their due date are preterm; for them the app counts
 # age from the due date ("corrected age") when it suggests routines.
@@ -34,7 +35,7 @@ class Family(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(CachedChoiceLabels, models.Model):
     class Role(models.TextChoices):
         PARENT = "parent", _("Parent")
         CAREGIVER = "caregiver", _("Caregiver")
@@ -173,7 +174,7 @@ class Baby(models.Model):
         return whole_months_between(start, today)
 
 
-class SingleUseLink(models.Model):
+class SingleUseLink(CachedChoiceLabels, models.Model):
     """A link that works once and expires; only a digest of its token is stored (the link is
     shown or mailed once, when it is made). Used, withdrawn or expired, it is no longer pending."""
 

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from massage.labels import CachedChoiceLabels
 from massage.uploads import PHOTO_WIDTHS, srcset
 from massage.vocabulary import BODY_AREAS, MOTIONS
 
@@ -24,7 +25,7 @@ class Focus(models.TextChoices):
     PRETERM_HOME = "preterm_home", _("Born early, now at home")
 
 
-class FocusTag(models.Model):
+class FocusTag(CachedChoiceLabels, models.Model):
     """One of the Focus values, as a row so routines can be filtered by it in every database."""
 
     slug = models.CharField(max_length=20, primary_key=True, choices=Focus)
@@ -159,7 +160,7 @@ def step_upload_to(step, filename):
     return f"routines/{step.routine_id}/{uuid.uuid4().hex}-{filename}"
 
 
-class Step(models.Model):
+class Step(CachedChoiceLabels, models.Model):
     BodyArea = models.TextChoices("BodyArea", [(k.upper(), (k, v)) for k, v in BODY_AREAS.items()])
     Motion = models.TextChoices("Motion", [(k.upper(), (k, v)) for k, v in MOTIONS.items()])
 

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from massage.labels import CachedChoiceLabels
 from massage.models.families import Family, SingleUseLink
 
 
@@ -117,7 +118,7 @@ class InstructorLink(models.Model):
         return f"{self.instructor} teaches {self.family}"
 
 
-class Consent(models.Model):
+class Consent(CachedChoiceLabels, models.Model):
     """One choice a parent made about what an instructor sees. Never edited or deleted."""
 
     link = models.ForeignKey(InstructorLink, on_delete=models.CASCADE, related_name="consents")
@@ -163,7 +164,7 @@ class TeachingInvitation(SingleUseLink):
         return f"{self.instructor} invites {self.email}"
 
 
-class TeachingClass(models.Model):
+class TeachingClass(CachedChoiceLabels, models.Model):
     """A course an instructor runs for several families (the families it teaches, by link)."""
 
     class Weekday(models.IntegerChoices):
@@ -301,7 +302,7 @@ class HiddenAssignment(models.Model):
         return f"{self.assignment} hidden by {self.family}"
 
 
-class JoinRequest(models.Model):
+class JoinRequest(CachedChoiceLabels, models.Model):
     """A family asking, with a class's code, to join the class; the instructor decides.
 
     The parent chooses what to share when asking; on approval the family links to the
