@@ -3,12 +3,13 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 # The first interpreter of 3.12 or newer: pyenv's choice (.python-version), then the usual names.
 PYTHON ?= $(shell for p in python3 python3.13 python3.12 python; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: run test venv migrate seed lint imports format clean bench
+.PHONY: run test venv migrate seed lint imports format clean bench bench-integrity
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -57,11 +58,24 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The bench's own tools (locust, the optional "bench" extra), on top of the development ones.
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet ".[dev,bench]"
+	@touch $(BENCH_STAMP)
+
 # The load benchmark (docs/PERFORMANCE.md): seeds bench/.data/ once, serves the site with gunicorn
-# and production settings on 127.0.0.1, drives each key request with wrk and prints the table.
-# About 6 minutes (plus about 6 the first time, to seed); BENCH_DURATION=30 for longer runs.
-bench: venv
+# and production settings on 127.0.0.1, drives each key request with wrk and prints the table,
+# then the load-integrity run below. About 8 minutes (plus about 6 the first time, to seed);
+# BENCH_DURATION=30 for longer runs.
+bench: $(BENCH_STAMP)
 	$(PY) bench/load.py
+	$(MAKE) bench-integrity
+
+# 50 parents at once for 60 s on SQLite, then on PostgreSQL (127.0.0.1:5432, a database of its
+# own): no 5xx, and every cue the server acknowledged is stored exactly once.
+# INTEGRITY_SECONDS=10 for a quick check, INTEGRITY_DATABASES=sqlite without PostgreSQL.
+bench-integrity: $(BENCH_STAMP)
+	$(PY) bench/integrity.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
