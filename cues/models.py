@@ -239,7 +239,11 @@ class CueEvent(CachedChoiceLabels, models.Model):
                 condition=Q(valence__in=Valence.values), name="cue_valence_known"
             ),
         ]
-        indexes = [models.Index(fields=["session", "at"], name="cue_session_time")]
+        indexes = [
+            models.Index(fields=["session", "at"], name="cue_session_time"),
+            # The history's check of whether a baby's cues have changed reads only this.
+            models.Index(fields=["session", "undone_at"], name="cue_session_undone"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.seconds_into_session:.0f} s"

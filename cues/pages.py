@@ -1,6 +1,8 @@
 """What the review and history pages show, put together from the selectors and the charts."""
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cues import charts, insights, selectors
@@ -9,6 +11,7 @@ from massage.models import Step
 
 SESSIONS_PER_PAGE = 20
 TREND_WEEKS = 12
+INSIGHT_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _area_label(code):
@@ -222,20 +225,33 @@ def note_form(cue, data=None):
     return CueNoteForm(data, initial=initial, auto_id=f"note-{cue.client_id}-%s")
 
 
+def _insight(baby) -> insights.Insight:
+    """What the cues suggest so far. Its counts run over the baby's whole history (two years of
+    daily massages are 11,000 cues), so the result is kept in the cache, under a key that
+    changes whenever a massage or a cue of the baby does, and in the language it was worded in."""
+    key = f"history-insight:v1:{selectors.baby_insight_version(baby)}:{get_language()}"
+    insight = cache.get(key)
+    if insight is None:
+        counts = selectors.baby_insight_counts(baby)
+        strokes, areas = insights.tally(
+            counts["rows"],
+            stroke_sessions=counts["stroke_sessions"],
+            area_sessions=counts["area_sessions"],
+            area_labels=counts["area_labels"],
+        )
+        insight = insights.build(
+            sessions_with_cues=counts["sessions_with_cues"], strokes=strokes, areas=areas
+        )
+        cache.set(key, insight, INSIGHT_CACHE_SECONDS)
+    return insight
+
+
 def history_page(baby, page_number) -> dict:
     """A baby's massages page by page, the last weeks as charts, and the insight so far."""
     page = Paginator(selectors.baby_sessions(baby), SESSIONS_PER_PAGE).get_page(page_number)
+    page.object_list = selectors.with_cue_counts(page.object_list)
     weeks = [charts.WeekPoint(**row) for row in selectors.baby_weeks(baby, weeks=TREND_WEEKS)]
-    counts = selectors.baby_insight_counts(baby)
-    strokes, areas = insights.tally(
-        counts["rows"],
-        stroke_sessions=counts["stroke_sessions"],
-        area_sessions=counts["area_sessions"],
-        area_labels=counts["area_labels"],
-    )
-    insight = insights.build(
-        sessions_with_cues=counts["sessions_with_cues"], strokes=strokes, areas=areas
-    )
+    insight = _insight(baby)
     week_sessions = sum(w.sessions for w in weeks)
     return {
         "baby": baby,

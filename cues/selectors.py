@@ -2,8 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Min, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -116,18 +115,32 @@ def session_review(session) -> dict:
 
 
 def baby_sessions(baby) -> QuerySet[MassageSession]:
-    """A baby's massages, newest first, each with its engagement and disengagement cue counts.
+    """A baby's massages, newest first: page them, then count their cues with `with_cue_counts`.
 
     `baby` comes from massage.selectors.baby_of(user, ...), which scoped it to the user.
     A session ended before any step was done is not a massage: it is left out (see
     `MassageSessionQuerySet.massages`).
     """
-    return (
-        MassageSession.objects.massages()
-        .filter(baby=baby)
-        .annotate(**_valence_counts("cues__"))
-        .order_by("-started_at", "-pk")
-    )
+    return MassageSession.objects.massages().filter(baby=baby).order_by("-started_at", "-pk")
+
+
+def with_cue_counts(sessions) -> list[MassageSession]:
+    """These sessions (one page of them) as a list, each with its standing cues counted as
+    `engaging` and `disengaging`: one query, over the page's sessions only."""
+    sessions = list(sessions)
+    counts = {
+        row["session_id"]: row
+        for row in CueEvent.objects.logged()
+        .filter(session_id__in=[session.pk for session in sessions])
+        .values("session_id")
+        .annotate(**_valence_counts())
+        .order_by()
+    }
+    for session in sessions:
+        row = counts.get(session.pk, {})
+        session.engaging = row.get("engaging", 0)
+        session.disengaging = row.get("disengaging", 0)
+    return sessions
 
 
 def week_starts(today: date, weeks: int) -> list[date]:
@@ -137,36 +150,53 @@ def week_starts(today: date, weeks: int) -> list[date]:
 
 
 def baby_weeks(baby, *, weeks=12, today=None) -> list[dict]:
-    """Massages and cues per week for the last `weeks` weeks: one query, grouped by the database.
+    """Massages and cues per week for the last `weeks` weeks: one query.
 
-    A massage's cues count in the week the massage began. Sessions ended before any step was
-    done are not massages and count nowhere.
+    A massage's cues count in the week the massage began, in the user's time zone. Sessions
+    ended before any step was done are not massages and count nowhere. The database counts
+    each massage's cues, over a range of `started_at` its index answers; the massages (a few a
+    week) are then put in their weeks here, so no per-row date function runs in the database.
     """
     starts = week_starts(today or timezone.localdate(), weeks)
     since = timezone.make_aware(datetime.combine(starts[0], time.min))
     rows = (
         MassageSession.objects.massages()
         .filter(baby=baby, started_at__gte=since)
-        .annotate(week=TruncWeek("started_at"))
-        .values("week")
-        .annotate(sessions=Count("pk", distinct=True), **_valence_counts("cues__"))
-        .order_by("week")
+        .values("pk", "started_at")
+        .annotate(**_valence_counts("cues__"))
+        .order_by()
     )
-    found = {}
+    found = {
+        start: {"start": start, "sessions": 0, "engaging": 0, "disengaging": 0} for start in starts
+    }
     for row in rows:
-        week = row["week"]
-        if isinstance(week, datetime):
-            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
-        found[week] = row
-    return [
-        {
-            "start": start,
-            "sessions": found.get(start, {}).get("sessions", 0),
-            "engaging": found.get(start, {}).get("engaging", 0),
-            "disengaging": found.get(start, {}).get("disengaging", 0),
-        }
-        for start in starts
-    ]
+        day = timezone.localtime(row["started_at"]).date()
+        week = found.get(day - timedelta(days=day.weekday()))
+        if week is None:  # started after this week (a clock ahead): not in these weeks
+            continue
+        week["sessions"] += 1
+        week["engaging"] += row["engaging"]
+        week["disengaging"] += row["disengaging"]
+    return list(found.values())
+
+
+def baby_insight_version(baby) -> str:
+    """What the insight is counted from, in two queries on indexes however long the history:
+    the baby's sessions (how many, how many ended, the last end) and their cues (how many, their
+    ids, how many taken back). Any change to what the insight counts changes it: a step visit
+    changes only while its massage runs, so an ended massage's visits are covered by its end.
+    The baby's creation time keeps a new baby that was given an old one's id apart."""
+    sessions = MassageSession.objects.filter(baby=baby).aggregate(
+        n=Count("pk"), ended=Count("ended_at"), last_end=Max("ended_at")
+    )
+    cues = CueEvent.objects.filter(session__baby=baby).aggregate(
+        n=Count("pk"), ids=Sum("pk"), undone=Count("undone_at")
+    )
+    last_end = sessions["last_end"].isoformat() if sessions["last_end"] else "-"
+    return (
+        f"{baby.pk}:{baby.created_at.isoformat()}:{sessions['n']}:{sessions['ended']}:"
+        f"{last_end}:{cues['n']}:{cues['ids'] or 0}:{cues['undone']}"
+    )
 
 
 def baby_insight_counts(baby) -> dict:
