@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: run test venv migrate seed lint imports format clean bench bench-integrity
+.PHONY: run test venv migrate seed icons lint imports format clean bench bench-integrity
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -40,7 +40,12 @@ seed: migrate
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py seed_demo_history
 
-run: seed
+# The home-screen icons from massage/icon_source.png; the PNGs are committed and a test checks
+# that this draws exactly them, so it rewrites none unless the source or the drawing changed.
+icons: venv .env
+	DEBUG=true $(PY) manage.py make_icons
+
+run: seed icons
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 

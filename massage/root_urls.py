@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from cues.views.today import today
-from massage.views import accounts, health
+from massage.views import accounts, app_shell, health
 
 # The admin logs in through the site's own log-in page, with its failed-log-in limits; its own
 # form (which has none) only redirects there.
@@ -19,6 +19,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 account_urls = [
     path("login/", accounts.LoginView.as_view(), name="account_login"),
+    path("logout/", accounts.LogoutView.as_view(), name="account_logout"),
     path("signup/", accounts.SignupView.as_view(), name="account_signup"),
     path(
         "password/change/",
@@ -53,6 +54,11 @@ handler400 = "massage.views.errors.bad_request"
 urlpatterns = [
     # For the load balancer and monitoring (massage/views/health.py).
     path(health.PATH.lstrip("/"), health.healthz, name="healthz"),
+    # Installing the site on a phone: the manifest and the service worker, whose scope is the
+    # folder it is served from, so it lives at the root; and the page it shows offline.
+    path("manifest.webmanifest", app_shell.manifest, name="manifest"),
+    path("sw.js", app_shell.service_worker, name="service-worker"),
+    path("offline/", app_shell.offline, name="offline"),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_urls)),
     # The signed-in home combines every app, so it lives at the top, without a namespace.

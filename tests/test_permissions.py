@@ -186,6 +186,10 @@ PUBLIC = [
     ("sessions:reminder-unsubscribe", lambda o: [o["reminder_token"]], "post"),
     # The load balancer's and monitoring's question: may this server take requests?
     ("healthz", lambda o: [], "get"),
+    # Installing the site and opening it offline: the same for everyone, naming nobody.
+    ("manifest", lambda o: [], "get"),
+    ("service-worker", lambda o: [], "get"),
+    ("offline", lambda o: [], "get"),
 ]
 
 

@@ -251,6 +251,10 @@ ROWS = [
     GET("media", lambda w: ["routines/1/missing.webp"], everyone(404)),
     # The load balancer's health check: the same for everyone, and it reads no session.
     GET("healthz", no_args, everyone(200)),
+    # Installing the site (the manifest, the service worker) and the page it shows offline.
+    GET("manifest", no_args, everyone(200)),
+    GET("service-worker", no_args, everyone(200)),
+    GET("offline", no_args, everyone(200)),
     # One's own account -------------------------------------------------------------------------
     GET("massage:account", no_args, logged_in(200)),
     POST("massage:account", no_args, lambda w: {"display_name": "Sam"}, logged_in(302)),

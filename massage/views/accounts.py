@@ -24,6 +24,7 @@ from massage.services import families as family_services
 
 __all__ = [
     "LoginView",
+    "LogoutView",
     "PasswordChangeView",
     "PasswordResetFromKeyView",
     "PasswordResetView",
@@ -55,6 +56,18 @@ class PendingInvitationMixin:
 
 class LoginView(PendingInvitationMixin, InvalidFormStatusMixin, allauth_views.LoginView):
     pass
+
+
+class LogoutView(allauth_views.LogoutView):
+    """Logging out also empties the browser's own cache of the site: a family phone is often
+    shared. (The page, static/js/offline.js, sends and forgets the cues still waiting for the
+    person leaving and empties the service worker's caches; the header can't reach those without
+    wiping every other person's waiting cues too.)"""
+
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response
 
 
 class SignupView(PendingInvitationMixin, InvalidFormStatusMixin, allauth_views.SignupView):

@@ -1,0 +1,132 @@
+"""What makes the site installable and lets it open with no network: the web app manifest, the
+service worker and the page the worker shows when a page can't be fetched.
+
+The worker keeps the app shell on the phone: every file of the project's static folder (styles,
+scripts, icons, the chime), htmx and the offline page. Its script names them, with a version
+built from them, so a deploy that changes any of them changes the script's bytes, which is what
+makes browsers install the new worker (and it deletes the old copies). In production the names
+carry a hash of their content (the manifest storage), so the names are the version; in
+development they don't, so the version also hashes the files themselves.
+"""
+
+import hashlib
+import json
+import re
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import HashedFilesMixin, staticfiles_storage
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from massage.icons import MANIFEST_ICONS
+
+# The worker's caches are named from here; the page's logout clearing (static/js/offline.js)
+# keeps the shell's, which holds nothing of anyone's.
+SHELL_CACHE_PREFIX = "gentle-hands-shell-"
+DAY, NIGHT = "#f7f3ec", "#17171d"  # --bg of static/css/app.css, as the theme-color tags
+OFFLINE_TEMPLATE = "massage/offline.html"
+# collectstatic's own default ignore patterns
+IGNORE = ["CVS", ".*", "*~"]
+HTMX = Template("{% load django_htmx %}{% htmx_script %}")
+
+
+def _project_static_paths() -> list[str]:
+    finder = finders.get_finder("django.contrib.staticfiles.finders.FileSystemFinder")
+    return sorted(path for path, _storage in finder.list(IGNORE))
+
+
+def _htmx_urls() -> list[str]:
+    # The scripts base.html's {% htmx_script %} loads, whichever django-htmx picks.
+    return re.findall(r'src="([^"]+)"', HTMX.render(Context()))
+
+
+def _hashed_names() -> bool:
+    return isinstance(staticfiles_storage, HashedFilesMixin)
+
+
+def shell() -> dict:
+    """The worker's settings: what it keeps, under which version, and whether names are hashed."""
+    paths = _project_static_paths()
+    urls = [static(path) for path in paths] + _htmx_urls()
+    offline_url = reverse("offline")
+    hashed = _hashed_names()
+    digest = hashlib.sha256()
+    for url in urls:
+        digest.update(url.encode() + b"\n")
+    if not hashed:
+        for path in paths:
+            with open(finders.find(path), "rb") as file:
+                digest.update(hashlib.sha256(file.read()).digest())
+    digest.update(render_to_string(OFFLINE_TEMPLATE).encode())
+    return {
+        "version": digest.hexdigest()[:20],
+        "cachePrefix": SHELL_CACHE_PREFIX,
+        "shell": [*urls, offline_url],
+        "offline": offline_url,
+        "hashed": hashed,
+    }
+
+
+def _no_cache(response):
+    # Browsers ask again each time; for a logged-in user PrivatePagesMiddleware adds no-store.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+@require_safe
+def service_worker(request):
+    config = json.dumps(shell(), indent=2)
+    response = render(
+        request,
+        "massage/service_worker.js",
+        {"config": config},
+        content_type="text/javascript; charset=utf-8",
+    )
+    return _no_cache(response)
+
+
+@require_safe
+def manifest(request):
+    data = {
+        "id": reverse("today"),
+        "name": _("Gentle Hands: guided baby massage"),
+        "short_name": "Gentle Hands",
+        "description": _(
+            "Baby massage step by step on your phone, with your baby's cues as you go."
+        ),
+        "lang": settings.LANGUAGE_CODE,
+        "dir": "ltr",
+        "start_url": reverse("today"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": DAY,
+        "theme_color": DAY,
+        "icons": [
+            {
+                "src": static(icon.path),
+                "sizes": f"{icon.size}x{icon.size}",
+                "type": "image/png",
+                "purpose": icon.purpose,
+            }
+            for icon in MANIFEST_ICONS
+        ],
+    }
+    response = JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"indent": 2}
+    )
+    return _no_cache(response)
+
+
+@require_safe
+def offline(request) -> HttpResponse:
+    """The page the worker shows in place of one it can't fetch. The worker keeps the copy it
+    fetched without cookies, so it names nobody; it renders the same for everyone."""
+    return render(request, OFFLINE_TEMPLATE)
