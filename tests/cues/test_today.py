@@ -1,6 +1,7 @@
 """Today: each baby with the massage under way, the last one and its cues, this week's count."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -91,6 +92,25 @@ def test_a_start_with_no_step_done_is_not_the_last_massage_nor_counted(
     assert reverse("cues:session-review", args=[skipped.pk]) not in page
     assert "Baby-led end" in page
     assert "1 massage in the last 7 days" in page
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles"])
+def test_the_last_7_days_begin_at_midnight_where_the_parent_is(client, parent, baby, zone):
+    """Counted from midnight six days ago in the browser's time zone, as the parent's calendar
+    says, though the database keeps UTC."""
+    local = zoneinfo.ZoneInfo(zone)
+    first_day = timezone.localtime(timezone.now(), local).date() - timedelta(days=6)
+    routine = routine_with_areas(["legs"])
+    for started in (
+        datetime.combine(first_day, time(0, 10), tzinfo=local),  # counted
+        datetime.combine(first_day - timedelta(days=1), time(23, 50), tzinfo=local),  # not
+    ):
+        session = MassageSessionFactory(baby=baby, routine=routine, started_at=started)
+        StepVisitFactory(session=session, seconds=30)
+        session.finish(outcome=Outcome.COMPLETED, at=started + timedelta(minutes=5))
+    client.force_login(parent)
+    client.cookies["tz"] = zone
+    assert "1 massage in the last 7 days" in client.get(reverse("today")).text
 
 
 def test_a_baby_with_no_massage_gets_a_gentle_start(client, parent, baby):
