@@ -1,12 +1,14 @@
 """The instructor's dashboard: one row per family taught, as far as each family shares.
 
 Counts of massages come from the families that share their practice; the engagement share only
-from those that share their cues. A fixed number of queries however many families and massages.
+from those that share their cues. A page of families at a time, in a fixed number of queries
+however many families and massages.
 """
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +23,8 @@ from massage.selectors import teaching as teaching_selectors
 from sessions.models import MassageSession, Outcome
 
 WEEKS = 4
+FAMILIES_PER_PAGE = 25
+SEARCH_MAX_LENGTH = 100
 
 
 def _week_starts(today, weeks=WEEKS):
@@ -29,8 +33,10 @@ def _week_starts(today, weeks=WEEKS):
     return [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
-def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
-    """The rows of the dashboard, for every family taught or for one class's."""
+def dashboard(instructor, *, teaching_class=None, search="", page_number=None, now=None) -> dict:
+    """The rows of the dashboard, a page of families at a time: every family taught, or one
+    class's, or those whose name holds `search`. Only the page's families are counted, so its
+    cost follows the page, not how many families the instructor teaches."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     mondays = _week_starts(today)
@@ -38,21 +44,66 @@ def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
     starts = [datetime.combine(monday, time.min, tzinfo=zone) for monday in mondays]
     ends = [*starts[1:], starts[-1] + timedelta(weeks=1)]
 
-    links = {
-        link.family_id: link
-        for link in InstructorLink.objects.with_scope().filter(instructor=instructor)
-    }
-    taught = access.taught_families(instructor)
+    taught = access.taught_links(instructor).select_related("family")
     if teaching_class is not None:
-        taught = taught.filter(pk__in=teaching_class.links.values("family"))
-    families = list(
-        taught.prefetch_related(
-            Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk"))
-        ).order_by("name", "pk")
+        taught = taught.filter(pk__in=teaching_class.links.values("pk"))
+    if search:
+        taught = taught.filter(family__name__icontains=search)
+    page = Paginator(taught.order_by("family__name", "family__pk"), FAMILIES_PER_PAGE).get_page(
+        page_number
     )
-    practice = (
+    scopes = {link.family_id: link.scope for link in page.object_list}
+    families = [link.family for link in page.object_list]
+    prefetch_related_objects(
+        families, Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk"))
+    )
+    family_ids = [family.pk for family in families]
+    with_cues = [pk for pk in family_ids if scopes.get(pk) in scopes_at_least(Scope.CUES)]
+    practice = _practice_counts(family_ids, starts, ends)
+    cue_counts = _cue_counts(with_cues, starts, ends)
+    flags = _flags(instructor, families, cue_counts, practice, starts=starts, now=now, today=today)
+    # The weeks' names, once for every row (the rows' words for a screen reader use them).
+    days = [date_format(monday, "j M") for monday in mondays]
+    rows = []
+    for family in families:
+        counts = practice.get(family.pk, {})
+        weeks = [counts.get(f"week{n}", 0) for n in range(WEEKS)]
+        cues = cue_counts.get(family.pk)
+        rows.append(
+            {
+                "family": family,
+                "scope": scopes.get(family.pk),
+                "babies": list(family.babies.all()),
+                "last": counts.get("last"),
+                "this_week": weeks[-1],
+                "weeks": list(zip(mondays, weeks, strict=True)),
+                "weeks_label": ", ".join(
+                    _("week of %(day)s: %(count)s") % {"day": day, "count": count}
+                    for day, count in zip(days, weeks, strict=True)
+                ),
+                "bars": _bars(weeks),
+                "shares_cues": family.pk in with_cues,
+                "engagement": round(100 * cues["engaging"] / cues["total"]) if cues else None,
+                "trend": _share_trend(mondays, days, cues),
+                "flags": flags.get(family.pk, []),
+            }
+        )
+    return {
+        "rows": rows,
+        "page": page,
+        "search": search,
+        "stopped_count": teaching_selectors.links_stopped_count(instructor),
+        "today": today,
+        "classes": list(teaching_selectors.class_choices(instructor)),
+        "chosen_class": teaching_class,
+    }
+
+
+def _practice_counts(family_ids, starts, ends) -> dict[int, dict]:
+    """Family id → its last massage done and how many massages were done each week."""
+    rows = (
         MassageSession.objects.massages()
-        .filter(baby__family__in=[f.pk for f in families], ended_at__isnull=False)
+        .filter(baby__family__in=family_ids, ended_at__isnull=False)
         .values("baby__family")
         .annotate(
             last=Max("started_at"),
@@ -62,11 +113,17 @@ def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
             },
         )
     )
-    by_family = {row["baby__family"]: row for row in practice}
-    with_cues = [f.pk for f in families if links[f.pk].scope in scopes_at_least(Scope.CUES)]
-    cue_rows = (
+    return {row["baby__family"]: row for row in rows}
+
+
+def _cue_counts(family_ids, starts, ends) -> dict[int, dict]:
+    """Family id → its cues of the last weeks, enjoying and in all, over the weeks and week by
+    week; only families with a cue in those weeks."""
+    if not family_ids:
+        return {}
+    rows = (
         CueEvent.objects.logged()
-        .filter(session__baby__family__in=with_cues, at__gte=starts[0])
+        .filter(session__baby__family__in=family_ids, at__gte=starts[0])
         .values("session__baby__family")
         .annotate(
             engaging=Count("pk", filter=Q(valence=Valence.ENGAGEMENT)),
@@ -78,55 +135,39 @@ def dashboard(instructor, *, teaching_class=None, now=None) -> dict:
             },
         )
     )
-    cue_counts = {row["session__baby__family"]: row for row in cue_rows}
-    shares = {
-        family_id: round(100 * row["engaging"] / row["total"])
-        for family_id, row in cue_counts.items()
-        if row["total"]
-    }
-    flags = _flags(instructor, families, with_cues, starts=starts, now=now, today=today)
-    rows = []
-    for family in families:
-        counts = by_family.get(family.pk, {})
-        weeks = [counts.get(f"week{n}", 0) for n in range(WEEKS)]
-        rows.append(
-            {
-                "family": family,
-                "scope": links[family.pk].scope,
-                "babies": list(family.babies.all()),
-                "last": counts.get("last"),
-                "this_week": weeks[-1],
-                "weeks": list(zip(mondays, weeks, strict=True)),
-                "most": max(weeks) or 1,
-                "shares_cues": family.pk in with_cues,
-                "engagement": shares.get(family.pk),
-                "trend": _share_trend(mondays, cue_counts.get(family.pk)),
-                "flags": flags.get(family.pk, []),
-            }
-        )
-    stopped = [link for link in links.values() if link.scope not in access.SHARED_SCOPES]
-    return {
-        "rows": rows,
-        "stopped_count": len(stopped),
-        "today": today,
-        "classes": list(teaching_selectors.classes_of(instructor)),
-        "chosen_class": teaching_class,
-    }
+    return {row["session__baby__family"]: row for row in rows if row["total"]}
 
 
-def _share_trend(mondays, counts) -> dict | None:
+def _bars(weeks) -> list[tuple[int, int]]:
+    """The massages of each week as bars 20 high at most (40 wide in all): (x, height)."""
+    most = max(weeks) or 1
+    return [(n * 10, round(count * 20 / most) if count else 1) for n, count in enumerate(weeks)]
+
+
+def _share_trend(mondays, days, counts) -> dict | None:
     """The engagement share week by week as a small line (40 by 20, 100% at the top): the points
     of the weeks with cues, and words for a screen reader. None without any cue."""
     if not counts or not counts["total"]:
         return None
-    weeks, points = [], []
-    for n, monday in enumerate(mondays):
+    weeks, points, words = [], [], []
+    for n, (monday, day) in enumerate(zip(mondays, days, strict=True)):
         total = counts[f"total{n}"]
         share = round(100 * counts[f"engaging{n}"] / total) if total else None
         weeks.append((monday, share))
+        words.append(
+            "{} {}".format(
+                _("week of %(day)s") % {"day": day},
+                _("no cues") if share is None else f"{share}%",
+            )
+        )
         if share is not None:
             points.append((n * 12 + 2, round(18 - share * 16 / 100, 1)))
-    return {"weeks": weeks, "points": points, "line": " ".join(f"{x},{y}" for x, y in points)}
+    return {
+        "weeks": weeks,
+        "label": "{}: {}".format(_("Share enjoying, week by week"), ", ".join(words)),
+        "points": points,
+        "line": " ".join(f"{x},{y}" for x, y in points),
+    }
 
 
 QUIET_DAYS = 7
@@ -134,59 +175,49 @@ BABY_LED_IN_A_ROW = 3
 NARROWED_RECENTLY_DAYS = 14
 
 
-def _flags(instructor, families, with_cues, *, starts, now, today) -> dict[int, list[str]]:
-    """What is worth a look in each family, each with its reason. Four queries in all."""
+def _flags(instructor, families, cue_counts, practice, *, starts, now, today) -> dict:
+    """Family id → what is worth a look in it, each with its reason. Three reads (four with
+    the assignments'), the rest from the counts the rows already have."""
     family_ids = [family.pk for family in families]
     flags: dict[int, list[str]] = {pk: [] for pk in family_ids}
     if not family_ids:
         return flags
+    window_start = starts[0]
 
-    # The massages of the last four weeks, newest first: quiet spells and baby-led ends.
-    recent: dict[int, list[tuple]] = {pk: [] for pk in family_ids}
-    for family_id, started, outcome in (
+    # Baby-led ends: the latest massages of the last weeks, newest first.
+    latest: dict[int, list[str]] = {pk: [] for pk in family_ids}
+    for family_id, outcome in (
         MassageSession.objects.massages()
-        .filter(baby__family__in=family_ids, ended_at__isnull=False, started_at__gte=starts[0])
+        .filter(baby__family__in=family_ids, ended_at__isnull=False, started_at__gte=window_start)
         .order_by("-started_at", "-pk")
-        .values_list("baby__family", "started_at", "outcome")
+        .values_list("baby__family", "outcome")
     ):
-        recent[family_id].append((started, outcome))
+        latest[family_id].append(outcome)
     assigned = teaching_selectors.assignments_for(families, today)
     for family_id in family_ids:
-        massages = recent[family_id]
         if assigned.get(family_id):
             since = assigned[family_id][0].starts_on
-            quiet_since = massages[0][0] if massages else None
-            quiet_days = (now - quiet_since).days if quiet_since else (today - since).days
+            last = practice.get(family_id, {}).get("last")
+            recent = last if last and last >= window_start else None
+            quiet_days = (now - recent).days if recent else (today - since).days
             if quiet_days >= QUIET_DAYS:
                 flags[family_id].append(
                     _("A routine is assigned, and no massage for %(n)d days.") % {"n": quiet_days}
                 )
-        latest = [outcome for _started, outcome in massages[:BABY_LED_IN_A_ROW]]
-        if len(latest) == BABY_LED_IN_A_ROW and all(o == Outcome.BABY_LED_END for o in latest):
+        ends = latest[family_id][:BABY_LED_IN_A_ROW]
+        if len(ends) == BABY_LED_IN_A_ROW and all(o == Outcome.BABY_LED_END for o in ends):
             flags[family_id].append(
                 _("The last %(n)d massages were baby-led ends.") % {"n": BABY_LED_IN_A_ROW}
             )
 
-    # The share of enjoying cues, week by week, for the families that share their cues.
-    if with_cues:
-        weekly: dict[int, dict[int, list[int]]] = {pk: {} for pk in with_cues}
-        for family_id, valence, at in (
-            CueEvent.objects.logged()
-            .filter(session__baby__family__in=with_cues, at__gte=starts[0])
-            .values_list("session__baby__family", "valence", "at")
-        ):
-            week = next(n for n in range(len(starts) - 1, -1, -1) if at >= starts[n])
-            counts = weekly[family_id].setdefault(week, [0, 0])
-            counts[0] += valence == Valence.ENGAGEMENT
-            counts[1] += 1
-        last = len(starts) - 1
-        for family_id, weeks in weekly.items():
-            shares = [
-                weeks[n][0] / weeks[n][1] if n in weeks else None
-                for n in (last - 2, last - 1, last)
-            ]
-            if None not in shares and shares[0] > shares[1] > shares[2]:
-                flags[family_id].append(_("Enjoying it less, two weeks running."))
+    # The share of enjoying cues falling over the last three weeks, each week with cues.
+    for family_id, counts in cue_counts.items():
+        shares = [
+            counts[f"engaging{n}"] / counts[f"total{n}"] if counts[f"total{n}"] else None
+            for n in (WEEKS - 3, WEEKS - 2, WEEKS - 1)
+        ]
+        if None not in shares and shares[0] > shares[1] > shares[2]:
+            flags[family_id].append(_("Enjoying it less, two weeks running."))
 
     # A consent narrowed lately (or stopped): the family chose to share less.
     since = now - timedelta(days=NARROWED_RECENTLY_DAYS)

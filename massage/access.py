@@ -65,19 +65,24 @@ def readable_families(user) -> QuerySet[Family]:
 SHARED_SCOPES = frozenset(str(scope) for scope in (Scope.PRACTICE, Scope.CUES, Scope.EVERYTHING))
 
 
-def taught_families(user, scope=Scope.PRACTICE) -> QuerySet[Family]:
-    """The families that link to the instructor `user` and whose parents' latest consent shares
-    at least `scope`. Read on every request, so a narrowed consent counts at once.
-
-    The instructor's own pages (the dashboard) read through this. The family's own pages stay
-    members only until each is taught which scope it needs.
-    """
+def taught_links(user, scope=Scope.PRACTICE) -> QuerySet[InstructorLink]:
+    """The instructor `user`'s links to families whose parents' latest consent shares at least
+    `scope`, each with that `scope` annotated. Read on every request, so a narrowed consent
+    counts at once."""
     if not user.is_authenticated or not getattr(user, "is_instructor", False):
-        return Family.objects.none()
-    links = InstructorLink.objects.with_scope().filter(
+        return InstructorLink.objects.none()
+    return InstructorLink.objects.with_scope().filter(
         instructor=user, scope__in=scopes_at_least(scope)
     )
-    return Family.objects.filter(pk__in=links.values("family"))
+
+
+def taught_families(user, scope=Scope.PRACTICE) -> QuerySet[Family]:
+    """The families of `taught_links`.
+
+    The instructor's own pages read through these two. The family's own pages stay members only
+    until each is taught which scope it needs.
+    """
+    return Family.objects.filter(pk__in=taught_links(user, scope).values("family"))
 
 
 def check_instructor(user):

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from cues import pages, services
 from cues.forms import InstructorNoteForm
 from cues.teaching import (
+    SEARCH_MAX_LENGTH,
     baby_of_family,
     dashboard,
     family_for_instructor,
@@ -25,20 +26,26 @@ from massage.selectors import teaching as teaching_selectors
 @login_required
 @require_safe
 def teaching_dashboard(request):
-    """The families an instructor teaches, each as far as its parents share."""
+    """The families an instructor teaches, a page at a time, each as far as its parents share;
+    one class's, or those whose name holds what was searched for."""
     access.check_instructor(request.user)
     chosen = request.GET.get("class", "")
-    teaching_class = None
-    if chosen:
-        if not chosen.isdigit() or len(chosen) > 18:
-            return render(
-                request,
-                "cues/teaching_dashboard.html",
-                dashboard(request.user) | {"class_error": _("That class is not one of yours.")},
-                status=400,
-            )
-        teaching_class = teaching_selectors.class_of(request.user, chosen)
-    context = dashboard(request.user, teaching_class=teaching_class)
+    search = request.GET.get("q", "").strip()
+    page_number = request.GET.get("page")
+    error = None
+    if chosen and (not chosen.isdigit() or len(chosen) > 18):
+        error = {"class_error": _("That class is not one of yours.")}
+    elif len(search) > SEARCH_MAX_LENGTH:
+        error = {
+            "search_error": _("Search with at most %(n)d characters.") % {"n": SEARCH_MAX_LENGTH}
+        }
+    if error:
+        context = dashboard(request.user, page_number=page_number) | error
+        return render(request, "cues/teaching_dashboard.html", context, status=400)
+    teaching_class = teaching_selectors.class_of(request.user, chosen) if chosen else None
+    context = dashboard(
+        request.user, teaching_class=teaching_class, search=search, page_number=page_number
+    )
     return render(request, "cues/teaching_dashboard.html", context)
 
 

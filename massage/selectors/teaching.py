@@ -79,6 +79,25 @@ def classes_of(instructor, *, archived=False):
     )
 
 
+def class_choices(instructor):
+    """The instructor's running classes, names only (for a filter), newest first."""
+    return (
+        TeachingClass.objects.filter(instructor=instructor, archived_at__isnull=True)
+        .order_by("-starts_on", "name", "pk")
+        .only("pk", "name")
+    )
+
+
+def links_stopped_count(instructor) -> int:
+    """How many of the instructor's families share nothing with them any more."""
+    return (
+        InstructorLink.objects.with_scope()
+        .filter(instructor=instructor)
+        .filter(Q(scope__isnull=True) | ~Q(scope__in=access.SHARED_SCOPES))
+        .count()
+    )
+
+
 def class_of(instructor, class_id) -> TeachingClass:
     return get_object_or_404(TeachingClass.objects.filter(instructor=instructor), pk=class_id)
 
@@ -92,21 +111,24 @@ def routines_to_assign(instructor):
 
 def assignments_for(families, today) -> dict[int, list[Assignment]]:
     """The assignments running today for each family, from instructors it shares with, leaving
-    out those it hid: family id → assignments. Two queries however many families."""
+    out those it hid: family id → assignments. Four queries however many families."""
     family_ids = [family.pk for family in families]
     shared = InstructorLink.objects.with_scope().filter(
         family__in=family_ids, scope__in=access.SHARED_SCOPES
     )
     shared_pairs = set(shared.values_list("instructor_id", "family_id"))
-    class_links = TeachingClass.links.through.objects.filter(
+    # Which of these families each running class holds: pairs, not whole classes' links.
+    members: dict[int, list[int]] = {}
+    for class_id, family_id in TeachingClass.links.through.objects.filter(
         instructorlink__family__in=family_ids, teachingclass__archived_at__isnull=True
-    ).values("teachingclass")
+    ).values_list("teachingclass_id", "instructorlink__family_id"):
+        members.setdefault(class_id, []).append(family_id)
     running = (
         Assignment.objects.filter(starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .filter(Q(family__in=family_ids) | Q(teaching_class__in=class_links))
+        .filter(Q(family__in=family_ids) | Q(teaching_class__in=list(members)))
         .select_related("routine", "instructor", "baby")
-        .prefetch_related("hidden", "teaching_class__links")
+        .prefetch_related("hidden")
         .order_by("starts_on", "pk")
     )
     found: dict[int, list[Assignment]] = {family_id: [] for family_id in family_ids}
@@ -114,7 +136,7 @@ def assignments_for(families, today) -> dict[int, list[Assignment]]:
         if assignment.family_id:
             targets = [assignment.family_id]
         else:
-            targets = [link.family_id for link in assignment.teaching_class.links.all()]
+            targets = members.get(assignment.teaching_class_id, [])
         hidden = {row.family_id for row in assignment.hidden.all()}
         for family_id in targets:
             if (

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
-from cues.teaching import dashboard
+from cues.teaching import FAMILIES_PER_PAGE, dashboard
 from massage.models import Consent, InstructorLink, Scope
 from sessions.models import Outcome
 from tests.factories import (
@@ -132,11 +133,78 @@ def test_the_dashboard_costs_the_same_queries_however_many_families(
         family, _link = taught_family(instructor, Scope.CUES if n % 2 else Scope.PRACTICE, f"F{n}")
         massage(BabyFactory(family=family), routine, cues=["smiling"])
     client.force_login(instructor)
-    # Session and user, the instructor's links, the families and their babies, the practice
-    # and cue counts, the flags' four reads, the classes for the filter: the same for 5 or 200.
-    with django_assert_max_num_queries(13):
+    # Session and user, the count and the page of families, their babies and links, the
+    # practice and cue counts, the flags' reads, the families that stopped sharing, the classes
+    # for the filter: the same for 5 or 200 families.
+    with django_assert_max_num_queries(14):
         response = client.get(URL)
-    assert len(elements(response.content.decode(), "th", scope="row")) == families
+    assert len(elements(response.content.decode(), "th", scope="row")) == min(
+        families, FAMILIES_PER_PAGE
+    )
+
+
+def row_names(text):
+    return [strip_tags(cell).strip() for cell in elements(text, "th", scope="row")]
+
+
+def test_families_come_a_page_at_a_time_each_once_in_name_order(client, instructor, routine):
+    names = [f"The {n:03d}s" for n in range(2 * FAMILIES_PER_PAGE + 10)]
+    for name in reversed(names):
+        taught_family(instructor, Scope.PRACTICE, name)
+    client.force_login(instructor)
+    seen = []
+    for number in (1, 2, 3):
+        text = client.get(URL, {"page": number}).content.decode()
+        seen += row_names(text)
+    assert seen == names
+    first = client.get(URL).content.decode()
+    assert f"Families 1\N{EN DASH}{FAMILIES_PER_PAGE} of {len(names)}" in first
+    (pager,) = elements(first, "nav", **{"class": "pager"})
+    assert attribute(elements(pager, "a")[0], "href") == "?page=2"
+    # A page past the end shows the last one; nonsense shows the first.
+    assert row_names(client.get(URL, {"page": 99}).content.decode()) == names[-10:]
+    assert row_names(client.get(URL, {"page": "x"}).content.decode()) == names[:FAMILIES_PER_PAGE]
+
+
+def test_searching_finds_families_by_name_and_the_pager_keeps_the_search(client, instructor):
+    for n in range(FAMILIES_PER_PAGE + 10):
+        taught_family(instructor, Scope.PRACTICE, f"The Rivers {n:02d}")
+    taught_family(instructor, Scope.PRACTICE, "The Oaks")
+    client.force_login(instructor)
+    text = client.get(URL, {"q": "  oaks "}).content.decode()
+    assert row_names(text) == ["The Oaks"]
+    rivers = client.get(URL, {"q": "rivers"}).content.decode()
+    assert len(row_names(rivers)) == FAMILIES_PER_PAGE
+    assert f"Families 1\N{EN DASH}{FAMILIES_PER_PAGE} of {FAMILIES_PER_PAGE + 10}" in rivers
+    (pager,) = elements(rivers, "nav", **{"class": "pager"})
+    assert attribute(elements(pager, "a")[0], "href") == "?q=rivers&page=2"
+    nothing = client.get(URL, {"q": "willows"}).content.decode()
+    assert "No family you teach matches that." in nothing
+
+
+def test_a_search_too_long_is_400_and_says_so(client, instructor):
+    taught_family(instructor, Scope.PRACTICE, "The Oaks")
+    client.force_login(instructor)
+    response = client.get(URL, {"q": "a" * 101})
+    assert response.status_code == 400
+    assert "Search with at most 100 characters." in response.content.decode()
+
+
+def test_only_the_shown_page_is_flagged_and_counted(client, instructor, routine):
+    """A family on the second page keeps its flags and counts when its page is shown."""
+    for n in range(FAMILIES_PER_PAGE + 5):
+        taught_family(instructor, Scope.CUES, f"The {n:02d}s")
+    family, _link = taught_family(instructor, Scope.CUES, "The Zebras")
+    baby = BabyFactory(family=family)
+    for days_ago in (1, 2, 3):
+        session = massage(baby, routine, days_ago=days_ago, cues=["smiling"])
+        session.outcome = Outcome.BABY_LED_END
+        session.save(update_fields=["outcome"])
+    client.force_login(instructor)
+    assert "baby-led ends" not in client.get(URL).content.decode()
+    second = client.get(URL, {"page": 2}).content.decode()
+    assert "The last 3 massages were baby-led ends." in second
+    assert "100%" in second
 
 
 def test_flags_say_what_is_worth_a_look_and_why(client, instructor, routine):
