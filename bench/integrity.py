@@ -61,13 +61,19 @@ EXPECTED = {
 }
 
 
-def django_env(database):
-    return dict(
+def django_env(database, sqlite_mode=None):
+    env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=DATABASES[database],
         PYTHONPATH=str(ROOT),
     )
+    if sqlite_mode and database == "sqlite":
+        env |= {
+            "DJANGO_SETTINGS_MODULE": "bench.integrity_settings",
+            "INTEGRITY_SQLITE_MODE": sqlite_mode,
+        }
+    return env
 
 
 # In a child process with Django set up on one database ----------------------------------------
@@ -206,7 +212,7 @@ def start_gunicorn(database, args, log):
     server = subprocess.Popen(
         command,
         cwd=ROOT,
-        env=django_env(database),
+        env=django_env(database, args.sqlite_mode),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -242,6 +248,32 @@ def stop(server):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def workers_of(server):
+    """The gunicorn workers: the processes whose parent is the arbiter."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == server.pid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def cpu_seconds(pids):
+    """User plus system CPU time of these processes (fields 14 and 15 of /proc/<pid>/stat)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run_locust(database, spec_file, args):
@@ -287,7 +319,10 @@ def run_one(database, args):
             flush=True,
         )
         try:
+            workers = workers_of(server)
+            before = cpu_seconds(workers)
             ledger = run_locust(database, spec_file, args)
+            ledger["worker_cpu_s"] = cpu_seconds(workers) - before
         finally:
             stop(server)
     rows_file = DATA / f"integrity-{database}-rows.json"
@@ -347,12 +382,16 @@ def judge(database, ledger, stored, server_log):
         )
     if ledger["user_errors"]:
         failures.append(f"{ledger['user_errors']} errors inside the simulated parents")
-    locked = server_log.count("database is locked")
+    locked = server_log.count("django.db.utils.OperationalError: database is locked")
     if locked:
         failures.append(f"'database is locked' {locked} times in the server's log")
     return {
         "database": database,
-        "ledger": {key: value for key, value in ledger.items() if not isinstance(value, list)},
+        "ledger": {
+            key: value
+            for key, value in ledger.items()
+            if not isinstance(value, list) and key != "problems"
+        },
         "problems": ledger["problems"],
         "acknowledged": len(acknowledged),
         "rows": stored["rows"],
@@ -402,6 +441,10 @@ def summary_table(results):
     row("requests", lambda r: f"{total(r)['requests']:,}")
     row("req/s", lambda r: f"{total(r)['rps']:.0f}")
     row("p50 / p95 / p99 ms, all requests", lambda r: milliseconds(total(r)))
+    row(
+        "gunicorn workers' CPU ms per request",
+        lambda r: f"{r['ledger']['worker_cpu_s'] * 1000 / max(total(r)['requests'], 1):.1f}",
+    )
     row("5xx", lambda r: str(r["server_errors"]))
     row("no answer", lambda r: str(r["no_answer"]))
     row("answers other than 2xx", lambda r: other_statuses(r["statuses"]))
@@ -456,6 +499,12 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument(
+        "--sqlite-mode",
+        choices=["DEFERRED", "EXCLUSIVE"],
+        help="serve SQLite with this transaction mode instead of the site's IMMEDIATE, to see "
+        "what IMMEDIATE prevents",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
@@ -495,11 +544,15 @@ def main():
         f"{platform.python_version()}; {time.time() - started:.0f} s in all; load average "
         f"{load[0]:.1f} {load[1]:.1f}\n"
     )
+    if args.sqlite_mode:
+        print(
+            f"SQLite served with transaction_mode {args.sqlite_mode}, not the site's IMMEDIATE.\n"
+        )
     print(summary_table(results) + "\n")
     print(request_table(results) + "\n")
     for result in results:
-        for text in result["problems"]:
-            print(f"  {result['database']}: {text}")
+        for text, number in result["problems"].items():
+            print(f"  {result['database']}: {number} x {text}")
         for failure in result["failures"]:
             print(f"FAIL {result['database']}: {failure}")
     if args.json:

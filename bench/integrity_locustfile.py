@@ -31,8 +31,9 @@ SPEC = json.loads(Path(os.environ["INTEGRITY_SPEC"]).read_text())
 WAIT = [float(part) for part in os.environ.get("INTEGRITY_WAIT", "0.1,0.5").split(",")]
 # Shares of cues sent again after their answer, sent twice at once, and undone.
 RESENT, DOUBLED, UNDONE = 0.15, 0.10, 0.12
-PLAYER_DATA = re.compile(r'<script id="player-data" type="application/json">(.*?)</script>', re.S)
+PLAYER_DATA = re.compile(r'<script[^>]* id="player-data"[^>]*>(.*?)</script>', re.S)
 SESSION_URL = re.compile(r"/sessions/(\d+)/$")
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 next_parent = count()
 ledger = {
@@ -45,7 +46,8 @@ ledger = {
     "resent_created": 0,  # a resend answered "stored just now": the first was not stored
     "doubled": 0,
     "statuses": defaultdict(Counter),  # request name -> status -> count (0: no answer at all)
-    "problems": [],  # the first few unexpected answers, for the report
+    "problems": Counter(),  # unexpected answers, told apart by request, status and title
+    "user_errors": 0,  # exceptions inside a simulated parent's own code
 }
 
 
@@ -53,6 +55,12 @@ ledger = {
 def count_status(name, response, exception, **kwargs):
     status = getattr(response, "status_code", None) or 0
     ledger["statuses"][name][status] += 1
+
+
+@events.user_error.add_listener
+def count_user_error(user_instance, exception, tb, **kwargs):
+    ledger["user_errors"] += 1
+    problem(f"error in a simulated parent: {exception!r}")
 
 
 @events.quitting.add_listener
@@ -81,8 +89,8 @@ def write_ledger(environment, **kwargs):
         "resent_created": ledger["resent_created"],
         "doubled": ledger["doubled"],
         "statuses": {name: dict(by) for name, by in ledger["statuses"].items()},
-        "problems": ledger["problems"],
-        "user_errors": sum(error.occurrences for error in stats.errors.values()),
+        "problems": dict(ledger["problems"].most_common(20)),
+        "user_errors": ledger["user_errors"],
         "total": entry_numbers(stats.total),
         "requests": {entry.name: entry_numbers(entry) for entry in stats.entries.values()},
     }
@@ -90,8 +98,7 @@ def write_ledger(environment, **kwargs):
 
 
 def problem(text):
-    if len(ledger["problems"]) < 20:
-        ledger["problems"].append(text)
+    ledger["problems"][text] += 1
 
 
 def now_iso():
@@ -132,7 +139,9 @@ class Parent(FastHttpUser):
             response.success()
             return True
         response.failure(f"status {response.status_code}")
-        text = (getattr(response, "text", "") or "")[:200]
+        text = getattr(response, "text", "") or ""
+        title = TITLE.search(text)
+        text = title.group(1) if title else " ".join(text.split())[:160]
         problem(f"{response.request_meta['name']}: {response.status_code} {text}")
         return False
 
