@@ -8,7 +8,15 @@ however many families and massages.
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +25,7 @@ from django.utils.translation import gettext as _
 from cues.exports import with_visit_totals
 from cues.models import CueEvent, InstructorNote, Valence
 from massage import access
-from massage.models import Baby, Consent, InstructorLink, Scope
+from massage.models import Baby, Consent, Family, InstructorLink, Scope
 from massage.models.teaching import SCOPE_FOR_INSTRUCTOR, SCOPE_ORDER, scopes_at_least
 from massage.selectors import teaching as teaching_selectors
 from sessions.models import MassageSession, Outcome
@@ -60,6 +68,7 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
     family_ids = [family.pk for family in families]
     with_cues = [pk for pk in family_ids if scopes.get(pk) in scopes_at_least(Scope.CUES)]
     practice = _practice_counts(family_ids, starts, ends)
+    earlier = _last_massages([pk for pk in family_ids if pk not in practice])
     cue_counts = _cue_counts(with_cues, starts, ends)
     flags = _flags(instructor, families, cue_counts, practice, starts=starts, now=now, today=today)
     # The weeks' names, once for every row (the rows' words for a screen reader use them).
@@ -74,7 +83,7 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
                 "family": family,
                 "scope": scopes.get(family.pk),
                 "babies": list(family.babies.all()),
-                "last": counts.get("last"),
+                "last": counts.get("last") or earlier.get(family.pk),
                 "this_week": weeks[-1],
                 "weeks": list(zip(mondays, weeks, strict=True)),
                 "weeks_label": ", ".join(
@@ -100,10 +109,11 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
 
 
 def _practice_counts(family_ids, starts, ends) -> dict[int, dict]:
-    """Family id → its last massage done and how many massages were done each week."""
+    """Family id → how many massages were done each week, and its last massage done (for the
+    families with one in these weeks; `_last_massages` finds the others')."""
     rows = (
         MassageSession.objects.massages()
-        .filter(baby__family__in=family_ids, ended_at__isnull=False)
+        .filter(baby__family__in=family_ids, ended_at__isnull=False, started_at__gte=starts[0])
         .values("baby__family")
         .annotate(
             last=Max("started_at"),
@@ -114,6 +124,25 @@ def _practice_counts(family_ids, starts, ends) -> dict[int, dict]:
         )
     )
     return {row["baby__family"]: row for row in rows}
+
+
+def _last_massages(family_ids) -> dict[int, datetime]:
+    """Family id → the start of its last massage done, for families with none in the recent
+    weeks: each found by walking its babies' sessions newest first (the index's order)."""
+    if not family_ids:
+        return {}
+    latest = (
+        MassageSession.objects.massages()
+        .filter(baby__family=OuterRef("pk"), ended_at__isnull=False)
+        .order_by("-started_at")
+        .values("started_at")[:1]
+    )
+    return dict(
+        Family.objects.filter(pk__in=family_ids)
+        .annotate(last=Subquery(latest))
+        .exclude(last=None)
+        .values_list("pk", "last")
+    )
 
 
 def _cue_counts(family_ids, starts, ends) -> dict[int, dict]:

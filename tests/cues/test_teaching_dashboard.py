@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 
 from cues.teaching import FAMILIES_PER_PAGE, dashboard
@@ -350,3 +351,25 @@ def test_a_familys_page_costs_the_same_queries_however_many_massages(
         response = client.get(family_url(family))
     (massages,) = elements(response.content.decode(), "ul", **{"class": "list session-list"})
     assert len(elements(massages, "li")) == 12
+
+
+def test_the_last_massage_shows_even_when_it_was_weeks_ago(
+    client, instructor, routine, django_assert_max_num_queries
+):
+    recent, _link = taught_family(instructor, Scope.PRACTICE, "The Oaks")
+    massage(BabyFactory(family=recent), routine, days_ago=1)
+    quiet, _link = taught_family(instructor, Scope.PRACTICE, "The Rivers")
+    long_ago = massage(BabyFactory(family=quiet), routine, days_ago=60)
+    taught_family(instructor, Scope.PRACTICE, "The Willows")
+    client.force_login(instructor)
+    with django_assert_max_num_queries(15):
+        text = client.get(URL).content.decode()
+    rows = {strip_tags(cells[0]).strip(): cells for cells in row_cells(text)}
+    assert strip_tags(rows["The Rivers"][2]).strip() == date_format(
+        timezone.localtime(long_ago.started_at), "j M"
+    )
+    assert strip_tags(rows["The Willows"][2]).strip() == "none yet"
+
+
+def row_cells(text):
+    return [elements(row, "th") + elements(row, "td") for row in elements(text, "tr")[1:]]
