@@ -11,9 +11,20 @@ thousands of cues), and the CSV streams both of its queries in chunks.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, FloatField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
@@ -183,23 +194,75 @@ def _session_cells(session, zone) -> list:
     ]
 
 
+# The CSV reads its cues as tuples, not dicts (there are thousands): these fields, in this order.
+CSV_CUE_FIELDS = (
+    "session_id",
+    "session_start",
+    "kind",
+    "valence",
+    "potent_stored",
+    "body_area",
+    "stroke",
+    "at_stored",
+    "seconds_into_session",
+    "recorded_by__display_name",
+    "recorded_by__email",
+    "note",
+    "response",
+)
+(
+    SESSION_ID,
+    SESSION_START,
+    KIND,
+    VALENCE,
+    POTENT,
+    BODY_AREA,
+    STROKE,
+    AT,
+    SECONDS_INTO_SESSION,
+    RECORDER_NAME,
+    RECORDER_EMAIL,
+    NOTE,
+    RESPONSE,
+) = range(len(CSV_CUE_FIELDS))
+
+
 def _cue_cells(cue, zone, labels) -> list:
+    """One cue's cells. Only text a person typed (and the label, from the translations) can
+    start like a formula: codes, yes/no, times and numbers never do, so they skip `safe_cell`."""
+    kind = cue[KIND]
     return [
-        cue["kind"],
-        labels.get(cue["kind"], cue["kind"]),
-        cue["valence"],
-        "yes" if cue["potent"] else "no",
-        cue["body_area"],
-        cue["stroke"],
-        _local(cue["at"], zone),
-        round(cue["seconds_into_session"], 1),
-        _person(cue["recorded_by__display_name"], cue["recorded_by__email"]),
-        cue["note"],
-        cue["response"],
+        kind,
+        safe_cell(labels.get(kind, kind)),
+        cue[VALENCE],
+        "yes" if cue[POTENT] else "no",
+        cue[BODY_AREA],
+        safe_cell(cue[STROKE]),
+        _local(_aware(cue[AT]), zone),
+        round(cue[SECONDS_INTO_SESSION], 1),
+        safe_cell(_person(cue[RECORDER_NAME], cue[RECORDER_EMAIL])),
+        safe_cell(cue[NOTE]),
+        cue[RESPONSE],
     ]
 
 
 NO_CUE = [""] * len(CUE_COLUMNS)
+
+
+def _as_stored(field):
+    """A column as the database driver hands it over, without Django's conversion of each value
+    (on SQLite, for a datetime: a naive one in UTC). The CSV converts the cue's time itself,
+    once, and only compares the massages' start times with each other; Django's converters
+    took about a third of the export's time on SQLite."""
+    return ExpressionWrapper(F(field), output_field=CharField())  # CharField: no converter
+
+
+def _aware(moment):
+    """A stored time as `_as_stored` reads it, as an aware datetime (naive ones are UTC, as
+    Django stores them when USE_TZ is on)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
@@ -210,9 +273,11 @@ def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
     """
     sessions = (
         with_visit_totals(_family_sessions(family))
+        .annotate(start_key=_as_stored("started_at"))
         .order_by("started_at", "pk")
         .values(
             "pk",
+            "start_key",
             "started_at",
             "baby__name",
             "routine_title",
@@ -230,22 +295,27 @@ def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
     )
     cues = (
         _family_cues(family)
+        .annotate(
+            session_start=_as_stored("session__started_at"),
+            at_stored=_as_stored("at"),
+            potent_stored=_as_stored("potent"),
+        )
         .order_by("session__started_at", "session_id", "at", "pk")
-        .values("session_id", "session__started_at", *CUE_FIELDS)
+        .values_list(*CSV_CUE_FIELDS)
     )
     zone, labels = timezone.get_current_timezone(), _cue_labels()
     yield CSV_COLUMNS
     cue_stream = cues.iterator(chunk_size=chunk_size)
     cue = next(cue_stream, None)
     for session in sessions.iterator(chunk_size=chunk_size):
-        key = (session["started_at"], session["pk"])
+        key = (session["start_key"], session["pk"])
         # Cues of a massage started after the first query ran have no session row: pass them.
-        while cue is not None and (cue["session__started_at"], cue["session_id"]) < key:
+        while cue is not None and (cue[SESSION_START], cue[SESSION_ID]) < key:
             cue = next(cue_stream, None)
         session_cells = safe_row(_session_cells(session, zone))
         had_cues = False
-        while cue is not None and cue["session_id"] == session["pk"]:
-            yield session_cells + safe_row(_cue_cells(cue, zone, labels))
+        while cue is not None and cue[SESSION_ID] == session["pk"]:
+            yield session_cells + _cue_cells(cue, zone, labels)
             had_cues = True
             cue = next(cue_stream, None)
         if not had_cues:
