@@ -158,6 +158,13 @@ def prepare(database, users, out):
                 "start": reverse("sessions:session-start", args=[baby.pk, slug]),
             }
         )
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            journal = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        mode = settings.DATABASES["default"]["OPTIONS"].get("transaction_mode", "DEFERRED")
+        print(f"  SQLite: journal mode {journal}, transaction mode {mode}", flush=True)
     spec = {
         "csrf": csrf,
         "kinds": list(CueKind.values),
@@ -307,7 +314,7 @@ def run_one(database, args):
     child = [sys.executable, str(Path(__file__)), "--child", database]
     subprocess.run(
         [*child, "prepare", "--users", str(args.users), "--file", str(spec_file)],
-        env=django_env(database),
+        env=django_env(database, args.sqlite_mode),
         check=True,
     )
     gunicorn_log = DATA / f"integrity-{database}-gunicorn.log"
@@ -328,7 +335,7 @@ def run_one(database, args):
     rows_file = DATA / f"integrity-{database}-rows.json"
     subprocess.run(
         [*child, "count", "--spec", str(spec_file), "--file", str(rows_file)],
-        env=django_env(database),
+        env=django_env(database, args.sqlite_mode),
         check=True,
     )
     stored = json.loads(rows_file.read_text())
