@@ -308,6 +308,11 @@ def run_locust(database, spec_file, args):
     return json.loads(out.read_text())
 
 
+def served(args):
+    threads = f" of {args.threads} threads" if args.worker_class == "gthread" else ""
+    return f"{args.workers} {args.worker_class} workers{threads}"
+
+
 def run_one(database, args):
     print(f"\n{database}: preparing the database…", flush=True)
     spec_file = DATA / f"integrity-{database}-spec.json"
@@ -321,8 +326,7 @@ def run_one(database, args):
     with gunicorn_log.open("w") as log:
         server = start_gunicorn(database, args, log)
         print(
-            f"  gunicorn: {args.workers} {args.worker_class} workers; locust: {args.users} "
-            f"parents for {args.seconds} s…",
+            f"  gunicorn: {served(args)}; locust: {args.users} parents for {args.seconds} s…",
             flush=True,
         )
         try:
@@ -547,7 +551,7 @@ def main():
     load = os.getloadavg()
     print(
         f"\n{args.users} parents for {args.seconds} s on each database; gunicorn "
-        f"{args.workers} {args.worker_class} workers; {os.cpu_count()} CPUs; Python "
+        f"{served(args)}; {os.cpu_count()} CPUs; Python "
         f"{platform.python_version()}; {time.time() - started:.0f} s in all; load average "
         f"{load[0]:.1f} {load[1]:.1f}\n"
     )
