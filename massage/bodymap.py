@@ -8,6 +8,9 @@ nearest the body's centre or the top, 1 = toward the hands/feet) and ``s`` acros
 viewer's left, +1 = the viewer's right). Each motion is a small function of that frame, so the
 same motion can be drawn on any area.
 
+A page of many steps draws the outline once, in a hidden sprite, and each picture refers to it
+with ``<use>`` (``shared=True``): the outline is most of each picture's markup.
+
 The SVG is safe under a strict Content-Security-Policy: no ``<style>``, no ``style=""``, no
 script and no SMIL. Colours come from presentation attributes (a fallback) overridden by classes
 in ``static/css/bodymap.css``, which also animates a small dot travelling along the stroke with a
@@ -16,6 +19,7 @@ in ``static/css/bodymap.css``, which also animates a small dot travelling along 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
@@ -32,6 +36,7 @@ __all__ = [
     "PACE_CLASSES",
     "pace_class",
     "render_bodymap",
+    "render_bodymap_sprite",
 ]
 
 Point = tuple[float, float]
@@ -614,6 +619,32 @@ def _d(points: Sequence[Point]) -> str:
     return f"M{head[0]:.1f} {head[1]:.1f}" + "".join(f"L{x:.1f} {y:.1f}" for x, y in rest)
 
 
+def _tenths(v: int) -> str:
+    """A number given in tenths, as short as SVG allows: 12 -> "1.2", -5 -> "-.5", 30 -> "3"."""
+    sign, v = ("-" if v < 0 else ""), abs(v)
+    whole, tenth = divmod(v, 10)
+    if not tenth:
+        return f"{sign}{whole}"
+    return f"{sign}{whole or ''}.{tenth}"
+
+
+def _rel_d(points: Sequence[Point]) -> str:
+    """The same points as ``_d`` (each rounded to a tenth), written as steps from the last one.
+
+    Rounding first and taking differences of the rounded values keeps every point exactly where
+    ``_d`` puts it; the short steps are about half as long and compress far better.
+    """
+    # round(v, 1) rounds as the format ":.1f" in _d does; only then scale to whole tenths.
+    tenths = [(round(round(x, 1) * 10), round(round(y, 1) * 10)) for x, y in points]
+    x0, y0 = tenths[0]
+    numbers = []
+    for (xa, ya), (xb, yb) in itertools.pairwise(tenths):
+        numbers += [_tenths(xb - xa), _tenths(yb - ya)]
+    # A minus sign separates two numbers by itself.
+    steps = " ".join(numbers).replace(" -", "-")
+    return f"M{_tenths(x0)} {_tenths(y0)}" + (f"l{steps}" if steps else "")
+
+
 def _silhouette_shapes(grow: float = 0.0) -> list[str]:
     """The body's shapes (no fill/stroke set), optionally grown by ``grow`` units."""
     g = grow
@@ -734,17 +765,32 @@ _HAND_PARTS = (
 )
 
 
-def _hand_shape(centre: Point, angle: float, scale: float, cls: str) -> str:
+_HAND_INNER = (
+    f'<g class="bm-hand-edge" fill="{PATH}" stroke="{PATH}" stroke-width="6.4">{_HAND_PARTS}</g>'
+    f'<g class="bm-hand-fill" fill="{HAND}" stroke="{HAND}" stroke-width="3.4">{_HAND_PARTS}</g>'
+)
+
+
+def _hand_shape(centre: Point, angle: float, scale: float, cls: str, *, shared: bool) -> str:
     """A small palm with four fingers and a thumb, drawn around ``centre``."""
     x, y = centre
+    shape = (
+        f'<use class="bm-hand-shape" href="#{SPRITE_HAND}"/>'
+        if shared
+        else f'<g class="bm-hand-shape">{_HAND_INNER}</g>'
+    )
     return (
         f'<g class="{cls}" transform="translate({x:.1f} {y:.1f}) rotate({angle:.1f}) '
-        f'scale({scale:g})"><g class="bm-hand-shape">'
-        f'<g class="bm-hand-edge" fill="{PATH}" stroke="{PATH}" stroke-width="6.4">'
-        f"{_HAND_PARTS}</g>"
-        f'<g class="bm-hand-fill" fill="{HAND}" stroke="{HAND}" stroke-width="3.4">'
-        f"{_HAND_PARTS}</g>"
-        "</g></g>"
+        f'scale({scale:g})">{shape}</g>'
+    )
+
+
+def _arrow_marker(ident: str, arrow: float) -> str:
+    return (
+        f'<marker id="{ident}" class="bm-arrowhead" viewBox="0 0 10 10" refX="5" '
+        f'refY="5" markerWidth="{arrow:g}" markerHeight="{arrow:g}" markerUnits="strokeWidth" '
+        f'orient="auto-start-reverse"><path d="M1 1L8.5 5L1 9Z" fill="{PATH}" stroke="{PATH}" '
+        'stroke-width="1.2" stroke-linejoin="round"/></marker>'
     )
 
 
@@ -767,6 +813,43 @@ def _svg_id(*inputs: object) -> str:
     return f"bm-{digest}"
 
 
+# The parts every picture shares, by id in the page's sprite (render_bodymap_sprite): the
+# silhouette, and the details drawn over the highlight for each view and size.
+SPRITE_BODY = "bm-body"
+SPRITE_HAND = "bm-hand"
+SPRITE_ARROWS = {"full": "bm-arrow-full", "thumb": "bm-arrow-thumb"}
+SPRITE_DETAILS = {
+    (False, True): "bm-front-full",
+    (True, True): "bm-back-full",
+    (False, False): "bm-front-thumb",
+    (True, False): "bm-back-thumb",
+}
+
+
+@functools.cache
+def render_bodymap_sprite() -> SafeString:
+    """The shared parts of every body map, drawn once for a page of many (``shared=True``).
+
+    A page that shows a routine's steps carries the baby's outline once here, and each step's
+    picture only its highlight, stroke and hands, with ``<use>`` for the rest. The sprite itself
+    takes no room and shows nothing; it has no words, so one serves every language. It is not
+    ``hidden``: a browser draws no arrowhead from a marker inside an element that isn't
+    rendered, and the arrowheads live here too.
+    """
+    base, _details = _body(back_view=False, detail=False)
+    groups = [f'<g id="{SPRITE_BODY}">{"".join(base)}</g>']
+    for (back_view, detail), ident in SPRITE_DETAILS.items():
+        _base, details = _body(back_view=back_view, detail=detail)
+        groups.append(f'<g id="{ident}">{"".join(details)}</g>')
+    groups.append(f'<g id="{SPRITE_HAND}">{_HAND_INNER}</g>')
+    for size, ident in SPRITE_ARROWS.items():
+        groups.append(_arrow_marker(ident, _SIZES[size][2]))
+    return mark_safe(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="bodymap-sprite" width="0" height="0" '
+        f'aria-hidden="true" focusable="false"><defs>{"".join(groups)}</defs></svg>'
+    )
+
+
 def render_bodymap(
     *,
     body_area: str,
@@ -775,12 +858,17 @@ def render_bodymap(
     title: str = "",
     size: str = "full",
     key: object = "",
+    shared: bool = False,
+    labels: bool = True,
 ) -> SafeString:
     """An inline SVG body map for one massage step (see the module docstring).
 
     The same arguments always give the same SVG, ids included. `key` names what the picture
     stands for on the page (a step's id): two steps drawn alike then keep their ids apart, so
     neither points at the other's arrowhead, which a browser doesn't draw from a hidden step.
+    With `shared`, the outline and details are ``<use>`` references to the page's sprite
+    (render_bodymap_sprite), which the page must include once. Without `labels`, a full-size
+    picture leaves out its "baby's right / left" words, for a page that shows them itself.
     """
     if body_area not in AREAS:
         raise ValueError(f"Unknown body area: {body_area!r}")
@@ -817,16 +905,36 @@ def render_bodymap(
             label,
         ),
         f"<title>{escape(label)}</title>",
-        f'<defs><marker id="{uid}-arrow" class="bm-arrowhead" viewBox="0 0 10 10" refX="5" '
-        f'refY="5" markerWidth="{arrow:g}" markerHeight="{arrow:g}" markerUnits="strokeWidth" '
-        f'orient="auto-start-reverse"><path d="M1 1L8.5 5L1 9Z" fill="{PATH}" stroke="{PATH}" '
-        'stroke-width="1.2" stroke-linejoin="round"/></marker></defs>',
     ]
+    if shared:
+        # Each stroke's path once; its halo, line and dot below are <use>s of it.
+        arrow_id = SPRITE_ARROWS[size]
+        parts.append(
+            "<defs>"
+            + "".join(
+                f'<path id="{uid}-s{i}" d="{_rel_d(stroke.points)}" pathLength="100"/>'
+                for i, stroke in enumerate(drawing.strokes)
+            )
+            + "</defs>"
+        )
+    else:
+        arrow_id = f"{uid}-arrow"
+        parts.append(f"<defs>{_arrow_marker(arrow_id, arrow)}</defs>")
+
+    def stroke_shape(i: int, stroke: Stroke, cls: str) -> str:
+        if shared:
+            return f'use class="{cls}" href="#{uid}-s{i}"'
+        return f'path class="{cls}" d="{_d(stroke.points)}"'
+
     highlight = (
         f'<g class="bm-highlight" fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" '
         f'opacity="{0.42 if body_area == "face" else 0.55:g}">' + "".join(area.highlight()) + "</g>"
     )
-    base, details = _body(back_view=area.back_view, detail=detail)
+    if shared:
+        base = [f'<use href="#{SPRITE_BODY}"/>']
+        details = [f'<use href="#{SPRITE_DETAILS[(area.back_view, detail)]}"/>']
+    else:
+        base, details = _body(back_view=area.back_view, detail=detail)
     if body_area == "whole_body":
         # A soft glow all around the outline rather than a tint over the skin.
         parts += [highlight, *base, *details]
@@ -835,36 +943,40 @@ def render_bodymap(
 
     hand_scale = 1.0 if body_area not in ("hands", "feet") else 0.8
     for centre, angle in drawing.resting:
-        parts.append(_hand_shape(centre, angle, hand_scale, "bm-hand bm-hand--still"))
+        parts.append(
+            _hand_shape(centre, angle, hand_scale, "bm-hand bm-hand--still", shared=shared)
+        )
     for i, (centre, angle) in enumerate(drawing.hands):
-        parts.append(_hand_shape(centre, angle, hand_scale, f"bm-hand bm-hand--pulse bm-d{i % 2}"))
+        cls = f"bm-hand bm-hand--pulse bm-d{i % 2}"
+        parts.append(_hand_shape(centre, angle, hand_scale, cls, shared=shared))
 
-    for stroke in drawing.strokes:
-        d = _d(stroke.points)
-        marker = f' marker-end="url(#{uid}-arrow)"' if stroke.arrow else ""
+    for i, stroke in enumerate(drawing.strokes):
+        marker = f' marker-end="url(#{arrow_id})"' if stroke.arrow else ""
         # A pale halo under the line keeps it readable over skin, highlight and outline.
         parts.append(
-            f'<path class="bm-path-halo" d="{d}" fill="none" stroke="{SKIN}" '
+            f'<{stroke_shape(i, stroke, "bm-path-halo")} fill="none" stroke="{SKIN}" '
             f'stroke-width="{stroke_w + 2.4:g}" stroke-linecap="round" stroke-linejoin="round" '
             'stroke-opacity="0.8"/>'
         )
         parts.append(
-            f'<path class="bm-path" d="{d}" fill="none" stroke="{PATH}" stroke-width="{stroke_w:g}"'
-            f' stroke-linecap="round" stroke-linejoin="round"{marker}/>'
+            f'<{stroke_shape(i, stroke, "bm-path")} fill="none" stroke="{PATH}" '
+            f'stroke-width="{stroke_w:g}" stroke-linecap="round" stroke-linejoin="round"{marker}/>'
         )
     if dot_w:
-        for stroke in drawing.strokes:
+        for i, stroke in enumerate(drawing.strokes):
             if not stroke.dot:
                 continue
             # A near-zero dash with round caps is a dot; the CSS moves it along the path by
-            # animating stroke-dashoffset from 0 to -100 (pathLength="100").
+            # animating stroke-dashoffset from 0 to -100 (pathLength="100", on the shared path
+            # when there is one).
+            length = "" if shared else ' pathLength="100"'
             parts.append(
-                f'<path class="bm-dot bm-d{stroke.delay}" d="{_d(stroke.points)}" fill="none" '
-                f'stroke="{DOT}" stroke-width="{dot_w:g}" stroke-linecap="round" '
-                'pathLength="100" stroke-dasharray="0.01 300" stroke-dashoffset="0"/>'
+                f'<{stroke_shape(i, stroke, f"bm-dot bm-d{stroke.delay}")} fill="none" '
+                f'stroke="{DOT}" stroke-width="{dot_w:g}" stroke-linecap="round"{length} '
+                'stroke-dasharray="0.01 300" stroke-dashoffset="0"/>'
             )
 
-    if detail:
+    if detail and labels:
         left, right = side_labels(body_area)
         parts.append(
             f'<g class="bm-label" fill="{LABEL}" font-family="system-ui, sans-serif" '

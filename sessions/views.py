@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from massage import access
 from massage.decorators import login_required_or_401
 from massage.errors import CONFLICT, GONE, INVALID, MALFORMED
+from massage.fragments import step_fragments
 from massage.middleware import time_zone_from
 from massage.selectors import families as family_selectors
 from massage.selectors import library as library_selectors
@@ -153,6 +155,7 @@ def _render_player(request, session, steps, *, error=None, status=200):
         {
             "session": session,
             "steps": steps,
+            "step_sections": _step_sections(steps, current),
             "current": current,
             "position": index + 1,
             "next_step": steps[index + 1] if index + 1 < len(steps) else None,
@@ -160,6 +163,20 @@ def _render_player(request, session, steps, *, error=None, status=200):
             "error": error,
         },
         status=status,
+    )
+
+
+def _step_sections(steps, current):
+    """Every step's section, the current one shown. What is in a section depends only on the
+    step and the language, so it is drawn once and then comes from the cache."""
+    sections = step_fragments(steps, "sessions/partials/player_step.html")
+    return mark_safe(
+        "".join(
+            f'<section class="player-step" data-step-id="{step.pk:d}" '
+            f'aria-labelledby="step-title-{step.pk:d}"{"" if step.pk == current.pk else " hidden"}>'
+            f"{html}</section>"
+            for step, html in zip(steps, sections, strict=True)
+        )
     )
 
 

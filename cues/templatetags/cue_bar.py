@@ -3,11 +3,14 @@
 The player (in `sessions`) includes it by template only, so `sessions` never imports `cues`.
 """
 
+import functools
 import uuid
 from datetime import timedelta
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cues import rules
@@ -78,17 +81,34 @@ def _words():
     }
 
 
+@functools.lru_cache(maxsize=16)
+def _choices(language):
+    """The cue buttons and the "More cues" list: the same for every massage in a language."""
+    common = [info for info in CUES.values() if info.common]
+    return render_to_string(
+        "cues/partials/cue_choices.html",
+        {
+            "engaging": [(i, SHORT_LABELS[i.kind]) for i in common if i.engaging],
+            "unsettled": [(i, SHORT_LABELS[i.kind]) for i in common if not i.engaging],
+            "groups": _groups(),
+        },
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _rules_config(language):
+    return rules.player_config() | _words()
+
+
 @register.inclusion_tag("cues/partials/cue_bar.html", takes_context=True)
 def cue_bar(context, session, step):
-    common = [info for info in CUES.values() if info.common]
+    language = get_language()
     return {
         "session": session,
         "step": step,
         "csrf_token": context.get("csrf_token"),
-        "engaging": [(i, SHORT_LABELS[i.kind]) for i in common if i.engaging],
-        "unsettled": [(i, SHORT_LABELS[i.kind]) for i in common if not i.engaging],
-        "groups": _groups(),
+        "choices": _choices(language),
         "client_id": uuid.uuid4(),
-        "rules_config": rules.player_config() | _words(),
+        "rules_config": _rules_config(language),
         "just_logged": _just_logged(context.get("request"), session),
     }

@@ -3,19 +3,24 @@
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from massage.bodymap import render_bodymap
+from massage.bodymap import render_bodymap, render_bodymap_sprite
 from massage.bodymap import side_labels as bodymap_side_labels
+from massage.fragments import step_fragments
 
 register = template.Library()
 
 
 @register.simple_tag
-def bodymap(step, size="full"):
-    """The generated body-map picture of a step: where and how to stroke."""
+def bodymap(step, size="full", shared=False, labels=True):
+    """The generated body-map picture of a step: where and how to stroke.
+
+    `shared` draws the outline from the page's sprite ({% bodymap_sprite %}, once per page).
+    """
     pace = step.seconds_per_repetition or None
     return render_bodymap(
         body_area=step.body_area,
@@ -24,7 +29,22 @@ def bodymap(step, size="full"):
         title=step.stroke,
         size=size,
         key=step.pk or "",
+        shared=bool(shared),
+        labels=labels is not False,
     )
+
+
+@register.simple_tag
+def bodymap_sprite():
+    """The body maps' shared outline, once on a page whose pictures say `shared`."""
+    return render_bodymap_sprite()
+
+
+@register.simple_tag
+def routine_steps(steps):
+    """A routine page's list items, one a step: drawn once, then kept in the cache."""
+    items = step_fragments(list(steps), "massage/partials/routine_step.html")
+    return mark_safe("".join(items))
 
 
 @register.simple_tag

@@ -27,6 +27,7 @@ from massage.bodymap import (  # noqa: E402
     PACE_CLASSES,
     pace_class,
     render_bodymap,
+    render_bodymap_sprite,
 )
 from massage.vocabulary import BODY_AREAS, MOTIONS, motion_label  # noqa: E402
 
@@ -265,3 +266,72 @@ def test_stylesheet_defines_pace_classes_colours_and_reduced_motion():
     assert '[data-theme="dark"]' in css
     assert "prefers-color-scheme: dark" in css
     assert "offset-path" not in css
+
+
+# -- One shared outline for a page of many pictures --------------------------------------------
+
+
+def relative_points(d: str) -> list[tuple[float, float]]:
+    """The absolute points of "Mx y l dx dy dx dy ...", as _d would have written them."""
+    numbers = [round(float(n) * 10) for n in re.findall(r"-?(?:\d+\.?\d*|\.\d+)", d)]
+    x, y = numbers[0], numbers[1]
+    points = [(x, y)]
+    for dx, dy in zip(numbers[2::2], numbers[3::2], strict=True):
+        x, y = x + dx, y + dy
+        points.append((x, y))
+    return [(x / 10, y / 10) for x, y in points]
+
+
+def ids_in(root: ET.Element) -> set[str]:
+    return {el.get("id") for el in root.iter() if el.get("id")}
+
+
+def use_targets(root: ET.Element) -> list[str]:
+    return [el.get("href").removeprefix("#") for el in root.iter(f"{SVG}use")]
+
+
+SPRITE = parse(render_bodymap_sprite())
+
+
+def test_the_sprite_has_the_shared_parts_no_words_and_is_never_hidden():
+    assert SPRITE.get("hidden") is None  # markers inside an unrendered element draw nothing
+    assert SPRITE.get("aria-hidden") == "true"
+    assert (SPRITE.get("width"), SPRITE.get("height")) == ("0", "0")
+    assert {"bm-body", "bm-hand", "bm-arrow-full", "bm-arrow-thumb"} <= ids_in(SPRITE)
+    assert not list(SPRITE.iter(f"{SVG}text"))
+    lowered = str(render_bodymap_sprite()).lower()
+    assert "<style" not in lowered and "style=" not in lowered and "<script" not in lowered
+
+
+@pytest.mark.parametrize("size", ["full", "thumb"])
+@pytest.mark.parametrize("motion", sorted(MOTIONS))
+@pytest.mark.parametrize("body_area", sorted(BODY_AREAS))
+def test_a_shared_picture_draws_the_same_strokes_with_the_outline_from_the_sprite(
+    body_area, motion, size
+):
+    step = {"body_area": body_area, "motion": motion, "pace_seconds": 3, "size": size, "key": 4}
+    alone, shared = parse(render_bodymap(**step)), parse(render_bodymap(**step, shared=True))
+    assert shared.get("class") == alone.get("class")
+    assert shared.get("aria-label") == alone.get("aria-label")
+    own = ids_in(shared)
+    for target in use_targets(shared):
+        assert target in own | ids_in(SPRITE), target
+    # No outline of its own: that is what the sprite is for.
+    assert not [el for el in shared.iter() if el.get("class") in ("bm-outline", "bm-skin")]
+    # The same strokes, point for point, each drawn as halo, line (with its arrowhead) and dot.
+    strokes = [path_points(el.get("d")) for el in motion_paths(alone)]
+    paths = {el.get("id"): el.get("d") for el in shared.iter(f"{SVG}path") if el.get("id")}
+    lines = [el for el in shared.iter(f"{SVG}use") if el.get("class") == "bm-path"]
+    assert [relative_points(paths[el.get("href")[1:]]) for el in lines] == strokes
+    for el in lines:
+        if el.get("marker-end"):
+            assert el.get("marker-end") == f"url(#bm-arrow-{size})"
+    halos = [el for el in shared.iter(f"{SVG}use") if el.get("class") == "bm-path-halo"]
+    assert len(halos) == len(strokes)
+    assert len(str(render_bodymap(**step, shared=True))) < len(str(render_bodymap(**step)))
+
+
+def test_a_shared_picture_may_leave_its_side_words_to_the_page():
+    step = {"body_area": "tummy", "motion": "hold", "shared": True}
+    assert list(parse(render_bodymap(**step)).iter(f"{SVG}text"))
+    assert not list(parse(render_bodymap(**step, labels=False)).iter(f"{SVG}text"))

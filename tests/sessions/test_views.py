@@ -492,24 +492,34 @@ def test_player_renders_every_step_and_shows_only_the_current_one(as_parent, ses
     assert_in_html(f'<input type="hidden" name="step" value="{steps[2].pk}">', page)
 
 
-def test_player_steps_drawn_alike_each_point_at_their_own_arrowhead(as_parent, baby):
-    # A hidden step's arrowhead is not drawn for another step: every id on the page is its own.
+def test_player_steps_drawn_alike_each_point_at_their_own_drawing(as_parent, baby):
+    # A browser draws nothing for one step from another, hidden step: each step's strokes are
+    # its own, and the outline and arrowheads they share come from the page's sprite, which is
+    # never hidden. Every id on the page is its own.
     routine = RoutineFactory()
     alike = [StepFactory(routine=routine, stroke="Milking") for _ in range(2)]
     session = MassageSessionFactory(routine=routine, baby=baby, current_step=alike[1])
     page = as_parent.get(url("player", session)).content.decode()
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+    (sprite,) = elements(page, "svg", **{"class": "bodymap-sprite"})
+    assert ("hidden", None) not in sprite.attributes
+    sprite_ids = {attribute(el, "id") for el in elements(sprite, None) if attribute(el, "id")}
+    markers = {attribute(marker, "id") for marker in elements(sprite, "marker")}
     sections = elements(page, "section", **{"class": "player-step"})
     assert len(sections) == 2
     for section in sections:
+        own = {attribute(el, "id") for el in elements(section, None) if attribute(el, "id")}
         refs = [
             re.fullmatch(r"url\(#(.+)\)", attribute(el, "marker-end")).group(1)
             for el in elements(section, None)
             if attribute(el, "marker-end")
         ]
         assert refs
-        assert set(refs) <= {attribute(marker, "id") for marker in elements(section, "marker")}
+        assert set(refs) <= markers
+        uses = [attribute(el, "href") for el in elements(section, "use")]
+        assert uses
+        assert {href.removeprefix("#") for href in uses} <= own | sprite_ids
 
 
 def test_player_on_the_last_step_offers_finish(as_parent, routine, baby, steps):
