@@ -4,18 +4,27 @@ reload, and logging out forgets what the person leaving left on the phone."""
 
 import json
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import handlers
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
 from django.views.static import serve
 from playwright.sync_api import expect
 
+from cues.models import CueEvent, CueKind
 from massage.views.app_shell import SHELL_CACHE_PREFIX, shell
 from tests.browser.conftest import log_in, shoot, wait_until
-from tests.factories import BabyFactory, MembershipFactory
+from tests.factories import (
+    BabyFactory,
+    MassageSessionFactory,
+    MembershipFactory,
+    routine_with_areas,
+)
 
 CONTROLLED = "() => navigator.serviceWorker.controller !== null"
 CACHE_NAMES = "async () => (await caches.keys()).sort()"
@@ -157,21 +166,42 @@ def test_a_new_deploys_files_reach_the_phone_after_one_reload(phone, live_server
     assert f"/static/{first['css/app.css']}" not in kept
 
 
-def test_logging_out_forgets_what_the_person_leaving_left_on_the_phone(phone, live_server, parent):
+def test_logging_out_sends_then_forgets_what_the_person_leaving_left_on_the_phone(
+    phone, live_server, parent
+):
+    session = MassageSessionFactory(
+        baby=parent.families.get().babies.get(),
+        routine=routine_with_areas(["legs"]),
+        started_by=parent,
+    )
+    client_id = str(uuid.uuid4())
+    waiting = {
+        "type": "cue",
+        "id": client_id,
+        "url": reverse("cues:cue-create", args=[session.pk]),
+        "body": {
+            "client_id": client_id,
+            "kind": CueKind.SMILING.value,
+            "step": session.routine.steps.first().pk,
+            "at": timezone.now().isoformat(),
+        },
+    }
     log_in(phone, live_server, parent)
     names = open_controlled(phone, live_server)
-    mine, theirs = f"gentle-hands-cues-{parent.pk}-1", f"gentle-hands-cues-{parent.pk + 1}-1"
-    # What later work keeps for a person (a page, a routine) and the outboxes of two people.
+    mine = f"gentle-hands-cues-{parent.pk}-{session.pk}"
+    theirs = f"gentle-hands-cues-{parent.pk + 1}-{session.pk}"
+    # What later work keeps for a person (a page), this person's waiting cue, another's outbox.
     phone.evaluate(
-        """async ([mine, theirs]) => {
+        """async ([mine, theirs, waiting]) => {
           await (await caches.open("gentle-hands-pages")).put("/today/", new Response("Maya"));
-          localStorage.setItem(mine, "[]");
+          localStorage.setItem(mine, JSON.stringify([waiting]));
           localStorage.setItem(theirs, "[]");
         }""",
-        [mine, theirs],
+        [mine, theirs, waiting],
     )
     phone.get_by_role("button", name="Log out").click()
     expect(phone.get_by_role("link", name="Log in").first).to_be_visible()
+    assert CueEvent.objects.filter(session=session, client_id=client_id).count() == 1
     assert phone.evaluate(CACHE_NAMES) == names  # the shell is everyone's
     assert phone.evaluate("(key) => localStorage.getItem(key)", mine) is None
     assert phone.evaluate("(key) => localStorage.getItem(key)", theirs) == "[]"
