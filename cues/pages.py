@@ -1,7 +1,12 @@
 """What the review and history pages show, put together from the selectors and the charts."""
 
+import hashlib
+import re
+
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -12,6 +17,10 @@ from massage.models import Step
 SESSIONS_PER_PAGE = 20
 TREND_WEEKS = 12
 INSIGHT_CACHE_SECONDS = 24 * 60 * 60
+# The page as drawn: for an hour at most, so a change made in the admin shows within the hour.
+HISTORY_CACHE_SECONDS = 60 * 60
+HISTORY_CONTENT = "cues/partials/history_content.html"
+PAGE_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 def _area_label(code):
@@ -225,11 +234,12 @@ def note_form(cue, data=None):
     return CueNoteForm(data, initial=initial, auto_id=f"note-{cue.client_id}-%s")
 
 
-def _insight(baby) -> insights.Insight:
+def _insight(baby, version=None) -> insights.Insight:
     """What the cues suggest so far. Its counts run over the baby's whole history (two years of
     daily massages are 11,000 cues), so the result is kept in the cache, under a key that
     changes whenever a massage or a cue of the baby does, and in the language it was worded in."""
-    key = f"history-insight:v1:{selectors.baby_insight_version(baby)}:{get_language()}"
+    version = version or selectors.baby_history_version(baby)[0]
+    key = f"history-insight:v1:{version}:{get_language()}"
     insight = cache.get(key)
     if insight is None:
         counts = selectors.baby_insight_counts(baby)
@@ -246,12 +256,42 @@ def _insight(baby) -> insights.Insight:
     return insight
 
 
-def history_page(baby, page_number) -> dict:
+def history_content(baby, page_number) -> str:
+    """The family's history page (below the site's bar) as HTML, kept in the cache and drawn
+    again only when something it shows may have changed: a massage or a cue of the baby (see
+    `selectors.baby_history_version`), the baby's name or dates, the day, the time zone, the
+    language or the page. Nothing is kept while a massage is under way (its length grows by the
+    minute), nor for a page number that isn't a small number."""
+    version, running = selectors.baby_history_version(baby)
+    keep = not running and (page_number is None or PAGE_NUMBER.fullmatch(page_number))
+    if keep:
+        shown = (
+            version,
+            baby.name,
+            baby.birth_date,
+            baby.due_date,
+            timezone.localdate(),
+            timezone.get_current_timezone_name(),
+            get_language(),
+            page_number,
+        )
+        key = "history-content:v1:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+        content = cache.get(key)
+        if content is not None:
+            return content
+    context = history_page(baby, page_number, version=version)
+    content = render_to_string(HISTORY_CONTENT, context)
+    if keep:
+        cache.set(key, content, HISTORY_CACHE_SECONDS)
+    return content
+
+
+def history_page(baby, page_number, *, version=None) -> dict:
     """A baby's massages page by page, the last weeks as charts, and the insight so far."""
     page = Paginator(selectors.baby_sessions(baby), SESSIONS_PER_PAGE).get_page(page_number)
     page.object_list = selectors.with_cue_counts(page.object_list)
     weeks = [charts.WeekPoint(**row) for row in selectors.baby_weeks(baby, weeks=TREND_WEEKS)]
-    insight = _insight(baby)
+    insight = _insight(baby, version)
     week_sessions = sum(w.sessions for w in weeks)
     return {
         "baby": baby,

@@ -180,12 +180,16 @@ def baby_weeks(baby, *, weeks=12, today=None) -> list[dict]:
     return list(found.values())
 
 
-def baby_insight_version(baby) -> str:
-    """What the insight is counted from, in two queries on indexes however long the history:
-    the baby's sessions (how many, how many ended, the last end) and their cues (how many, their
-    ids, how many taken back). Any change to what the insight counts changes it: a step visit
-    changes only while its massage runs, so an ended massage's visits are covered by its end.
-    The baby's creation time keeps a new baby that was given an old one's id apart."""
+def baby_history_version(baby) -> tuple[str, bool]:
+    """A key that changes whenever what the history counts or lists may have, and whether a
+    massage of the baby is under way: two queries on indexes, however long the history.
+
+    From the baby's sessions: how many, how many ended, the last end; and from their cues: how
+    many, their ids, how many taken back. An ended massage changes no more in the app (its step
+    visits change only while it runs, and ending it sets `ended_at` once), so these cover every
+    new massage, end, cue and undo. The baby's creation time keeps a new baby that was given an
+    old one's id apart.
+    """
     sessions = MassageSession.objects.filter(baby=baby).aggregate(
         n=Count("pk"), ended=Count("ended_at"), last_end=Max("ended_at")
     )
@@ -193,10 +197,11 @@ def baby_insight_version(baby) -> str:
         n=Count("pk"), ids=Sum("pk"), undone=Count("undone_at")
     )
     last_end = sessions["last_end"].isoformat() if sessions["last_end"] else "-"
-    return (
+    key = (
         f"{baby.pk}:{baby.created_at.isoformat()}:{sessions['n']}:{sessions['ended']}:"
         f"{last_end}:{cues['n']}:{cues['ids'] or 0}:{cues['undone']}"
     )
+    return key, sessions["ended"] < sessions["n"]
 
 
 def baby_insight_counts(baby) -> dict:

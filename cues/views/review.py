@@ -57,7 +57,7 @@ def baby_history(request, baby_id):
     """A baby's massages, the last weeks as charts, and what the cues suggest so far."""
     baby = family_selectors.baby_of(request.user, baby_id)
     session_services.sessions_close_stale(baby=baby)  # so a massage left for hours is listed
-    context = pages.history_page(baby, request.GET.get("page"))
+    context = {"baby": baby, "content": pages.history_content(baby, request.GET.get("page"))}
     return render(request, "cues/baby_history.html", context)
 
 
