@@ -78,14 +78,28 @@ def authored_step(user, step_id) -> Step:
     )
 
 
-def routines_assigned_to(user) -> list[Routine]:
+def routines_assigned_to(user, shown=()) -> list[Routine]:
     """The routines the user's families were assigned and may follow now, for the top of the
-    library (the routines, once each, however many assignments name them)."""
+    library (the routines, once each, however many assignments name them).
+
+    `shown`: routines the page has read already, with their length and focus tags (the
+    library's); an assigned one among them is taken from there rather than read again, which
+    leaves one query when every assigned routine is in the library.
+    """
     if not user.is_authenticated:
         return []
-    return list(
+    ids = list(
         Routine.objects.filter(pk__in=teaching_selectors.assigned_routines(user), published=True)
-        .with_total_seconds()
-        .prefetch_related("focus")
         .order_by("title", "pk")
+        .values_list("pk", flat=True)
     )
+    found = {routine.pk: routine for routine in shown if routine.pk in ids}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        found |= {
+            routine.pk: routine
+            for routine in Routine.objects.filter(pk__in=missing)
+            .with_total_seconds()
+            .prefetch_related("focus")
+        }
+    return [found[pk] for pk in ids if pk in found]

@@ -29,7 +29,7 @@ def routine_list(request):
     others = [r for r in routines if not r.fits_age(age)]
     context = {"form": form, "suitable": suitable, "others": others, "baby": baby, "age": age}
     if not wants_fragment(request):  # the filters swap the results only; this stays above them
-        context["assigned"] = library_selectors.routines_assigned_to(request.user)
+        context["assigned"] = library_selectors.routines_assigned_to(request.user, routines)
     return _render_list(request, context)
 
 

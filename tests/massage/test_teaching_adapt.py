@@ -1,11 +1,13 @@
 """An assignment for one baby, and a routine adapted for one family: the original untouched,
 the copy for that family only."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from massage.models import Assignment, Routine
+from massage.models import Assignment, FocusTag, Routine
 from massage.selectors.library import routines_visible_to
 from massage.services import teaching as teaching_services
 from sessions.models import Outcome
@@ -171,6 +173,47 @@ def test_the_assignment_page_costs_the_same_queries_however_many_babies(
         BabyFactory.create_batch(2, family=membership.family)
     with django_assert_max_num_queries(12):
         assert as_instructor.get(reverse("massage:teaching-assignments")).status_code == 200
+
+
+def assigned_titles(page):
+    """The titles of the cards under "From your instructor", in order."""
+    section = page.split('id="assigned-title"')[1].split("</section>")[0]
+    return re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', section)
+
+
+def test_the_assigned_routines_in_the_library_come_in_title_order_with_their_details(
+    instructor, library_routine, client, django_assert_max_num_queries
+):
+    """An assigned library routine is taken from the library list; an instructor's own one is
+    read for itself; either way each card has its length and focus tags, in title order."""
+    rivers, _link = linked_family(instructor, name="The Rivers")
+    own = routine_with_areas(["legs"], title="Ines's gentle legs")
+    own.author, own.published = instructor, True
+    own.save()
+    own.focus.set([FocusTag.objects.get_or_create(slug="bonding")[0]])
+    library_routine.focus.set([FocusTag.objects.get_or_create(slug="sleep")[0]])
+    for routine in (library_routine, own):
+        teaching_services.assignment_create(
+            instructor=instructor,
+            routine=routine,
+            family=rivers.family,
+            times_per_week=2,
+            starts_on=today(),
+        )
+    client.force_login(rivers.user)
+    url = reverse("massage:routine-list")
+    # session, user, babies, library routines and their focus tags, the assigned routines'
+    # ids, the one not in the library with its focus tags
+    with django_assert_max_num_queries(8):
+        page = client.get(url).content.decode()
+    assert assigned_titles(page) == ["Ines&#x27;s gentle legs", "Leg and tummy"]
+    # With the library filtered down to neither, both are still read and shown.
+    filtered = client.get(url, {"focus": "teething"}).content.decode()
+    for shown in (page, filtered):
+        assert assigned_titles(shown) == ["Ines&#x27;s gentle legs", "Leg and tummy"]
+        cards = shown.split('id="assigned-title"')[1].split("</section>")[0]
+        assert cards.count('class="pill pill-accent"') == 2  # each one's length
+        assert "Bonding" in cards and "Sleep" in cards
 
 
 def test_the_library_lists_what_the_family_was_assigned_at_the_top(
