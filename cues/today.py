@@ -20,54 +20,54 @@ def day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# A massage's standing cues of each side, counted by the database.
+CUE_COUNTS = {
+    "happy": Count(
+        "cues", filter=Q(cues__valence=Valence.ENGAGEMENT, cues__undone_at__isnull=True)
+    ),
+    "unsettled": Count(
+        "cues", filter=Q(cues__valence=Valence.DISENGAGEMENT, cues__undone_at__isnull=True)
+    ),
+}
+
+
 def today_page(user, now=None) -> dict:
     """The user's families and babies with their sessions, in a fixed number of queries."""
     now = now or timezone.now()
+    today = timezone.localtime(now).date()
     families = family_selectors.families_for_today(user)
     babies = [baby for family in families for baby in family.babies.all()]
     ids = [baby.pk for baby in babies]
     # The babies come from the user's readable families already: filtering on their ids alone
     # spares every query below the join and subqueries of `sessions_of(user)`.
     mine = MassageSession.objects.filter(baby_id__in=ids)
+    week_since = day_start(today - timedelta(days=6))
+    recent = _recent(mine, since=week_since)
     # A massage left for hours is closed here as interrupted (it then shows as the last one);
-    # when none is, this costs no query beyond the list itself.
-    running = {
-        session.baby_id: session
-        for session in mine.filter(ended_at__isnull=True).select_related("current_step")
-        if not session_close_if_stale(session, now=now)
-    }
-    # The last massage, and the week's count, leave out sessions ended before any step was done.
-    latest = MassageSession.objects.massages().filter(baby=OuterRef("baby"), ended_at__isnull=False)
-    last = {
-        session.baby_id: session
-        for session in mine.filter(
-            ended_at__isnull=False,
-            pk=Subquery(latest.order_by("-started_at", "-pk").values("pk")[:1]),
-        ).annotate(
-            happy=Count(
-                "cues",
-                filter=Q(cues__valence=Valence.ENGAGEMENT, cues__undone_at__isnull=True),
-            ),
-            unsettled=Count(
-                "cues",
-                filter=Q(cues__valence=Valence.DISENGAGEMENT, cues__undone_at__isnull=True),
-            ),
-        )
-    }
-    week_start = timezone.localtime(now).date() - timedelta(days=6)
-    this_week = dict(
-        mine.massages()
-        .filter(started_at__gte=day_start(week_start))
-        .values("baby_id")
-        .annotate(n=Count("pk"))
-        .values_list("baby_id", "n")
-    )
+    # when none is, this costs no query. One closed now may have had no step done, so it would
+    # not count as a massage: read the list again then.
+    closed = [s for s in recent if s.ended_at is None and session_close_if_stale(s, now=now)]
+    if closed:
+        recent = _recent(mine, since=week_since)
+    running, last, this_week = {}, {}, {}
+    for session in recent:  # newest first
+        if session.ended_at is None:
+            running[session.baby_id] = session
+        # The last massage, and the week's count, leave out sessions ended before any step
+        # was done.
+        if not session.counted:
+            continue
+        if session.started_at >= week_since:
+            this_week[session.baby_id] = this_week.get(session.baby_id, 0) + 1
+        if session.ended_at is not None:
+            last.setdefault(session.baby_id, session)
+    if older := [pk for pk in ids if pk not in last]:  # no massage ended in the last 7 days
+        last |= _last_massages(mine.filter(baby_id__in=older))
     for baby in babies:
         baby.running_session = running.get(baby.pk)
         baby.last_session = last.get(baby.pk)
         baby.sessions_this_week = this_week.get(baby.pk, 0)
-    today = timezone.localtime(now).date()
-    _attach_assignments(families, mine, today=today)
+    _attach_assignments(families, recent, today=today)
     taught = [family for family in families if family.has_instructor]
     words = cue_selectors.notes_for_today(taught, now=now) if taught else {}
     for family in families:
@@ -75,29 +75,56 @@ def today_page(user, now=None) -> dict:
     return {"families": families, "today": today}
 
 
-def _attach_assignments(families, sessions, *, today):
+def _recent(sessions, *, since) -> list[MassageSession]:
+    """The massages under way and those begun since `since` (the last 7 days, which hold this
+    week's too), newest first, each with `counted` (whether it is a massage) and its cue
+    counts: one query for what Today shows of them all."""
+    return list(
+        sessions.filter(Q(ended_at__isnull=True) | Q(started_at__gte=since))
+        .with_counted()
+        .annotate(**CUE_COUNTS)
+        .select_related("current_step")
+        .order_by("-started_at", "-pk")
+    )
+
+
+def _last_massages(sessions) -> dict:
+    """Each baby's last ended massage among these sessions, with its cue counts: one query."""
+    latest = MassageSession.objects.massages().filter(baby=OuterRef("baby"), ended_at__isnull=False)
+    return {
+        session.baby_id: session
+        for session in sessions.filter(
+            ended_at__isnull=False,
+            pk=Subquery(latest.order_by("-started_at", "-pk").values("pk")[:1]),
+        ).annotate(**CUE_COUNTS)
+    }
+
+
+def _attach_assignments(families, recent, *, today):
     """Each family's running assignments, with how this week is going (Monday to Sunday): the
-    massages of that routine so far, a baby-led end counting as practice."""
+    massages of that routine so far, a baby-led end counting as practice. `recent` holds the
+    last 7 days' massages (see `_recent`), so this week's since Monday are among them."""
     taught = [family for family in families if family.has_instructor]
     assigned = teaching_selectors.assignments_for(taught, today) if taught else {}
-    monday = today - timedelta(days=today.weekday())
+    monday = day_start(today - timedelta(days=today.weekday()))
+    today_from, tomorrow_from = day_start(today), day_start(today + timedelta(days=1))
     routine_ids = {a.routine_id for found in assigned.values() for a in found}
+    family_of = {baby.pk: family.pk for family in families for baby in family.babies.all()}
     done = {}
-    if routine_ids:
-        tomorrow = today + timedelta(days=1)
-        today_only = Q(started_at__gte=day_start(today), started_at__lt=day_start(tomorrow))
-        rows = (
-            sessions.massages()
-            .filter(routine_id__in=routine_ids, started_at__gte=day_start(monday))
-            .values("baby__family", "baby", "routine")
-            .annotate(n=Count("pk"), today=Count("pk", filter=today_only))
-        )
+    for session in recent:
+        if not (session.counted and session.routine_id in routine_ids):
+            continue
+        if session.started_at < monday:
+            continue
+        on_today = today_from <= session.started_at < tomorrow_from
         # Per baby, and summed per family for the assignments to the whole family or class.
-        for row in rows:
-            done[("baby", row["baby"], row["routine"])] = row
-            total = done.setdefault(("family", row["baby__family"], row["routine"]), {})
-            total["n"] = total.get("n", 0) + row["n"]
-            total["today"] = total.get("today", 0) + row["today"]
+        for key in (
+            ("baby", session.baby_id, session.routine_id),
+            ("family", family_of[session.baby_id], session.routine_id),
+        ):
+            row = done.setdefault(key, {"n": 0, "today": 0})
+            row["n"] += 1
+            row["today"] += on_today
     for family in families:
         family.assignments_today = []
         for assignment in assigned.get(family.pk, []):

@@ -156,6 +156,24 @@ def test_the_last_massage_says_when_in_plain_words(client, parent, baby, routine
     assert f">{expected}</time>" in client.get(reverse("today")).text
 
 
+def test_a_last_massage_older_than_the_week_still_shows_with_its_cues(
+    client, parent, family, baby, routine, django_assert_max_num_queries
+):
+    """The week's massages are read in one go; a baby whose last massage is older is looked up
+    on its own (one more query, whatever the number of such babies)."""
+    older = finished(baby, routine, days_ago=12)
+    CueEventFactory(session=older, kind="smiling")
+    finished(baby, routine, days_ago=9, step_done=False)  # not a massage: never the last one
+    twin = BabyFactory(family=family)
+    recent = finished(twin, routine, days_ago=2)
+    client.force_login(parent)
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("today")).text
+    assert reverse("cues:session-review", args=[older.pk]) in page
+    assert reverse("cues:session-review", args=[recent.pk]) in page
+    assert "0 massages in the last 7 days" in page and "1 massage in the last 7 days" in page
+
+
 def test_an_instructor_without_a_family_is_pointed_to_the_studio(client, db):
     from tests.factories import InstructorFactory
 
