@@ -16,6 +16,14 @@ CLOCK_SLACK = timedelta(minutes=2)
 SKEW_IGNORED_BELOW = timedelta(seconds=3)
 
 
+def clock_skew(sent_at, now) -> timedelta:
+    """How far the phone's clock is behind the server's, from the time it says it sent a request
+    (`sent_at`, None for none): added to the phone's times to put them on the server's clock."""
+    if sent_at is None or abs(now - sent_at) < SKEW_IGNORED_BELOW:
+        return timedelta(0)
+    return now - sent_at
+
+
 class CueForm(SessionStepForm):
     """A cue as the player sends it. Without JavaScript, `at` is left out and means now.
 
@@ -44,8 +52,7 @@ class CueForm(SessionStepForm):
             return now
         sent_at = self.cleaned_data.get("sent_at")
         try:
-            if sent_at is not None and abs(now - sent_at) >= SKEW_IGNORED_BELOW:
-                at += now - sent_at
+            at += clock_skew(sent_at, now)
             if at > now + CLOCK_SLACK:
                 raise forms.ValidationError(_("This cue's time is in the future."))
             if at < self.session.started_at - CLOCK_SLACK:

@@ -103,24 +103,34 @@ def asks_pause(cue) -> bool:
     return prompt_for(cue).level == rules.Level.PAUSE
 
 
-def cue_undo(*, cue, now=None) -> CueEvent:
-    """Take back a cue logged a moment ago. Undoing twice is harmless."""
+def cue_undo(*, cue, now=None, tapped_at=None) -> CueEvent:
+    """Take back a cue logged a moment ago. Undoing twice is harmless.
+
+    `tapped_at`: when the phone's outbox says undo was tapped (on the server's clock). A cue and
+    its undo sent together after hours offline reached the server late, not undone late: the
+    time between the cue and the tap counts then.
+    """
     now = now or timezone.now()
+    allowed = timedelta(seconds=UNDO_SECONDS + UNDO_GRACE_SECONDS)
     with transaction.atomic():
         cue = CueEvent.objects.select_for_update().get(pk=cue.pk)
         if cue.undone_at is not None:
             return cue
-        if now - cue.created_at > timedelta(seconds=UNDO_SECONDS + UNDO_GRACE_SECONDS):
+        in_time = now - cue.created_at <= allowed or (
+            tapped_at is not None and abs(tapped_at - cue.at) <= allowed
+        )
+        if not in_time:
             raise CueError(_("It is too late to undo this cue: undo works for 10 seconds."))
         cue.undone_at = now
         cue.save(update_fields=["undone_at"])
     return cue
 
 
-def cue_respond(*, cue, response, move_session=False) -> CueEvent:
+def cue_respond(*, cue, response, move_session=False, at=None) -> CueEvent:
     """Record what the parent chose at a baby-led pause; ending closes the massage as baby-led.
 
     The player skips a body area itself; `move_session` makes the server do it (no JavaScript).
+    `at`: when the answer was given, from a phone's outbox (the massage ends then); else now.
     Sending the same answer again is harmless; any other answer once the massage has ended, or
     to a cue that asked for no pause, is refused.
     """
@@ -144,7 +154,10 @@ def cue_respond(*, cue, response, move_session=False) -> CueEvent:
             cue.save(update_fields=["response"])
             if response == Response.END:
                 session_services.session_finish(
-                    session=session, outcome=Outcome.BABY_LED_END, reason=baby_led_reason(cue)
+                    session=session,
+                    outcome=Outcome.BABY_LED_END,
+                    reason=baby_led_reason(cue),
+                    at=None if at is None else max(at, session.started_at),
                 )
             elif response == Response.SKIP_AREA and move_session:
                 _skip_area(session, cue.body_area)

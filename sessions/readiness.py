@@ -124,6 +124,11 @@ class Verdict:
     def needs_confirmation(self) -> bool:
         return bool(self.stop or self.advice or self.left_out)
 
+    def may_start(self, go_ahead: bool) -> bool:
+        """Whether the massage may start: never after a hard stop, and after advice or steps
+        left out only once the parent has said to go ahead."""
+        return not self.stop and (go_ahead or not self.needs_confirmation)
+
 
 # What helps a baby who is unwell, offered instead of a massage.
 INSTEAD_WHEN_UNWELL = [

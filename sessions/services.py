@@ -3,6 +3,8 @@ reminders: a person's own, turning them off, and sending those due."""
 
 import secrets
 import zoneinfo
+from datetime import timedelta
+from enum import StrEnum
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,11 +22,15 @@ from sessions.models import (
     step_seconds_cap,
     weekday_bits,
 )
+from sessions.readiness import ReadinessForm, judge
 from sessions.selectors import reminders_due, resume_step, running_session_for, session_steps
 from sessions.tasks import send_reminder
 
 # The player numbers its saves one by one; a jump far beyond the last one is not a real save.
 MAX_SEQ_JUMP = 10_000
+# The same end sent twice carries the same phone time, shifted by a clock skew measured anew on
+# each send (network delay included): this close, with the same outcome, it is one end.
+SAME_END_TOLERANCE = timedelta(minutes=2)
 
 
 class SessionError(AppError):
@@ -43,13 +49,21 @@ class SessionInputError(SessionError):
     code = Code.MALFORMED
 
 
+class SessionIdTaken(SessionError):
+    def __init__(self):
+        super().__init__(_("This massage id was already used for a different massage."))
+
+
 class SessionAlreadyRunning(SessionError):
     def __init__(self, running):
         super().__init__(_("A massage with this baby is already under way."))
         self.running = running
 
 
-def session_start(*, baby, routine, user, answers, excluded_step_ids) -> MassageSession:
+def session_start(
+    *, baby, routine, user, answers, excluded_step_ids, client_id=None, started_at=None
+) -> MassageSession:
+    """Start a massage now, or (from the offline outbox) at `started_at` with the phone's id."""
     sessions_close_stale(baby=baby)
     running = running_session_for(baby)
     if running:
@@ -59,7 +73,7 @@ def session_start(*, baby, routine, user, answers, excluded_step_ids) -> Massage
         raise SessionError(_("Every step of this routine was left out today. Choose another."))
     try:
         with transaction.atomic():
-            return MassageSession.objects.create(
+            session = MassageSession(
                 baby=baby,
                 routine=routine,
                 routine_title=routine.title,
@@ -69,9 +83,56 @@ def session_start(*, baby, routine, user, answers, excluded_step_ids) -> Massage
                 excluded_steps=list(excluded_step_ids),
                 current_step=steps[0],
             )
+            if client_id is not None:
+                session.client_id = client_id
+            if started_at is not None:
+                # Activity stays "now": a massage synced hours after it began is not stale yet.
+                session.started_at = started_at
+            session.save(force_insert=True)
+            return session
     except IntegrityError as error:
+        if client_id is not None and MassageSession.objects.filter(client_id=client_id).exists():
+            raise SessionIdTaken() from error
         # Two taps on Start at once: the database lets only one session run per baby.
         raise SessionAlreadyRunning(running_session_for(baby)) from error
+
+
+def session_start_offline(
+    *, baby, routine, user, answers, go_ahead, client_id, started_at
+) -> tuple[MassageSession, bool]:
+    """A massage a phone started with no network, sent later from its outbox: the readiness
+    answers are checked here as the start page checks them, and it keeps the phone's id and
+    start time. Returns the session and whether it is new; sending it again returns the first.
+    """
+    existing = MassageSession.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if (existing.baby_id, existing.routine_id) != (baby.pk, routine.pk):
+            raise SessionIdTaken()
+        return existing, False
+    steps = list(routine.steps.order_by("order"))
+    form = ReadinessForm(answers, areas=[step.body_area for step in steps])
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise SessionInputError(f"{field}: {errors[0]}")
+    answers = form.answers()
+    today = timezone.localdate(started_at)
+    verdict = judge(answers, steps=steps, baby=baby, routine=routine, today=today)
+    if not verdict.may_start(go_ahead):
+        raise SessionError(
+            verdict.stop[0]
+            if verdict.stop
+            else _("The readiness check gave advice: starting needs go_ahead set to true.")
+        )
+    session = session_start(
+        baby=baby,
+        routine=routine,
+        user=user,
+        answers=answers,
+        excluded_step_ids=verdict.excluded_step_ids,
+        client_id=client_id,
+        started_at=started_at,
+    )
+    return session, True
 
 
 def session_progress(*, session, seq, current_step, elapsed, visits) -> None:
@@ -168,12 +229,45 @@ def session_move(*, session, from_step, action) -> MassageSession:
     return locked
 
 
-def session_finish(*, session, outcome, reason="", note=None) -> MassageSession:
+def session_finish(*, session, outcome, reason="", note=None, at=None) -> MassageSession:
     with transaction.atomic():
         locked = MassageSession.objects.select_for_update().get(pk=session.pk)
-        if not locked.finish(outcome=outcome, reason=reason, note=note):
+        if not locked.finish(outcome=outcome, reason=reason, note=note, at=at):
             raise SessionError(_("This massage has already ended."))
     return locked
+
+
+class Finish(StrEnum):
+    """What became of a finish sent from a phone's outbox (`session_finish_latest`)."""
+
+    ENDED = "ended"  # the massage was running: it ends with this outcome
+    REPLACED = "replaced"  # it had ended earlier (elsewhere): this later end is kept instead
+    SAME = "same"  # this end is the one stored (sent again)
+    OLDER = "older"  # a later end is stored: it stays
+
+
+def session_finish_latest(*, session, outcome, reason, note, at) -> Finish:
+    """End a massage as a phone recorded it, at `at` (on the server's clock). When two phones
+    end it, the latest end wins, whichever arrives first; sending the same end again changes
+    nothing. A note is only set when one is sent."""
+    with transaction.atomic():
+        locked = MassageSession.objects.select_for_update().get(pk=session.pk)
+        at = max(at, locked.started_at)
+        if locked.is_running:
+            locked.finish(outcome=outcome, reason=reason, note=note or None, at=at)
+            return Finish.ENDED
+        same = (locked.outcome, locked.end_reason) == (outcome, reason)
+        if same and abs(at - locked.ended_at) <= SAME_END_TOLERANCE:
+            return Finish.SAME
+        if at <= locked.ended_at:
+            return Finish.OLDER
+        locked.ended_at, locked.outcome, locked.end_reason = at, outcome, reason
+        fields = ["ended_at", "outcome", "end_reason"]
+        if note:
+            locked.note = note
+            fields.append("note")
+        locked.save(update_fields=fields)
+    return Finish.REPLACED
 
 
 def sessions_close_stale(*, baby=None, now=None) -> int:

@@ -81,7 +81,7 @@ def session_start(request, baby_id, slug):
     answers = form.answers()
     verdict = judge(answers, steps=steps, baby=baby, routine=routine, today=today)
     context["verdict"] = verdict
-    if verdict.stop or (verdict.needs_confirmation and not form.cleaned_data["go_ahead"]):
+    if not verdict.may_start(form.cleaned_data["go_ahead"]):
         return _render_verdict(request, context, answers, steps)
     try:
         session = services.session_start(

@@ -76,6 +76,8 @@ for name in cue_matrix.INSTRUCTOR_PAGES:
     ROWS.setdefault(name, ("studio_objects", _no_args, "author"))
 for name, args, *_rest in cue_matrix.CUE_ROUTES:
     ROWS.setdefault(name, ("cue_objects", args, "parent"))
+for name, _body in matrix.BATCH_ROUTES:
+    ROWS.setdefault(name, ("session_objects", _no_args, "parent"))
 # Uploaded media holds no family data, so the matrices have no row for it.
 ROWS["media"] = ("objects", lambda o: ["routines/1/missing.webp"], "parent")
 

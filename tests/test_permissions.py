@@ -15,12 +15,14 @@ The cues app's URLs have their rows in tests/cues/test_permissions.py, which fai
 missing.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cues.models import CueEvent
 from massage.models import (
     Baby,
     Consent,
@@ -485,6 +487,90 @@ def test_sessions_other_family_gets_404_and_nothing_changes(
     response = session_request(client, name, args, method, data, session_objects)
     assert response.status_code == 404
     assert sessions_snapshot() == before
+
+
+# -- The phone's outbox: many saves in one request ------------------------------------------------
+
+# (url name, the JSON body from the session objects). Anyone logged in may send a batch: only
+# the items for massages of their own families are stored; the others are refused one by one,
+# in the same words whether the massage is another family's or does not exist.
+BATCH_ROUTES = [
+    (
+        "cues:outbox-sync",
+        lambda o: {
+            "items": [
+                {
+                    "type": "progress",
+                    "session": o["running"].pk,
+                    "seq": 1,
+                    "step": o["steps"][1].pk,
+                    "elapsed": 2,
+                    "visits": {str(o["steps"][0].pk): [30, False]},
+                },
+                {
+                    "type": "cue",
+                    "id": "7d6f8f0e-3c1b-4f39-9a57-2f0f2c3e9b10",
+                    "session": o["running"].pk,
+                    "step": o["steps"][1].pk,
+                    "kind": "cooing",
+                    "at": timezone.now().isoformat(),
+                },
+            ]
+        },
+    ),
+]
+
+
+def batch_request(client, name, body, objects):
+    return client.post(
+        reverse(name),
+        json.dumps(body(objects)),
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+
+
+def batch_snapshot():
+    cues = list(CueEvent.objects.order_by("pk").values_list("pk", "client_id", "kind", "at"))
+    return sessions_snapshot(), cues
+
+
+@pytest.mark.parametrize(("name", "body"), BATCH_ROUTES)
+def test_batch_anonymous_is_told_to_log_in(client, session_objects, name, body):
+    before = batch_snapshot()
+    response = batch_request(client, name, body, session_objects)
+    assert response.status_code == 401
+    assert "log in again" in response.json()["error"]
+    assert batch_snapshot() == before
+
+
+@pytest.mark.parametrize("member", ["parent", "caregiver"])
+@pytest.mark.parametrize(("name", "body"), BATCH_ROUTES)
+def test_batch_family_members_store_their_items(
+    client, request, session_objects, member, name, body
+):
+    before = batch_snapshot()
+    client.force_login(request.getfixturevalue(member))
+    response = batch_request(client, name, body, session_objects)
+    assert response.status_code == 200
+    assert {r["status"] for r in response.json()["results"]} == {"stored"}
+    assert batch_snapshot() != before
+
+
+@pytest.mark.parametrize(("name", "body"), BATCH_ROUTES)
+def test_batch_other_family_is_refused_item_by_item_and_nothing_changes(
+    client, session_objects, outsider, name, body
+):
+    before = batch_snapshot()
+    client.force_login(outsider)
+    response = batch_request(client, name, body, session_objects)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert {r["status"] for r in results} == {"refused"}
+    assert {r["reason"] for r in results} == {
+        "No massage of yours has this id: it may have been deleted."
+    }
+    assert batch_snapshot() == before
 
 
 def teaching_invitation(instructor):

@@ -33,6 +33,7 @@ and why that is wrong): the case is an expected failure, and fails outright once
 so the row is set right. The world is built once and every case runs in a savepoint of it.
 """
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -146,6 +147,7 @@ class Row:
     expect: dict  # role → status, or LOGIN
     data: object = None  # world → POST data
     json: bool = False  # asks for JSON, as the player's background saves do
+    json_body: bool = False  # sends `data` as a JSON body (the outbox's batch), not a form
     # Roles that are let through but change nothing (e.g. anonymous opening an invitation).
     unchanged: frozenset = field(default_factory=frozenset)
     label: str = ""
@@ -229,6 +231,18 @@ def step_form(w):
 
 def birth_date():
     return (timezone.localdate() - timedelta(weeks=6)).isoformat()
+
+
+def outbox_cue(w):
+    """A cue in the running massage as the phone's outbox sends it."""
+    return {
+        "type": "cue",
+        "id": str(uuid.uuid4()),
+        "session": w.running.pk,
+        "step": w.steps[0].pk,
+        "kind": "smiling",
+        "at": timezone.now().isoformat(),
+    }
 
 
 # Who has no family of which they are a parent (class codes and invitations answer them 403).
@@ -585,6 +599,17 @@ ROWS = [
         lambda w: {"note": "She loved the leg strokes"},
         family(302),
     ),
+    # The phone's outbox in one request: anyone logged in may send one, and only items for the
+    # family's own massages are stored (the others are refused, item by item, in a 200).
+    POST(
+        "cues:outbox-sync",
+        no_args,
+        lambda w: {"items": [outbox_cue(w)]},
+        logged_in(200, anonymous=401),
+        json=True,
+        json_body=True,
+        unchanged=frozenset(ROLES) - set(MEMBERS),
+    ),
     GET("cues:session-review", _ended, family(200)),
     GET("cues:baby-history", _baby, family(200)),
     GET("cues:baby-report", _baby, family(200)),
@@ -792,6 +817,9 @@ def test_role_matrix(client, world, row, role):
     headers = JSON if row.json else {}
     if row.method == "get":
         response = client.get(url, **headers)
+    elif row.json_body:
+        body = json.dumps(row.data(world))
+        response = client.post(url, body, content_type="application/json", **headers)
     else:
         response = client.post(url, row.data(world), **headers)
     status = response.status_code
