@@ -54,17 +54,23 @@ def _resent(cue, **sent) -> CueEvent:
     return cue
 
 
+_LOOK_UP = object()
+
+
 def cue_log(
-    *, session, user, client_id, kind, step, at, note="", now=None
+    *, session, user, client_id, kind, step, at, note="", now=None, existing=_LOOK_UP
 ) -> tuple[CueEvent, bool]:
     """Store a cue once. Sending the same cue again (a retry, a double tap) returns the first.
 
     Returns the cue and whether it was new. A client id already used for a different cue is
     refused, as is a cue that happened after the massage ended (beyond a small allowance).
+    `existing`: the cue already stored with this client id (None for none), when the caller has
+    looked it up already (the outbox's batch reads them all in one query).
     """
     now = now or timezone.now()
     sent = {"session": session, "kind": kind, "step": step, "at": at, "note": note}
-    existing = CueEvent.objects.filter(client_id=client_id).first()
+    if existing is _LOOK_UP:
+        existing = CueEvent.objects.filter(client_id=client_id).first()
     if existing is not None:
         return _resent(existing, **sent), False
     if session.ended_at is not None and min(at, now) > session.ended_at + LATE_CUE_ALLOWANCE:

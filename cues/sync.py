@@ -199,10 +199,12 @@ class _Batch:
         self.by_pk, self.by_client = {}, {}
         # Starts by the phone's id, so an item may name a massage whose start comes later.
         self.starts = {}
-        pks, client_ids = set(), set()
+        pks, client_ids, cue_ids = set(), set(), set()
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 continue
+            if isinstance(item.get("id"), str) and item.get("type") in ("cue", "undo", "response"):
+                cue_ids.add(_uuid_or_none(item["id"]))
             ref = item.get("session")
             if isinstance(ref, int) and not isinstance(ref, bool) and 1 <= ref <= MAX_ID:
                 pks.add(ref)
@@ -220,6 +222,9 @@ class _Batch:
             )
             for session in found.select_related("baby", "routine"):
                 self._remember(session)
+        # The cues the items name, stored before (a batch sent again), each looked up once.
+        cue_ids.discard(None)
+        self.cues = {cue.client_id: cue for cue in CueEvent.objects.filter(client_id__in=cue_ids)}
 
     def run(self) -> list[dict]:
         for index in range(len(self.items)):
@@ -296,9 +301,8 @@ class _Batch:
         return self.steps[session.pk]
 
     def _cue_of(self, session, item) -> CueEvent:
-        client_id = _uuid(item)
-        cue = CueEvent.objects.filter(session=session, client_id=client_id).first()
-        if cue is None:
+        cue = self.cues.get(_uuid(item))
+        if cue is None or cue.session_id != session.pk:
             raise Refused(_("This massage has no cue with this id."))
         cue.session = session
         return cue
@@ -377,9 +381,14 @@ class _Batch:
         form = CueForm(data, session=session, steps=self._steps_of(session))
         if not form.is_valid():
             raise _form_refusal(form)
-        _cue, created = services.cue_log(
-            session=session, user=self.user, now=self.now, **form.cleaned_data
+        cue, created = services.cue_log(
+            session=session,
+            user=self.user,
+            now=self.now,
+            existing=self.cues.get(client_id),
+            **form.cleaned_data,
         )
+        self.cues[client_id] = cue
         return Answer(STORED if created else ALREADY)
 
     def undo(self, item) -> Answer:
@@ -388,7 +397,7 @@ class _Batch:
         tapped_at = self._time(item, required=False)
         if cue.undone_at is not None:
             return Answer(ALREADY)
-        services.cue_undo(cue=cue, now=self.now, tapped_at=tapped_at)
+        self.cues[cue.client_id] = services.cue_undo(cue=cue, now=self.now, tapped_at=tapped_at)
         return Answer(STORED)
 
     def response(self, item) -> Answer:
@@ -402,7 +411,7 @@ class _Batch:
             return Answer(ALREADY)
         at = self._time(item, required=False)
         try:
-            services.cue_respond(cue=cue, response=response, at=at)
+            self.cues[cue.client_id] = services.cue_respond(cue=cue, response=response, at=at)
         finally:
             self._refresh_end(session)
         return Answer(STORED)
