@@ -101,7 +101,9 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
         "rows": rows,
         "page": page,
         "search": search,
-        "stopped_count": teaching_selectors.links_stopped_count(instructor),
+        "stopped_count": teaching_selectors.links_stopped_count(
+            instructor, None if (teaching_class or search) else page.paginator.count
+        ),
         "today": today,
         "classes": list(teaching_selectors.class_choices(instructor)),
         "chosen_class": teaching_class,

@@ -88,14 +88,12 @@ def class_choices(instructor):
     )
 
 
-def links_stopped_count(instructor) -> int:
-    """How many of the instructor's families share nothing with them any more."""
-    return (
-        InstructorLink.objects.with_scope()
-        .filter(instructor=instructor)
-        .filter(Q(scope__isnull=True) | ~Q(scope__in=access.SHARED_SCOPES))
-        .count()
-    )
+def links_stopped_count(instructor, shared_count=None) -> int:
+    """How many of the instructor's families share nothing with them any more: every link but
+    those sharing something (`shared_count`, when the caller has counted them already)."""
+    if shared_count is None:
+        shared_count = access.taught_links(instructor).count()
+    return InstructorLink.objects.filter(instructor=instructor).count() - shared_count
 
 
 def class_of(instructor, class_id) -> TeachingClass:

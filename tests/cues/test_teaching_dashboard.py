@@ -373,3 +373,15 @@ def test_the_last_massage_shows_even_when_it_was_weeks_ago(
 
 def row_cells(text):
     return [elements(row, "th") + elements(row, "td") for row in elements(text, "tr")[1:]]
+
+
+def test_families_that_stopped_sharing_are_counted_whatever_is_searched(client, instructor):
+    taught_family(instructor, Scope.PRACTICE, "The Oaks")
+    for name in ("The Rivers", "The Willows"):
+        _family, link = taught_family(instructor, Scope.CUES, name)
+        Consent.objects.create(link=link, scope=Scope.REVOKED)
+    client.force_login(instructor)
+    for query in ({}, {"q": "oaks"}, {"q": "nobody"}):
+        text = client.get(URL, query).content.decode()
+        assert "2 families stopped sharing with you." in text, query
+        assert "The Rivers" not in text and "The Willows" not in text
