@@ -681,3 +681,20 @@ def test_a_member_of_two_families_may_send_for_both_in_one_batch(parent, client,
     client.force_login(parent)
     items = [start_item(mine, routine, now), start_item(theirs, routine, now)]
     assert statuses(send(client, items, sent_at=now)) == ["stored", "stored"]
+
+
+def test_progress_and_a_pause_answer_after_the_other_phone_ended_it_are_refused(
+    as_parent, second_phone, running, steps
+):
+    now = timezone.now()
+    crying = CueEventFactory(session=running, kind="crying", at=now - timedelta(minutes=2))
+    assert statuses(send(as_parent, [finish_item(running.pk, now, "ended_early")])) == ["stored"]
+    before = everything()
+    items = [
+        progress_item(running.pk, 5, steps[1], {steps[0]: [40, False]}),
+        {"type": "response", "session": running.pk, "id": str(crying.client_id), "response": "end"},
+    ]
+    response = send(second_phone, items, sent_at=now)
+    assert statuses(response) == ["refused", "refused"]
+    assert all("has ended" in r["reason"] for r in response.json()["results"])
+    assert everything() == before
