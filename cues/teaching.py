@@ -5,12 +5,13 @@ from those that share their cues. A page of families at a time, in a fixed numbe
 however many families and massages.
 """
 
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -31,7 +32,7 @@ from massage.selectors import teaching as teaching_selectors
 from sessions.models import MassageSession, Outcome
 
 WEEKS = 4
-FAMILIES_PER_PAGE = 25
+FAMILIES_PER_PAGE = 20
 SEARCH_MAX_LENGTH = 100
 
 
@@ -50,7 +51,6 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
     mondays = _week_starts(today)
     zone = timezone.get_current_timezone()
     starts = [datetime.combine(monday, time.min, tzinfo=zone) for monday in mondays]
-    ends = [*starts[1:], starts[-1] + timedelta(weeks=1)]
 
     taught = access.taught_links(instructor).select_related("family")
     if teaching_class is not None:
@@ -67,33 +67,30 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
     )
     family_ids = [family.pk for family in families]
     with_cues = [pk for pk in family_ids if scopes.get(pk) in scopes_at_least(Scope.CUES)]
-    practice = _practice_counts(family_ids, starts, ends)
-    earlier = _last_massages([pk for pk in family_ids if pk not in practice])
-    cue_counts = _cue_counts(with_cues, starts, ends)
-    flags = _flags(instructor, families, cue_counts, practice, starts=starts, now=now, today=today)
+    recent = _recent(family_ids, with_cues, starts)
+    earlier = _last_massages([pk for pk in family_ids if recent[pk].last is None])
+    flags = _flags(instructor, families, recent, now=now, today=today)
     # The weeks' names, once for every row (the rows' words for a screen reader use them).
     days = [date_format(monday, "j M") for monday in mondays]
     rows = []
     for family in families:
-        counts = practice.get(family.pk, {})
-        weeks = [counts.get(f"week{n}", 0) for n in range(WEEKS)]
-        cues = cue_counts.get(family.pk)
+        done = recent[family.pk]
         rows.append(
             {
                 "family": family,
                 "scope": scopes.get(family.pk),
                 "babies": list(family.babies.all()),
-                "last": counts.get("last") or earlier.get(family.pk),
-                "this_week": weeks[-1],
-                "weeks": list(zip(mondays, weeks, strict=True)),
+                "last": done.last or earlier.get(family.pk),
+                "this_week": done.weeks[-1],
+                "weeks": list(zip(mondays, done.weeks, strict=True)),
                 "weeks_label": ", ".join(
                     _("week of %(day)s: %(count)s") % {"day": day, "count": count}
-                    for day, count in zip(days, weeks, strict=True)
+                    for day, count in zip(days, done.weeks, strict=True)
                 ),
-                "bars": _bars(weeks),
+                "bars": _bars(done.weeks),
                 "shares_cues": family.pk in with_cues,
-                "engagement": round(100 * cues["engaging"] / cues["total"]) if cues else None,
-                "trend": _share_trend(mondays, days, cues),
+                "engagement": done.engagement,
+                "trend": _share_trend(mondays, days, done),
                 "flags": flags.get(family.pk, []),
             }
         )
@@ -110,22 +107,57 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
     }
 
 
-def _practice_counts(family_ids, starts, ends) -> dict[int, dict]:
-    """Family id → how many massages were done each week, and its last massage done (for the
-    families with one in these weeks; `_last_massages` finds the others')."""
-    rows = (
+@dataclass
+class _Recent:
+    """A family's massages done in the dashboard's weeks (how many each week, how the newest
+    ended) and the cues logged in them, week by week, where it shares its cues."""
+
+    weeks: list[int] = field(default_factory=lambda: [0] * WEEKS)
+    engaging: list[int] = field(default_factory=lambda: [0] * WEEKS)
+    cues: list[int] = field(default_factory=lambda: [0] * WEEKS)
+    outcomes: list[str] = field(default_factory=list)
+    last: datetime | None = None
+
+    @property
+    def engagement(self) -> int | None:
+        """The share of its cues that were signs of enjoying, in percent; None without cues."""
+        total = sum(self.cues)
+        return round(100 * sum(self.engaging) / total) if total else None
+
+
+def _recent(family_ids, with_cues, starts) -> dict[int, _Recent]:
+    """Family id → its `_Recent`, in two queries: the massages done since the first Monday,
+    newest first, and the standing cues of those of families sharing cues, counted per massage
+    by the database. A massage's cues count in the week it began, as on the baby's history."""
+    recent = {pk: _Recent() for pk in family_ids}
+    massages = (
         MassageSession.objects.massages()
         .filter(baby__family__in=family_ids, ended_at__isnull=False, started_at__gte=starts[0])
-        .values("baby__family")
-        .annotate(
-            last=Max("started_at"),
-            **{
-                f"week{n}": Count("pk", filter=Q(started_at__gte=start, started_at__lt=end))
-                for n, (start, end) in enumerate(zip(starts, ends, strict=True))
-            },
-        )
+        .order_by("-started_at", "-pk")
+        .values_list("baby__family", "pk", "started_at", "outcome")
     )
-    return {row["baby__family"]: row for row in rows}
+    sharing, week_of = set(with_cues), {}
+    for family_id, session_id, started, outcome in massages:
+        done = recent[family_id]
+        week = bisect_right(starts, started) - 1
+        done.weeks[week] += 1
+        done.outcomes.append(outcome)
+        done.last = done.last or started
+        if family_id in sharing:
+            week_of[session_id] = (done, week)
+    if week_of:
+        for session_id, engaging, total in (
+            CueEvent.objects.logged()
+            .filter(session__in=list(week_of))
+            .values("session")
+            .annotate(engaging=Count("pk", filter=Q(valence=Valence.ENGAGEMENT)), total=Count("pk"))
+            .order_by()
+            .values_list("session", "engaging", "total")
+        ):
+            done, week = week_of[session_id]
+            done.engaging[week] += engaging
+            done.cues[week] += total
+    return recent
 
 
 def _last_massages(family_ids) -> dict[int, datetime]:
@@ -147,43 +179,25 @@ def _last_massages(family_ids) -> dict[int, datetime]:
     )
 
 
-def _cue_counts(family_ids, starts, ends) -> dict[int, dict]:
-    """Family id → its cues of the last weeks, enjoying and in all, over the weeks and week by
-    week; only families with a cue in those weeks."""
-    if not family_ids:
-        return {}
-    rows = (
-        CueEvent.objects.logged()
-        .filter(session__baby__family__in=family_ids, at__gte=starts[0])
-        .values("session__baby__family")
-        .annotate(
-            engaging=Count("pk", filter=Q(valence=Valence.ENGAGEMENT)),
-            total=Count("pk"),
-            **{
-                f"{kind}{n}": Count("pk", filter=Q(at__gte=start, at__lt=end) & extra)
-                for n, (start, end) in enumerate(zip(starts, ends, strict=True))
-                for kind, extra in (("engaging", Q(valence=Valence.ENGAGEMENT)), ("total", Q()))
-            },
-        )
-    )
-    return {row["session__baby__family"]: row for row in rows if row["total"]}
-
-
-def _bars(weeks) -> list[tuple[int, int]]:
-    """The massages of each week as bars 20 high at most (40 wide in all): (x, height)."""
+def _bars(weeks) -> list[tuple[str, str]]:
+    """The massages of each week as bars 20 high at most (40 wide in all): (x, height), as
+    text, so that no language's number format (a decimal comma) reaches the drawing."""
     most = max(weeks) or 1
-    return [(n * 10, round(count * 20 / most) if count else 1) for n, count in enumerate(weeks)]
+    return [
+        (str(n * 10), str(round(count * 20 / most) if count else 1))
+        for n, count in enumerate(weeks)
+    ]
 
 
-def _share_trend(mondays, days, counts) -> dict | None:
+def _share_trend(mondays, days, done: _Recent) -> dict | None:
     """The engagement share week by week as a small line (40 by 20, 100% at the top): the points
     of the weeks with cues, and words for a screen reader. None without any cue."""
-    if not counts or not counts["total"]:
+    if not sum(done.cues):
         return None
     weeks, points, words = [], [], []
     for n, (monday, day) in enumerate(zip(mondays, days, strict=True)):
-        total = counts[f"total{n}"]
-        share = round(100 * counts[f"engaging{n}"] / total) if total else None
+        total = done.cues[n]
+        share = round(100 * done.engaging[n] / total) if total else None
         weeks.append((monday, share))
         words.append(
             "{} {}".format(
@@ -192,12 +206,12 @@ def _share_trend(mondays, days, counts) -> dict | None:
             )
         )
         if share is not None:
-            points.append((n * 12 + 2, round(18 - share * 16 / 100, 1)))
+            points.append((str(n * 12 + 2), str(round(18 - share * 16 / 100, 1))))
     return {
         "weeks": weeks,
         "label": "{}: {}".format(_("Share enjoying, week by week"), ", ".join(words)),
         "points": points,
-        "line": " ".join(f"{x},{y}" for x, y in points),
+        "line": " ".join(f"{x},{y}" for x, y in points),  # coordinates as text, as in `_bars`
     }
 
 
@@ -206,45 +220,31 @@ BABY_LED_IN_A_ROW = 3
 NARROWED_RECENTLY_DAYS = 14
 
 
-def _flags(instructor, families, cue_counts, practice, *, starts, now, today) -> dict:
-    """Family id → what is worth a look in it, each with its reason. Three reads (four with
-    the assignments'), the rest from the counts the rows already have."""
+def _flags(instructor, families, recent, *, now, today) -> dict:
+    """Family id → what is worth a look in it, each with its reason: from the families'
+    `_Recent`, their assignments and their consents' history."""
     family_ids = [family.pk for family in families]
     flags: dict[int, list[str]] = {pk: [] for pk in family_ids}
     if not family_ids:
         return flags
-    window_start = starts[0]
-
-    # Baby-led ends: the latest massages of the last weeks, newest first.
-    latest: dict[int, list[str]] = {pk: [] for pk in family_ids}
-    for family_id, outcome in (
-        MassageSession.objects.massages()
-        .filter(baby__family__in=family_ids, ended_at__isnull=False, started_at__gte=window_start)
-        .order_by("-started_at", "-pk")
-        .values_list("baby__family", "outcome")
-    ):
-        latest[family_id].append(outcome)
     assigned = teaching_selectors.assignments_for(families, today)
     for family_id in family_ids:
+        done = recent[family_id]
         if assigned.get(family_id):
             since = assigned[family_id][0].starts_on
-            last = practice.get(family_id, {}).get("last")
-            recent = last if last and last >= window_start else None
-            quiet_days = (now - recent).days if recent else (today - since).days
+            quiet_days = (now - done.last).days if done.last else (today - since).days
             if quiet_days >= QUIET_DAYS:
                 flags[family_id].append(
                     _("A routine is assigned, and no massage for %(n)d days.") % {"n": quiet_days}
                 )
-        ends = latest[family_id][:BABY_LED_IN_A_ROW]
+        ends = done.outcomes[:BABY_LED_IN_A_ROW]
         if len(ends) == BABY_LED_IN_A_ROW and all(o == Outcome.BABY_LED_END for o in ends):
             flags[family_id].append(
                 _("The last %(n)d massages were baby-led ends.") % {"n": BABY_LED_IN_A_ROW}
             )
-
-    # The share of enjoying cues falling over the last three weeks, each week with cues.
-    for family_id, counts in cue_counts.items():
+        # The share of enjoying cues falling over the last three weeks, each week with cues.
         shares = [
-            counts[f"engaging{n}"] / counts[f"total{n}"] if counts[f"total{n}"] else None
+            done.engaging[n] / done.cues[n] if done.cues[n] else None
             for n in (WEEKS - 3, WEEKS - 2, WEEKS - 1)
         ]
         if None not in shares and shares[0] > shares[1] > shares[2]:
