@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 
 from massage.models import Step
 
-__all__ = ["step_fragments"]
+__all__ = ["fragments_version", "step_fragments"]
 
 TIMEOUT = 24 * 3600
 # What the fragments are drawn with besides their own template.
@@ -55,22 +55,28 @@ def _signature(step: Step) -> tuple:
     return tuple(getattr(step, name) for name in _step_attnames())
 
 
-def step_fragments(steps: list[Step], template_name: str, **context) -> list[SafeString]:
-    """Each step rendered with `template_name` (given `step` and `context`), in order."""
-    cacheable = [step for step in steps if not step.has_photo]
-    digest = hashlib.blake2s(
+def fragments_version(steps: list[Step], template_name: str, **context) -> str:
+    """What `step_fragments` would draw for these steps, in 32 hex digits: it changes when a
+    step, the language or the code does. Steps with a photo don't count (they are never
+    cached). Also the version in the address of a routine's figures (sessions.views)."""
+    return hashlib.blake2s(
         repr(
             (
                 template_name,
                 _code_digest(template_name),
                 get_language(),
                 sorted(context.items()),
-                [_signature(step) for step in cacheable],
+                [_signature(step) for step in steps if not step.has_photo],
             )
         ).encode(),
         digest_size=16,
     ).hexdigest()
-    key = f"steps:{digest}"
+
+
+def step_fragments(steps: list[Step], template_name: str, **context) -> list[SafeString]:
+    """Each step rendered with `template_name` (given `step` and `context`), in order."""
+    cacheable = [step for step in steps if not step.has_photo]
+    key = f"steps:{fragments_version(steps, template_name, **context)}"
 
     def render(step):
         return render_to_string(template_name, {"step": step, **context})

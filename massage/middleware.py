@@ -106,7 +106,8 @@ class PrivatePagesMiddleware:
     - Every answer to a logged-in user is `Cache-Control: no-store` (what `never_cache` sends),
       so on a shared family phone Back after logging out can't bring back the last family's
       pages, and no proxy keeps them. An answer its view marked `public` (uploaded media, whose
-      names never change) keeps its own header. Static files never get here: WhiteNoise answers
+      names never change) or `immutable` (a routine's step pictures, whose address carries their
+      version) keeps its own header. Static files never get here: WhiteNoise answers
       them first.
     - Every HTML answer varies on `HX-Request`: an htmx request may get a region of the page at
       the same address as the whole page, so no cache may hand one out for the other.
@@ -126,8 +127,8 @@ class PrivatePagesMiddleware:
 
 
 def _is_public(response) -> bool:
-    directives = response.get("Cache-Control", "").split(",")
-    return "public" in (directive.strip().lower() for directive in directives)
+    directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
+    return bool(directives & {"public", "immutable"})
 
 
 class PermissionsPolicyMiddleware:

@@ -3,12 +3,13 @@ reminders (a person's own, the instructor's suggestions, and those due to be sen
 
 from datetime import date, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from massage import access
-from massage.models import Assignment, Membership, Step
+from massage.models import Assignment, Membership, Routine, Step
+from massage.selectors import library as library_selectors
 from massage.selectors import teaching as teaching_selectors
 from sessions.models import MassageSession, Reminder, ReminderSent, StepVisit
 
@@ -65,6 +66,27 @@ def session_steps(session) -> list[Step]:
     excluded = set(session.excluded_steps)
     steps = Step.objects.filter(routine_id=session.routine_id).order_by("order")
     return [step for step in steps if step.pk not in excluded]
+
+
+def routine_steps(session, *, played: list[Step]) -> list[Step]:
+    """Every step of the session's routine, those left out at the start too; `played` is
+    session_steps(session), which is all of them when none was left out."""
+    if not session.excluded_steps:
+        return played
+    return list(Step.objects.filter(routine_id=session.routine_id).order_by("order"))
+
+
+def routine_to_draw(user, routine_id) -> Routine:
+    """A routine whose steps' pictures the user may fetch: one they may see in the library or
+    their studio, or one that a massage they may run plays (an instructor's routine keeps playing
+    to the end of a massage started before it was unassigned). 404 otherwise."""
+    visible = library_selectors.routines_visible_to(user).values("pk")
+    if user.is_authenticated:
+        played = sessions_to_record(user).values("routine_id")
+        routines = Routine.objects.filter(Q(pk__in=visible) | Q(pk__in=played))
+    else:
+        routines = Routine.objects.filter(pk__in=visible)
+    return get_object_or_404(routines, pk=routine_id)
 
 
 def resume_step(session, steps, visits) -> Step:

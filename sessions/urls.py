@@ -11,6 +11,11 @@ urlpatterns = [
         views.session_start,
         name="session-start",
     ),
+    path(
+        "routines/<id:routine_id>/figures/<token:version>/",
+        views.routine_figures,
+        name="routine-figures",
+    ),
     path("sessions/<id:session_id>/", views.session_player, name="session-player"),
     path("sessions/<id:session_id>/progress/", views.session_progress, name="session-progress"),
     path("sessions/<id:session_id>/step/", views.session_step, name="session-step"),

@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from massage import access
 from massage.decorators import login_required_or_401
 from massage.errors import CONFLICT, GONE, INVALID, MALFORMED
-from massage.fragments import step_fragments
+from massage.fragments import fragments_version, step_fragments
 from massage.middleware import time_zone_from
 from massage.selectors import families as family_selectors
 from massage.selectors import library as library_selectors
@@ -156,6 +158,7 @@ def _render_player(request, session, steps, *, error=None, status=200):
             "session": session,
             "steps": steps,
             "step_sections": _step_sections(steps, current),
+            "figures_url": _figures_url(session, steps),
             "current": current,
             "position": index + 1,
             "next_step": steps[index + 1] if index + 1 < len(steps) else None,
@@ -166,30 +169,69 @@ def _render_player(request, session, steps, *, error=None, status=200):
     )
 
 
+PLAYER_STEP = "sessions/partials/player_step.html"
+PLAYER_FIGURE = "sessions/partials/player_figure.html"
+FIGURE_SLOT = "<!--figure-->"  # where player_step.html takes its picture
+FIGURES_MAX_AGE = 365 * 24 * 3600
+
+
 def _step_sections(steps, current):
     """Every step's section, the current one shown. What is in a section depends only on the
-    step and the language, so it is drawn once and then comes from the cache."""
-    sections = step_fragments(steps, "sessions/partials/player_step.html")
+    step and the language, so it is drawn once and then comes from the cache.
+
+    Only the current step's picture is in the page (and photos, whose addresses expire): it is
+    all the page shows without JavaScript, where each step is a page of its own. With it, the
+    player fetches the others from routine_figures, which the browser keeps."""
+    texts = step_fragments(steps, PLAYER_STEP)
+    inline = [step for step in steps if step.pk == current.pk or step.has_photo]
+    drawn = step_fragments(inline, PLAYER_FIGURE)
+    figures = {step.pk: figure for step, figure in zip(inline, drawn, strict=True)}
     return mark_safe(
         "".join(
             f'<section class="player-step" data-step-id="{step.pk:d}" '
             f'aria-labelledby="step-title-{step.pk:d}"{"" if step.pk == current.pk else " hidden"}>'
-            f"{html}</section>"
-            for step, html in zip(steps, sections, strict=True)
+            f"{html.replace(FIGURE_SLOT, figures.get(step.pk, ''), 1)}</section>"
+            for step, html in zip(steps, texts, strict=True)
         )
     )
+
+
+def _figures_url(session, steps):
+    every_step = selectors.routine_steps(session, played=steps)
+    version = fragments_version(every_step, PLAYER_FIGURE)
+    return reverse("sessions:routine-figures", args=[session.routine_id, version])
+
+
+@require_safe
+def routine_figures(request, routine_id, version):
+    """The pictures of a routine's steps, for the player to fetch once. They change only with
+    the routine and the code, which the address's version stands for, so the browser keeps
+    them for a year; an old version is sent on to the current one. Nothing of a family is in
+    it; a routine of the shared library is public, any other one only its viewers'."""
+    routine = selectors.routine_to_draw(request.user, routine_id)
+    steps = [step for step in routine.steps.order_by("order") if not step.has_photo]
+    current = fragments_version(steps, PLAYER_FIGURE)
+    if version != current:
+        return redirect("sessions:routine-figures", routine_id=routine.pk, version=current)
+    figures = step_fragments(steps, PLAYER_FIGURE)
+    response = HttpResponse(
+        "".join(
+            f'<div data-figure-for="{step.pk:d}">{figure}</div>'
+            for step, figure in zip(steps, figures, strict=True)
+        )
+    )
+    # Any cache may keep the shared library's; an instructor's routine stays in the browser.
+    scope = "public" if routine.author_id is None else "private"
+    patch_cache_control(response, **{scope: True}, max_age=FIGURES_MAX_AGE, immutable=True)
+    return response
 
 
 def _player_data(session, steps, current, visits):
     """Everything the browser needs to run the routine without asking the server again."""
     return {
         "steps": [
-            {
+            {  # the step's words the player reads from its section in the page
                 "id": step.pk,
-                "stroke": step.stroke,
-                "instruction": step.instruction,
-                "caution": step.caution,
-                "area": str(step.get_body_area_display()),
                 "areaKey": step.body_area,
                 "seconds": step.duration_seconds,
                 "repetitions": step.repetitions,

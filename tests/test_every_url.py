@@ -240,7 +240,12 @@ def test_hsts_preload_only_when_asked_for(client, db, settings, preload):
 
 # Too big for a 64-bit integer column: SQLite's driver raised OverflowError on it.
 TOO_BIG = str(2**63)
-FAKE_ARGUMENTS = {"slug": "some-routine", "str": "some-token", "uuid": str(uuid.uuid4())}
+FAKE_ARGUMENTS = {
+    "slug": "some-routine",
+    "str": "some-token",
+    "token": "some-token",
+    "uuid": str(uuid.uuid4()),
+}
 
 
 def _routes_with_arguments():

@@ -532,6 +532,21 @@ ROWS = [
         family(302),
     ),
     GET("sessions:session-player", _running, family(200)),
+    # A routine's step pictures: those who may see the routine; an old version is sent on to
+    # the current one (tests/sessions/test_player_figures.py fetches that one).
+    GET("sessions:routine-figures", lambda w: [w.routine.pk, "old"], everyone(302)),
+    GET(
+        "sessions:routine-figures",
+        lambda w: [w.assigned.pk, "old"],
+        family(302, anonymous=404, instructor_practice=302),
+        label="assigned",
+    ),
+    GET(
+        "sessions:routine-figures",
+        lambda w: [w.draft.pk, "old"],
+        owned_by("instructor_practice", 302, anonymous=404, **dict.fromkeys(NOT_INSTRUCTORS, 404)),
+        label="draft",
+    ),
     POST(
         "sessions:session-progress",
         _running,

@@ -1,7 +1,8 @@
 // The guided massage player: draws the step, and drives the chime, the voice, the screen wake
 // lock, the lock screen and the background saves from what the timer (static/js/player/timer.js)
 // says happened. The page works without this file as a plain step-by-step form; with it, every
-// step of the routine is already on the page, so changing step never waits for the network.
+// step's words are on the page and the other steps' pictures are fetched once at the start, so
+// changing step never waits for the network.
 // The cue bar (static/js/cues.js) talks to it by events on the player's element.
 import { clock, createTimer } from "./player/timer.js";
 import { csrfToken } from "./lib/server.js";
@@ -14,6 +15,17 @@ function player(root, data) {
   var labels = data.labels;
   var steps = data.steps;
   var limits = data.limits;
+  // A step's words are on the page already, so the server does not send them twice.
+  steps.forEach(function (step) {
+    var section = root.querySelector('[data-step-id="' + step.id + '"]');
+    function text(selector) {
+      var node = section && section.querySelector(selector);
+      return node ? node.textContent : "";
+    }
+    step.stroke = text("h1");
+    step.instruction = text(".player-instruction");
+    step.caution = text(".caution");
+  });
   var SETTINGS_KEY = "gentle-hands-player";
   var SAVE_EVERY_MS = 5000;
 
@@ -145,8 +157,35 @@ function player(root, data) {
 
   // Drawing --------------------------------------------------------------------------------
 
+  // The page draws only the current step's picture (and any photo); the others come from a
+  // file per version of the routine that the browser keeps, so a repeat visit skips them.
+  var figures = null;
+
+  function loadFigures() {
+    var url = root.getAttribute("data-figures-url");
+    if (figures || !url) return;
+    figures = fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("figures: " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var file = new DOMParser().parseFromString(html, "text/html");
+        file.querySelectorAll("[data-figure-for]").forEach(function (figure) {
+          var section = root.querySelector('[data-step-id="' + figure.getAttribute("data-figure-for") + '"]');
+          var slot = section && section.querySelector(".player-figure");
+          if (!slot || slot.querySelector("svg, img")) return;
+          slot.prepend.apply(slot, Array.prototype.map.call(figure.childNodes, function (node) {
+            return document.importNode(node, true);
+          }));
+        });
+      })
+      .catch(function () { figures = null; }); // tried again at the next change of step
+  }
+
   function showStep() {
     var step = current();
+    loadFigures();
     el.sections.forEach(function (section) {
       section.hidden = Number(section.getAttribute("data-step-id")) !== step.id;
     });

@@ -482,8 +482,12 @@ def test_player_renders_every_step_and_shows_only_the_current_one(as_parent, ses
     assert f"Next: {steps[3].stroke}" in page
     data = player_data(response)
     assert [s["id"] for s in data["steps"]] == [s.pk for s in steps]
-    assert data["steps"][0]["stroke"] == steps[0].stroke
     assert data["steps"][0]["seconds"] == 30
+    # The words are in the step's section only; the player reads them from there.
+    assert "stroke" not in data["steps"][0] and "instruction" not in data["steps"][0]
+    (first,) = elements(page, "section", **{"data-step-id": str(steps[0].pk)})
+    assert steps[0].stroke in unescape(str(first))
+    assert steps[0].instruction in unescape(str(first))
     assert data["current"] == steps[2].pk
     assert data["seq"] == 4
     assert data["elapsed"] == 7.5
@@ -508,7 +512,17 @@ def test_player_steps_drawn_alike_each_point_at_their_own_drawing(as_parent, bab
     markers = {attribute(marker, "id") for marker in elements(sprite, "marker")}
     sections = elements(page, "section", **{"class": "player-step"})
     assert len(sections) == 2
-    for section in sections:
+    # The current step's picture is in the page, the other's in the routine's figures file,
+    # which the player puts into that step's section.
+    figures_url = attribute(elements(page, "div", **{"data-player": ""})[0], "data-figures-url")
+    figures = as_parent.get(figures_url).content.decode()
+    pictures = elements(page, "div", **{"class": "player-figure"})
+    drawn = [picture for picture in pictures if elements(picture, "svg")]
+    assert len(drawn) == 1
+    fetched = {attribute(div, "data-figure-for"): div for div in elements(figures, "div")}
+    fetched.pop(None, None)
+    assert set(fetched) == {str(alike[0].pk), str(alike[1].pk)}
+    for section in [drawn[0], fetched[str(alike[0].pk)]]:
         own = {attribute(el, "id") for el in elements(section, None) if attribute(el, "id")}
         refs = [
             re.fullmatch(r"url\(#(.+)\)", attribute(el, "marker-end")).group(1)
