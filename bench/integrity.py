@@ -215,6 +215,8 @@ def start_gunicorn(database, args, log):
         f"--threads={args.threads}",
         "--timeout=60",
         "--log-level=warning",
+        # Other gunicorns may run on this machine: none shares the one control socket per user.
+        "--no-control-socket",
     ]
     server = subprocess.Popen(
         command,

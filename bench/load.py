@@ -452,6 +452,8 @@ def start_gunicorn(app, port, env):
         "--worker-class=sync",
         "--log-level=warning",
         "--timeout=60",
+        # Other gunicorns may run on this machine: none shares the one control socket per user.
+        "--no-control-socket",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     opener = urllib.request.build_opener(NoRedirect)
