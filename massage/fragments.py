@@ -18,6 +18,7 @@ import hashlib
 from pathlib import Path
 
 from django.core.cache import cache
+from django.db.models.fields.files import FieldFile
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -52,7 +53,14 @@ def _step_attnames() -> tuple[str, ...]:
 
 
 def _signature(step: Step) -> tuple:
-    return tuple(getattr(step, name) for name in _step_attnames())
+    # Read from the instance's dict: getattr on a file field builds a FieldFile each time, and
+    # a page signs every step twice (its words and its picture).
+    values = step.__dict__
+    return tuple(_plain(values.get(name)) for name in _step_attnames())
+
+
+def _plain(value):
+    return value.name if isinstance(value, FieldFile) else value
 
 
 def fragments_version(steps: list[Step], template_name: str, **context) -> str:

@@ -1,6 +1,8 @@
 """A routine's steps are drawn once and kept in the cache (massage/fragments.py): the next page
 reuses them, and an edit to a step, or another language, draws them again."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -70,14 +72,23 @@ def test_an_edited_step_shows_at_once_in_the_player(as_parent, baby, long_routin
     steps = list(long_routine.steps.order_by("order"))
     session = MassageSessionFactory(routine=long_routine, baby=baby, current_step=steps[0])
     player = reverse("sessions:session-player", args=[session.pk])
-    assert as_parent.get(player).status_code == 200
-    as_parent.get(player)
-    assert len(drawn) == 6
-    Step.objects.filter(pk=steps[4].pk).update(stroke="Butterfly", body_area="chest")
     page = as_parent.get(player).content.decode()
-    assert ">Butterfly</h1>" in page
-    assert "bodymap--area-chest" in page
-    assert len(drawn) == 12
+    as_parent.get(player)
+    assert len(drawn) == 1  # the page draws the current step only
+    as_parent.get(figures_url(page))
+    as_parent.get(figures_url(page))
+    assert len(drawn) == 1 + 6  # the file all of them, once
+    Step.objects.filter(pk=steps[4].pk).update(stroke="Butterfly", body_area="chest")
+    edited = as_parent.get(player).content.decode()
+    assert ">Butterfly</h1>" in edited
+    assert figures_url(edited) != figures_url(page)
+    assert len(drawn) == 1 + 6  # the current step did not change
+    assert "bodymap--area-chest" in as_parent.get(figures_url(edited)).content.decode()
+    assert len(drawn) == 1 + 6 + 6
+
+
+def figures_url(page):
+    return re.search(r'data-figures-url="([^"]+)"', page).group(1)
 
 
 def test_another_language_draws_its_own_steps(long_routine, drawn):
