@@ -210,7 +210,7 @@ def review_page(session, *, forms=None):
     set_massage_times(review)
     forms = forms or {}
     for cue in review["cues"]:
-        cue.note_form = forms.get(cue.pk) or note_form(cue)
+        cue.note_form = forms.get(cue.pk) or SavedNote(cue)
     return review | {
         "timeline": _timeline(review),
         "steps_table": _steps_table(review),
@@ -231,7 +231,27 @@ def cue_row(cue, form) -> dict:
 
 def note_form(cue, data=None):
     initial = None if data is not None else {"note": cue.note}
-    return CueNoteForm(data, initial=initial, auto_id=f"note-{cue.client_id}-%s")
+    return CueNoteForm(data, initial=initial, auto_id=_note_id(cue))
+
+
+def _note_id(cue) -> str:
+    return f"note-{cue.client_id}-%s"
+
+
+class SavedNote:
+    """What the review's note box reads of a cue's form when nothing was sent: the field's id,
+    its value and no errors, as `note_form(cue).note` gives them. A form per cue deep-copies
+    its fields and builds its bound field, for each of a review's cues, to say just that."""
+
+    class _Field:
+        errors = ()
+
+        def __init__(self, cue):
+            self.id_for_label = _note_id(cue) % "note"
+            self.value = cue.note
+
+    def __init__(self, cue):
+        self.note = self._Field(cue)
 
 
 def _insight(baby, version=None) -> insights.Insight:

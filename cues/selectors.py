@@ -1,10 +1,12 @@
 """Reads of cues, always through the user's own families (via the session selectors)."""
 
+import functools
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from cues.models import CueEvent, InstructorNote, Valence
 from massage import access
@@ -60,18 +62,26 @@ def session_cue_counts(session) -> dict:
 
 def readiness_answers(session) -> list[tuple[str, str]]:
     """The safety-check answers as (question, answer) in the words the parent saw."""
-    form = ReadinessForm(areas=list(BODY_AREAS))
     answers = []
-    for name, formfield in form.fields.items():
+    for name, label, choices in _readiness_questions(get_language()):
         value = session.readiness.get(name) if isinstance(session.readiness, dict) else None
-        if value in (None, "", []) or name == "go_ahead":
+        if value in (None, "", []):
             continue
-        choices = {str(k): str(v) for k, v in getattr(formfield, "choices", [])}
         values = value if isinstance(value, list) else [value]
-        answers.append(
-            (str(formfield.label), ", ".join(choices.get(str(v), str(v)) for v in values))
-        )
+        answers.append((label, ", ".join(choices.get(str(v), str(v)) for v in values)))
     return answers
+
+
+@functools.cache
+def _readiness_questions(language) -> list[tuple[str, str, dict[str, str]]]:
+    """The check's questions as (name, words, {answer: words}) in `language`, the active one:
+    the same for every review, so built once rather than a form on every request."""
+    form = ReadinessForm(areas=list(BODY_AREAS))
+    return [
+        (name, str(field.label), {str(k): str(v) for k, v in getattr(field, "choices", [])})
+        for name, field in form.fields.items()
+        if name != "go_ahead"
+    ]
 
 
 def session_timeline(session) -> dict:
