@@ -7,8 +7,10 @@ only needs a line naming its features. Engagement faces smile or look toward you
 faces frown, look or push away.
 """
 
+import hashlib
 from functools import cache
 
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import CUES
@@ -279,6 +281,33 @@ def cue_icon_svg(kind) -> SafeString:
         return mark_safe("")
     # Built only from the constants above (and kind is one of their keys): safe to mark so.
     return mark_safe(_render(kind))
+
+
+@cache
+def sprite_svg() -> str:
+    """Every icon as a `<symbol id="cue-<kind>">` in one SVG file, for pages that show many of
+    them (the player's cue bar) to reference with `cue_icon_use` and the browser to keep."""
+    symbols = "".join(
+        f'<symbol id="cue-{kind}" viewBox="0 0 24 24">{"".join(RECIPES[kind])}</symbol>'
+        for kind in CUES
+    )
+    return f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>'
+
+
+@cache
+def sprite_version() -> str:
+    """The sprite's version, for its address: it changes whenever an icon does."""
+    return hashlib.blake2s(sprite_svg().encode(), digest_size=8).hexdigest()
+
+
+def cue_icon_use(kind, sprite_url: str) -> SafeString:
+    """The icon for a cue kind drawn from the sprite at `sprite_url`: the same outer `<svg>` as
+    cue_icon_svg, so it takes the same size, colour and strokes; "" for an unknown kind."""
+    if not isinstance(kind, str) or kind not in RECIPES:
+        return mark_safe("")
+    return mark_safe(
+        SVG_OPEN.replace("{kind}", kind) + f'<use href="{escape(sprite_url)}#cue-{kind}"/></svg>'
+    )
 
 
 def all_icons() -> dict[str, SafeString]:

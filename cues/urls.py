@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cues.views import cue_log, export, review, sync, teaching
+from cues.views import cue_log, export, icons, review, sync, teaching
 from massage import converters  # noqa: F401 (registers <id:...> and <token:...>)
 
 app_name = "cues"
@@ -8,6 +8,7 @@ app_name = "cues"
 urlpatterns = [
     # The phone's outbox: everything queued while offline, in one request.
     path("sync/", sync.outbox_sync, name="outbox-sync"),
+    path("cues/icons/<token:version>/", icons.cue_icons, name="cue-icons"),
     path("sessions/<id:session_id>/cues/", cue_log.cue_create, name="cue-create"),
     path(
         "sessions/<id:session_id>/cues/<uuid:client_id>/undo/",

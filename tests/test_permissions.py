@@ -186,6 +186,8 @@ PUBLIC = [
     # A reminder mail's unsubscribe link: its token is the key (GET asks, POST stops it).
     ("sessions:reminder-unsubscribe", lambda o: [o["reminder_token"]], "get"),
     ("sessions:reminder-unsubscribe", lambda o: [o["reminder_token"]], "post"),
+    # The cue icons' sprite (an old version is sent on to the current one).
+    ("cues:cue-icons", lambda o: ["old"], "get"),
     # A library routine's step pictures (an old version is sent on to the current one).
     ("sessions:routine-figures", lambda o: [o["routine"].pk, "old"], "get"),
     # The load balancer's and monitoring's question: may this server take requests?

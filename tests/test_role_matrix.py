@@ -47,6 +47,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cues import services as cue_services
+from cues.icons import sprite_version
 from cues.models import CueEvent
 from massage.models import Consent, Family, InstructorLink, JoinRequest, Membership, Scope
 from massage.models.teaching import scopes_at_least
@@ -532,6 +533,9 @@ ROWS = [
         family(302),
     ),
     GET("sessions:session-player", _running, family(200)),
+    # The cue icons' sprite: the same file for everyone.
+    GET("cues:cue-icons", lambda w: [sprite_version()], everyone(200)),
+    GET("cues:cue-icons", lambda w: ["old"], everyone(302), label="old"),
     # A routine's step pictures: those who may see the routine; an old version is sent on to
     # the current one (tests/sessions/test_player_figures.py fetches that one).
     GET("sessions:routine-figures", lambda w: [w.routine.pk, "old"], everyone(302)),
