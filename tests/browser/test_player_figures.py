@@ -1,6 +1,9 @@
 """The other steps' pictures reach the player from the routine's figures file, and without
 JavaScript each step's page draws its own."""
 
+import io
+
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser import test_player
@@ -49,3 +52,19 @@ def test_without_javascript_each_step_draws_its_own_picture(
         expect(page.get_by_role("heading", name=step.stroke)).to_be_visible()
         expect(page.locator(SHOWN_PICTURE)).to_be_visible()
         page.get_by_role("button", name="Next", exact=True).click()
+
+
+def test_the_cue_icons_are_drawn_from_their_sprite(
+    phone, live_server, parent_and_baby, short_routine
+):
+    page = phone
+    with page.expect_response(lambda r: "/cues/icons/" in r.url) as fetched:
+        open_player(page, live_server, parent_and_baby, short_routine)
+    assert fetched.value.status == 200
+    page.wait_for_load_state("load")  # the sprite, as an image, holds up the load event
+    icon = page.locator('.cue-button[data-cue="smiling"] .cue-icon')
+    expect(icon.locator("use")).to_have_count(1)
+    # Drawn: the icon's box holds the button's colour and the strokes' colour, not one colour.
+    shot = Image.open(io.BytesIO(icon.screenshot())).convert("L")
+    darkest, lightest = shot.getextrema()
+    assert lightest - darkest > 80, (darkest, lightest)
