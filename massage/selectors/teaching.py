@@ -109,12 +109,16 @@ def routines_to_assign(instructor):
 
 def assignments_for(families, today) -> dict[int, list[Assignment]]:
     """The assignments running today for each family, from instructors it shares with, leaving
-    out those it hid: family id → assignments. Four queries however many families."""
+    out those it hid: family id → assignments. Four queries however many families (one for
+    families no instructor sees)."""
     family_ids = [family.pk for family in families]
     shared = InstructorLink.objects.with_scope().filter(
         family__in=family_ids, scope__in=access.SHARED_SCOPES
     )
     shared_pairs = set(shared.values_list("instructor_id", "family_id"))
+    found: dict[int, list[Assignment]] = {family_id: [] for family_id in family_ids}
+    if not shared_pairs:
+        return found  # no instructor sees these families: nothing can be assigned to them
     # Which of these families each running class holds: pairs, not whole classes' links.
     members: dict[int, list[int]] = {}
     for class_id, family_id in TeachingClass.links.through.objects.filter(
@@ -129,7 +133,6 @@ def assignments_for(families, today) -> dict[int, list[Assignment]]:
         .prefetch_related("hidden")
         .order_by("starts_on", "pk")
     )
-    found: dict[int, list[Assignment]] = {family_id: [] for family_id in family_ids}
     for assignment in running:
         if assignment.family_id:
             targets = [assignment.family_id]
