@@ -281,13 +281,18 @@ def test_every_cues_url_is_in_the_matrix():
     names = {f"cues:{pattern.name}" for pattern in urls.urlpatterns}
     family_pages = {name for name, *_rest in INSTRUCTOR_FAMILY_PAGES}
     notes = {name for name, *_rest in INSTRUCTOR_NOTES}
-    from tests.test_permissions import BATCH_ROUTES  # the outbox's batch: its rows are there
+    from tests.test_permissions import (
+        BATCH_ROUTES,  # the outbox's batch: its rows are there
+        PUBLIC,  # the cue icons' sprite: anyone's, its row there
+    )
 
     batches = {name for name, _body in BATCH_ROUTES}
+    public = {row[0] for row in PUBLIC if row[0].startswith("cues:")}
     assert names == (
         {name for name, *_rest in CUE_ROUTES}
         | set(INSTRUCTOR_PAGES)
         | family_pages
         | notes
         | batches
+        | public
     )
