@@ -3,8 +3,8 @@ unnoticed. Sizes, not time: the same page gives the same numbers on any machine.
 
 The issue's goals are 45 KB for the first visit (page, styles, scripts, the routine's step
 pictures the player fetches, and the cue icons' sprite, both files the browser keeps) and 12 KB
-for the page alone once those are cached; docs/PERFORMANCE.md says where the page stands against them. These
-ceilings are what it weighs now, with a little room for the random tokens.
+for the page alone once those are cached; docs/PERFORMANCE.md says where the page stands against
+them. These ceilings are what it weighs now, with a little room for the random tokens.
 """
 
 import gzip
