@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import signal
 import subprocess
 import sys
 import time
@@ -32,6 +31,9 @@ import urllib.error
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
+
+# The gunicorn helpers of the load benchmark, beside this file (bench/ is on the path when it runs).
+from load import NoRedirect, cpu_seconds, stop, workers_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -242,47 +244,6 @@ def start_gunicorn(database, args, log):
         return server
     stop(server)
     raise SystemExit(f"gunicorn did not answer on port {PORT}; see {log.name}")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def stop(server):
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def workers_of(server):
-    """The gunicorn workers: the processes whose parent is the arbiter."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == server.pid:
-                pids.append(int(entry.name))
-    return pids
-
-
-def cpu_seconds(pids):
-    """User plus system CPU time of these processes (fields 14 and 15 of /proc/<pid>/stat)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run_locust(database, spec_file, args):
