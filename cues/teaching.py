@@ -52,7 +52,16 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
     zone = timezone.get_current_timezone()
     starts = [datetime.combine(monday, time.min, tzinfo=zone) for monday in mondays]
 
-    taught = access.taught_links(instructor).select_related("family")
+    # With each link, when its consent last changed and what it shared before (for the flags).
+    consents = Consent.objects.filter(link=OuterRef("pk")).order_by("-changed_at", "-pk")
+    taught = (
+        access.taught_links(instructor)
+        .select_related("family")
+        .annotate(
+            scope_changed_at=Subquery(consents.values("changed_at")[:1]),
+            scope_before=Subquery(consents.values("scope")[1:2]),
+        )
+    )
     if teaching_class is not None:
         taught = taught.filter(pk__in=teaching_class.links.values("pk"))
     if search:
@@ -60,7 +69,8 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
     page = Paginator(taught.order_by("family__name", "family__pk"), FAMILIES_PER_PAGE).get_page(
         page_number
     )
-    scopes = {link.family_id: link.scope for link in page.object_list}
+    links = {link.family_id: link for link in page.object_list}
+    scopes = {family_id: link.scope for family_id, link in links.items()}
     families = [link.family for link in page.object_list]
     prefetch_related_objects(
         families, Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk"))
@@ -69,7 +79,7 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
     with_cues = [pk for pk in family_ids if scopes.get(pk) in scopes_at_least(Scope.CUES)]
     recent = _recent(family_ids, with_cues, starts)
     earlier = _last_massages([pk for pk in family_ids if recent[pk].last is None])
-    flags = _flags(instructor, families, recent, now=now, today=today)
+    flags = _flags(families, links, recent, now=now, today=today)
     # The weeks' names, once for every row (the rows' words for a screen reader use them).
     days = [date_format(monday, "j M") for monday in mondays]
     rows = []
@@ -220,9 +230,9 @@ BABY_LED_IN_A_ROW = 3
 NARROWED_RECENTLY_DAYS = 14
 
 
-def _flags(instructor, families, recent, *, now, today) -> dict:
+def _flags(families, links, recent, *, now, today) -> dict:
     """Family id → what is worth a look in it, each with its reason: from the families'
-    `_Recent`, their assignments and their consents' history."""
+    `_Recent`, their assignments and their links' last change of consent."""
     family_ids = [family.pk for family in families]
     flags: dict[int, list[str]] = {pk: [] for pk in family_ids}
     if not family_ids:
@@ -250,24 +260,20 @@ def _flags(instructor, families, recent, *, now, today) -> dict:
         if None not in shares and shares[0] > shares[1] > shares[2]:
             flags[family_id].append(_("Enjoying it less, two weeks running."))
 
-    # A consent narrowed lately (or stopped): the family chose to share less.
+    # A consent narrowed lately: the family chose to share less.
     since = now - timedelta(days=NARROWED_RECENTLY_DAYS)
-    history: dict[int, list[tuple]] = {}
-    for family_id, scope, changed_at in (
-        Consent.objects.filter(link__instructor=instructor, link__family__in=family_ids)
-        .order_by("changed_at", "pk")
-        .values_list("link__family", "scope", "changed_at")
-    ):
-        history.setdefault(family_id, []).append((scope, changed_at))
     rank = {str(scope): n for n, scope in enumerate(SCOPE_ORDER)}
-    for family_id, changes in history.items():
-        if len(changes) >= 2:
-            (before, _at), (now_scope, changed_at) = changes[-2], changes[-1]
-            if changed_at >= since and rank.get(now_scope, -1) < rank.get(before, -1):
-                flags[family_id].append(
-                    _("Shares less with you since %(day)s.")
-                    % {"day": date_format(timezone.localtime(changed_at), "j M")}
-                )
+    for family_id in family_ids:
+        link = links[family_id]
+        if (
+            link.scope_before is not None
+            and link.scope_changed_at >= since
+            and rank.get(link.scope, -1) < rank.get(link.scope_before, -1)
+        ):
+            flags[family_id].append(
+                _("Shares less with you since %(day)s.")
+                % {"day": date_format(timezone.localtime(link.scope_changed_at), "j M")}
+            )
     return flags
 
 
