@@ -77,6 +77,9 @@ def _words():
             "reload": _("Not saved yet: reload the page to save your cues."),
             "later": _("Not saved yet: your cues will be sent again in a moment."),
             "refused": _("The app could not save it."),
+            # The badge while the network is down; {n} is the number of cues waiting.
+            "waitingOne": _("Offline: 1 cue waiting"),
+            "waitingMany": _("Offline: {n} cues waiting"),
         },
     }
 

@@ -23,6 +23,7 @@ function cueBar(bar, config, player) {
   var el = {
     more: bar.querySelector("[data-cue-more]"),
     toast: bar.querySelector("[data-cue-toast]"),
+    badge: bar.querySelector("[data-outbox-badge]"),
     toastLabel: bar.querySelector("[data-cue-toast-label]"),
     toastMessage: bar.querySelector("[data-cue-toast-message]"),
     toastUndo: bar.querySelector(".cue-toast [data-cue-undo]"),
@@ -72,7 +73,23 @@ function cueBar(bar, config, player) {
       if (outbox.length) window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox));
       else window.localStorage.removeItem(OUTBOX_KEY);
     } catch (error) { /* private mode: the outbox lasts for this page only */ }
+    showWaiting();
   }
+
+  // A small badge while the network is down and cues wait: nothing for the parent to do, they
+  // go out by themselves once it is back.
+  var unreachable = false; // the last send could not reach the server
+  function showWaiting() {
+    if (!el.badge) return;
+    var cues = outbox.filter(function (op) { return op.type === "cue"; }).length;
+    var offline = unreachable || navigator.onLine === false;
+    el.badge.hidden = !(cues && offline);
+    if (!el.badge.hidden) {
+      el.badge.textContent = cues === 1 ? words.waitingOne : words.waitingMany.replace("{n}", String(cues));
+    }
+  }
+  window.addEventListener("offline", showWaiting);
+  showWaiting(); // cues left waiting by an earlier visit, with the phone still offline
 
   function enqueue(op) {
     op.url = urlFor(op); // app.js sends what is left over from any page, without the cue bar
@@ -126,6 +143,7 @@ function cueBar(bar, config, player) {
     storeOutbox();
     postQueued(op, false).then(outcome).then(function (result) {
       sending = false;
+      unreachable = false;
       if (result.state === "held") {
         if (result.message) {
           op.tried = false; // refused at the door: certainly not stored
@@ -146,6 +164,8 @@ function cueBar(bar, config, player) {
       send();
     }, function () {
       sending = false; // offline or the network dropped: kept, and tried again
+      unreachable = true;
+      showWaiting();
       retryLater();
     });
   }

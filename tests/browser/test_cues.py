@@ -236,6 +236,9 @@ def test_cues_tapped_offline_are_saved_once_back_online(
     page.clock.run_for(8000)  # retries fail quietly while offline
     session = MassageSession.objects.get(baby=baby)
     assert not CueEvent.objects.filter(session=session).exists()
+    # A small badge says so, and asks nothing of the parent.
+    badge = page.locator("[data-outbox-badge]")
+    expect(badge).to_have_text("Offline: 2 cues waiting")
 
     page.context.set_offline(False)
     with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 201):
@@ -251,6 +254,7 @@ def test_cues_tapped_offline_are_saved_once_back_online(
         return page.evaluate(f"localStorage.getItem('{key}')") is None
 
     wait_until(page, outbox_emptied)
+    expect(badge).to_be_hidden()
 
 
 def test_on_a_landscape_phone_the_step_cues_and_controls_all_fit(

@@ -22,8 +22,9 @@ from tests.factories import MassageSessionFactory
 # Bytes of gzip. The page: 29,200 before the shared outline, 21,400 before the pictures' file,
 # 13,300 before the cue icons' sprite; now within the issue's goal of 12 KB.
 PAGE_CEILING = 12_000
-# Page, styles, scripts, pictures and icons: 74,800 before, then 52,400; the goal is 45 KB.
-FIRST_VISIT_CEILING = 53_500
+# Page, styles, scripts, pictures and icons: 74,800 before, then 52,400 (about 53,550 with the
+# offline badge's script and styles); the goal is 45 KB.
+FIRST_VISIT_CEILING = 53_700
 LEVEL = 6  # as the site's GZipMiddleware compresses pages
 
 
