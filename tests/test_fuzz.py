@@ -47,8 +47,6 @@ from django.test import Client
 from django.urls import (
     NoReverseMatch,
     Resolver404,
-    URLPattern,
-    URLResolver,
     get_resolver,
     resolve,
     reverse,
@@ -86,7 +84,7 @@ from tests.factories import (
     UserFactory,
     routine_with_areas,
 )
-from tests.test_every_url import LEFT_OUT
+from tests.test_every_url import _walk
 
 # -- Hypothesis's profiles -----------------------------------------------------------------------
 
@@ -107,18 +105,6 @@ PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 USERS = {"parent": "parent", "instructor": "instructor_practice"}  # role in the matrix's world
 
 # -- The URLs, from the resolver -----------------------------------------------------------------
-
-
-def _walk(resolvers, prefix="", namespace=""):
-    for entry in resolvers:
-        route = prefix + str(entry.pattern)
-        if route.startswith(LEFT_OUT):
-            continue
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, route, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", route, entry.pattern
 
 
 ROUTES = {name: (route, pattern) for name, route, pattern in _walk(get_resolver().url_patterns)}
