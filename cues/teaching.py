@@ -70,13 +70,12 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
         page_number
     )
     links = {link.family_id: link for link in page.object_list}
-    scopes = {family_id: link.scope for family_id, link in links.items()}
     families = [link.family for link in page.object_list]
     prefetch_related_objects(
         families, Prefetch("babies", queryset=Baby.objects.order_by("birth_date", "pk"))
     )
     family_ids = [family.pk for family in families]
-    with_cues = [pk for pk in family_ids if scopes.get(pk) in scopes_at_least(Scope.CUES)]
+    with_cues = {pk for pk, link in links.items() if shares_cues(link)}
     recent = _recent(family_ids, with_cues, starts)
     earlier = _last_massages([pk for pk in family_ids if recent[pk].last is None])
     flags = _flags(families, links, recent, now=now, today=today)
@@ -88,7 +87,7 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
         rows.append(
             {
                 "family": family,
-                "scope": scopes.get(family.pk),
+                "scope": links[family.pk].scope,
                 "babies": list(family.babies.all()),
                 "last": done.last or earlier.get(family.pk),
                 "this_week": done.weeks[-1],
@@ -146,14 +145,14 @@ def _recent(family_ids, with_cues, starts) -> dict[int, _Recent]:
         .order_by("-started_at", "-pk")
         .values_list("baby__family", "pk", "started_at", "outcome")
     )
-    sharing, week_of = set(with_cues), {}
+    week_of = {}
     for family_id, session_id, started, outcome in massages:
         done = recent[family_id]
         week = bisect_right(starts, started) - 1
         done.weeks[week] += 1
         done.outcomes.append(outcome)
         done.last = done.last or started
-        if family_id in sharing:
+        if family_id in with_cues:
             week_of[session_id] = (done, week)
     if week_of:
         for session_id, engaging, total in (
