@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,14 @@ class User(AbstractUser):
         _("instructor"),
         default=False,
         help_text=_("Instructors can author routines and assign them to the families they teach."),
+    )
+
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The app's language for you. Empty: the one your browser asks for."),
     )
 
     USERNAME_FIELD = "email"
