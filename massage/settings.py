@@ -32,6 +32,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "massage.views.errors.csrf_failure"
 
 INSTALLED_APPS = [
+    # Before the admin, so the admin shows each translated field once per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -228,6 +230,10 @@ LANGUAGE_CODE = "en"
 # Each language's own name, so a parent finds theirs whatever the page is in now.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Routine and step texts in each language (massage/translation.py): title_en, title_es, ... A text
+# missing in the page's language is shown in English, marked as such (massage/content.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
