@@ -9,7 +9,8 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: run test venv migrate seed icons lint imports format clean bench bench-integrity
+.PHONY: run test venv migrate seed icons lint imports format clean bench bench-integrity \
+	messages compilemessages
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -45,12 +46,30 @@ seed: migrate
 icons: venv .env
 	DEBUG=true $(PY) manage.py make_icons
 
-run: seed icons
+run: seed icons compilemessages
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
-test: venv
+test: venv compilemessages
 	$(VENV)/bin/pytest
+
+# The translation catalogues (README, "Languages"). `make messages` gathers every marked string
+# into locale/<lang>/LC_MESSAGES/django.po for each language in LANGUAGES but English, keeping
+# what translators wrote; commit the .po files. `make compilemessages` builds the .mo files the
+# site reads (not committed): `make run` and `make test` do it first. JavaScript has no catalogue
+# of its own: its words come from the server with each page.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=build --ignore=staticfiles \
+	--ignore=tests --ignore=bench
+TRANSLATED = $$(DEBUG=true $(PY) manage.py shell -v 0 -c "from django.conf import settings; \
+	print(' '.join('-l ' + code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE))")
+
+messages: venv
+	DEBUG=true $(PY) manage.py makemessages $(TRANSLATED) --no-obsolete $(I18N_IGNORE)
+
+compilemessages: venv
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed to build the translations:" \
+	  "apt-get install gettext (or brew install gettext)."; exit 1; }
+	DEBUG=true $(PY) manage.py compilemessages $(I18N_IGNORE)
 
 lint: venv
 	$(VENV)/bin/ruff check .
