@@ -19,7 +19,7 @@ document.addEventListener("click", function (event) {
   var field = document.getElementById(button.getAttribute("data-copy-target"));
   if (!field) return;
   var done = function () {
-    button.textContent = button.getAttribute("data-copied-label") || "Copied";
+    button.textContent = button.getAttribute("data-copied-label") || button.textContent;
   };
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(field.value).then(done, function () {
@@ -49,10 +49,15 @@ document.querySelectorAll("[data-share-url]").forEach(function (button) {
 var PREFIX = outboxKey("");
 var bar = document.querySelector("[data-cue-bar]");
 var own = bar ? outboxKey(bar.getAttribute("data-session")) : null;
+// The words, in the page's language, from the server (templates/base.html).
+var words = document.querySelector("script[data-app-words]");
+function word(name) {
+  return words ? words.getAttribute(name) || "" : "";
+}
 var NOT_SAVED = {
-  cue: "A cue from an earlier massage was not saved: ",
-  undo: "A cue could not be taken back: ",
-  respond: "Your answer to a pause was not saved: ",
+  cue: word("data-cue-not-saved"),
+  undo: word("data-undo-not-saved"),
+  respond: word("data-response-not-saved"),
 };
 
 function tell(text) {
