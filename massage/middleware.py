@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -98,6 +98,23 @@ class TimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class AccountLanguageMiddleware:
+    """The language a signed-in person chose (User.language, set by the language switch or the
+    account page) comes before the cookie and the browser's Accept-Language, which
+    LocaleMiddleware has read; empty follows them. After AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        code = user.language if user.is_authenticated else ""
+        if code and code in dict(settings.LANGUAGES) and code != translation.get_language():
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
+        return self.get_response(request)
 
 
 class PrivatePagesMiddleware:

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's own language (User.language) over the cookie and the browser's.
+    "massage.middleware.AccountLanguageMiddleware",
     # A logged-in user's pages are no-store; HTML answers vary on HX-Request.
     "massage.middleware.PrivatePagesMiddleware",
     "massage.middleware.TimeZoneMiddleware",

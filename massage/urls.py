@@ -7,6 +7,7 @@ app_name = "massage"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("display/theme/", views.theme_set, name="theme-set"),
+    path("display/language/", views.language_set, name="language-set"),
     path("account/", views.account, name="account"),
     path("account/delete/", views.account_delete, name="account-delete"),
     path("families/new/", views.family_create, name="family-create"),

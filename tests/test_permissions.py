@@ -178,6 +178,7 @@ TOKEN_PAGES = [
 PUBLIC = [
     ("massage:landing", lambda o: [], "get"),
     ("massage:theme-set", lambda o: [], "post"),
+    ("massage:language-set", lambda o: [], "post"),
     ("massage:routine-list", lambda o: [], "get"),
     ("massage:routine-detail", lambda o: [o["routine"].slug], "get"),
     ("massage:routine-print", lambda o: [o["routine"].slug], "get"),

@@ -1,12 +1,15 @@
-"""The site's own pages: the landing page for visitors, and the colour scheme setting."""
+"""The site's own pages: the landing page for visitors, and the colour scheme and language
+settings."""
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER, set_language
 
-__all__ = ["landing", "theme_set"]
+__all__ = ["landing", "language_set", "theme_set"]
 
 
 @require_safe
@@ -31,6 +34,21 @@ def theme_set(request):
         secure=request.is_secure(),
         httponly=True,
     )
+    return response
+
+
+@require_POST
+def language_set(request):
+    """The language switch (works without JavaScript): Django's own set_language keeps the choice
+    in its cookie and sends the person back to a safe `next`; for someone signed in it is kept on
+    the account too, so it follows them to another phone
+    (massage.middleware.AccountLanguageMiddleware)."""
+    code = request.POST.get(LANGUAGE_QUERY_PARAMETER, "")
+    response = set_language(request)
+    user = request.user
+    if code in dict(settings.LANGUAGES) and user.is_authenticated and user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
     return response
 
 
