@@ -261,6 +261,14 @@ ROWS = [
     # The site -------------------------------------------------------------------------------------
     GET("massage:landing", no_args, logged_in(302, anonymous=200)),  # logged in: to Today
     POST("massage:theme-set", no_args, lambda w: {"theme": "dark"}, everyone(302), unchanged="all"),
+    # The language switch: a cookie for everyone, and the account's language for the signed-in.
+    POST(
+        "massage:language-set",
+        no_args,
+        lambda w: {"language": "es", "next": "/"},
+        everyone(302),
+        unchanged=frozenset({"anonymous"}),
+    ),
     GET("today", no_args, logged_in(200)),
     # Uploads are not served through Django unless SERVE_MEDIA is set (it isn't in the tests).
     GET("media", lambda w: ["routines/1/missing.webp"], everyone(404)),
