@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -30,19 +31,28 @@ class DateInput(forms.DateInput):
 
 
 class ProfileForm(forms.ModelForm):
-    """Your name, as sign-up asks for it (massage/account_forms.py)."""
+    """Your name, as sign-up asks for it (massage/account_forms.py), and the app's language for
+    you (the switch at the foot of each page sets it too)."""
 
     class Meta:
         model = User
-        fields = ["display_name"]
-        labels = {"display_name": _("Your name")}
-        help_texts = {"display_name": _("How we greet you, and how your family sees you.")}
+        fields = ["display_name", "language"]
+        labels = {"display_name": _("Your name"), "language": _("Language")}
+        help_texts = {
+            "display_name": _("How we greet you, and how your family sees you."),
+            "language": _("The app's language for you, on every phone you use."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         name = self.fields["display_name"]
         name.required = True
         name.error_messages["required"] = _("Please give your name.")
+        # Each language named in its own words, and the browser's choice as the blank one.
+        self.fields["language"].choices = [
+            ("", _("The one my browser asks for")),
+            *settings.LANGUAGES,
+        ]
 
 
 class AccountDeleteForm(forms.Form):
