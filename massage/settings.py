@@ -232,6 +232,11 @@ LANGUAGE_CODE = "en"
 # Each language's own name, so a parent finds theirs whatever the page is in now.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch's cookie (Django's set_language) lasts a year, like the colour scheme's.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
 # Routine and step texts in each language (massage/translation.py): title_en, title_es, ... A text
 # missing in the page's language is shown in English, marked as such (massage/content.py).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

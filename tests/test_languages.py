@@ -100,3 +100,33 @@ def test_fragments_and_history_restores_come_in_the_chosen_language(
     assert ("<html" in html) is whole_page
     if whole_page:
         assert 'lang="es"' in lang(response)
+
+
+def test_the_account_page_chooses_the_language_too(client, parent):
+    client.force_login(parent)
+    page = client.get(reverse("massage:account")).content.decode()
+    assert '<option value="es">Español</option>' in page
+    response = client.post(
+        reverse("massage:account"), {"display_name": parent.display_name, "language": "es"}
+    )
+    assert response.status_code == 302
+    assert response.cookies[COOKIE].value == "es"
+    parent.refresh_from_db()
+    assert parent.language == "es"
+    assert 'lang="es"' in lang(client.get(reverse("massage:account")))
+
+    # Back to the browser's choice: the blank one.
+    client.post(reverse("massage:account"), {"display_name": parent.display_name, "language": ""})
+    parent.refresh_from_db()
+    assert parent.language == ""
+    assert 'lang="en"' in lang(
+        client.get(reverse("massage:account"), headers={"Accept-Language": "en"})
+    )
+
+
+def test_the_language_cookie_lasts_a_year(client, db):
+    response = client.post(reverse("massage:language-set"), {"language": "es", "next": "/"})
+    cookie = response.cookies[COOKIE]
+    assert cookie["max-age"] == 365 * 24 * 3600
+    assert cookie["samesite"] == "Lax"
+    assert cookie["httponly"]

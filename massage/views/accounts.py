@@ -9,10 +9,12 @@ an invitation opened before (massage.pending_invitation).
 from contextlib import suppress
 
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -91,9 +93,27 @@ class PasswordResetFromKeyView(InvalidFormStatusMixin, allauth_views.PasswordRes
 def account(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your name is saved."))
-        return redirect("massage:account")
+        user = form.save()
+        # The language takes effect at once (massage.middleware.AccountLanguageMiddleware); the
+        # cookie keeps it for this phone's pages after logging out, as the switch does, and
+        # goes when the browser's own choice is chosen.
+        translation.activate(user.language or translation.get_language())
+        messages.success(request, _("Your details are saved."))
+        response = redirect("massage:account")
+        if user.language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+        else:
+            response.delete_cookie(
+                settings.LANGUAGE_COOKIE_NAME, samesite=settings.LANGUAGE_COOKIE_SAMESITE
+            )
+        return response
     context = {"form": form, "memberships": family_selectors.account_memberships(request.user)}
     status = INVALID if request.method == "POST" else 200
     return render(request, "massage/account_detail.html", context, status=status)
