@@ -266,6 +266,10 @@ def _player_data(session, steps, current, visits):
             "getReady": _("Get ready…"),
             "finishing": _("Well done! Saving…"),
             "saving": _("Saving…"),
+            "savedHere": _(
+                "Well done! Saved on this phone: it goes to the server by itself once the "
+                "network is back."
+            ),
             "minutes": _("%(n)s min"),
         },
     }

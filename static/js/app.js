@@ -1,5 +1,5 @@
 // Small page helpers that only a browser can do. Every page works without this file.
-import { errorText, outboxKey, postQueued } from "./lib/server.js";
+import { askForBackgroundSync, flush, ready } from "./lib/outbox.js";
 
 const user = document.body.getAttribute("data-user");
 
@@ -43,12 +43,13 @@ document.querySelectorAll("[data-share-url]").forEach(function (button) {
   if (navigator.share) button.hidden = false;
 });
 
-// Cues still waiting in an outbox from a player that was closed (static/js/cues.js) go out
-// from whatever page opens next, in order. The player sends its own massage's cues itself.
-// Only the signed-in person's own outboxes: another caregiver's wait for them to log in here.
-var PREFIX = outboxKey("");
+// What waits in the phone's outbox (static/js/lib/outbox.js) from a player that was closed, or
+// from before this outbox (the old localStorage one, moved once), goes out from whatever page
+// opens next, in order: on opening, when the network comes back, and when the page is shown
+// again. Only the signed-in person's own: another caregiver's waits for them to log in here.
+// The player sends and reports its own massage's items itself.
 var bar = document.querySelector("[data-cue-bar]");
-var own = bar ? outboxKey(bar.getAttribute("data-session")) : null;
+var own = bar ? String(document.querySelector("[data-player]").getAttribute("data-session") || bar.getAttribute("data-session")) : null;
 // The words, in the page's language, from the server (templates/base.html).
 var words = document.querySelector("script[data-app-words]");
 function word(name) {
@@ -57,7 +58,7 @@ function word(name) {
 var NOT_SAVED = {
   cue: word("data-cue-not-saved"),
   undo: word("data-undo-not-saved"),
-  respond: word("data-response-not-saved"),
+  response: word("data-response-not-saved"),
 };
 
 function tell(text) {
@@ -73,39 +74,27 @@ function tell(text) {
   main.insertBefore(box, main.firstChild);
 }
 
-function drop(key, op) {
-  try {
-    var left = JSON.parse(window.localStorage.getItem(key) || "[]").filter(function (other) {
-      return !(other.type === op.type && other.id === op.id);
+if (user) {
+  window.addEventListener("outbox:answered", function (event) {
+    var item = event.detail.item;
+    var result = event.detail.result;
+    if (result.status !== "refused" || String(item.session) === own || !NOT_SAVED[item.type]) return;
+    tell(NOT_SAVED[item.type] + (result.reason || ""));
+  });
+  var sendWaiting = function () { if (!bar) flush(user); };
+  window.addEventListener("online", sendWaiting);
+  window.addEventListener("pageshow", sendWaiting);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") sendWaiting();
+  });
+  // The worker's Background Sync, where the browser has it, wakes the page to send too.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "outbox:send") flush(user);
     });
-    if (left.length) window.localStorage.setItem(key, JSON.stringify(left));
-    else window.localStorage.removeItem(key);
-  } catch (error) { /* storage unavailable: nothing more to do */ }
-}
-
-function sendFrom(key) {
-  var op;
-  try { op = JSON.parse(window.localStorage.getItem(key) || "[]")[0]; } catch (error) { return; }
-  if (!op || !op.url) return; // an older entry: its player sends it
-  postQueued(op, false).then(function (response) {
-    // Logged out, a stale token, a login page, too slow or too many, or a server error: kept for
-    // the next page, as the player itself keeps them.
-    if (response.redirected || [401, 403, 408, 429].indexOf(response.status) >= 0 || response.status >= 500) return;
-    return response.json().then(function (json) {
-      if (!response.ok) tell((NOT_SAVED[op.type] || NOT_SAVED.cue) + errorText(json));
-      drop(key, op);
-      sendFrom(key);
-    }, function () {
-      if (response.ok) return; // not the JSON the app answers with: kept for the next page
-      drop(key, op); // a 4xx page (a massage or cue no longer there): it will never be taken
-      sendFrom(key);
-    });
-  }).catch(function () { /* offline: kept for the next page */ });
-}
-
-if (user) try {
-  for (var i = 0; i < window.localStorage.length; i += 1) {
-    var key = window.localStorage.key(i);
-    if (key && key.indexOf(PREFIX) === 0 && key !== own) sendFrom(key);
   }
-} catch (error) { /* storage unavailable */ }
+  window.addEventListener("outbox:flushed", function (event) {
+    if (event.detail.state === "offline") askForBackgroundSync();
+  });
+  ready(user).then(function () { if (!bar) flush(user); });
+}

@@ -1,11 +1,12 @@
 // The cue bar: one tap logs a cue. The answer shows at once (no waiting for the network); the
-// cue is saved in the background from an outbox kept in localStorage, with an id made here, so a
-// double tap, a retry or a reload stores it exactly once. The baby-led rules run here too, from
-// the parameters and words the server sends with the page (cues/rules.py, static/js/cues/rules.js).
+// cue is saved in the background from the phone's outbox (static/js/lib/outbox.js, in
+// IndexedDB), with an id made here, so a double tap, a retry, a reload or a day offline stores
+// it exactly once. The baby-led rules run here too, from the parameters and words the server
+// sends with the page (cues/rules.py, static/js/cues/rules.js).
 // It talks to the player (static/js/player.js) by events on the player's element: cues:* from
 // here, and player:finishing, which waits for the cues still on their way.
 import { respond } from "./cues/rules.js";
-import { errorText, outboxKey, postQueued } from "./lib/server.js";
+import { beacon, flush, newId, queue, ready, undoCue, waiting } from "./lib/outbox.js";
 
 const barNode = document.querySelector("[data-cue-bar]");
 const configNode = document.getElementById("cue-rules");
@@ -13,11 +14,13 @@ const playerNode = document.querySelector("[data-player]");
 if (barNode && configNode && playerNode) cueBar(barNode, JSON.parse(configNode.textContent), playerNode);
 
 function cueBar(bar, config, player) {
-  var OUTBOX_KEY = outboxKey(bar.getAttribute("data-session"));
+  var USER = document.body.getAttribute("data-user");
+  // The massage's id on the server, or the phone's own for one started with no network.
+  var ref = player.getAttribute("data-session") || bar.getAttribute("data-session");
+  var SESSION = /^[0-9]+$/.test(ref) ? Number(ref) : ref;
   var UNDO_MS = 10000;
   var DOUBLE_TAP_MS = 800;
-  var PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
-  var startedAt = Date.parse(bar.getAttribute("data-started-at"));
+  var startedAt = Date.parse(player.getAttribute("data-started-at") || bar.getAttribute("data-started-at"));
   var words = config.saving; // what to say when a save fails (cues/templatetags/cue_bar.py)
 
   var el = {
@@ -36,52 +39,46 @@ function cueBar(bar, config, player) {
   var last = null; // the cue undo would take back, with the time it was tapped
   var pausedBy = null; // the cue whose pause dialog is open
   var toastTimer = null;
-  var outbox = loadOutbox();
+  var pending = []; // this massage's items still in the outbox, as last read
+  var known = false; // the outbox has been read once
   var sending = false;
   var retryTimer = null;
   var backoff = 2000;
   var waiters = [];
   var held = null; // why the outbox is waiting, when the parent can do something about it
   var holding = false; // the toast is saying so
+  var ending = null; // the cue whose "end here" is on its way
 
-  // Ids -----------------------------------------------------------------------------------
+  function ours(item) { return String(item.session) === String(SESSION); }
 
-  function newId() {
-    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
-  }
-
-  // The outbox: saved in order, one request at a time, retried until the server has it -------
-
-  function loadOutbox() {
-    var ops;
-    try {
-      ops = JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]");
-    } catch (error) {
-      ops = [];
-    }
-    ops.forEach(function (op) { op.url = op.url || urlFor(op); }); // queued by an older page
-    return ops;
-  }
-
-  function storeOutbox() {
-    try {
-      if (outbox.length) window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox));
-      else window.localStorage.removeItem(OUTBOX_KEY);
-    } catch (error) { /* private mode: the outbox lasts for this page only */ }
+  window.addEventListener("outbox:changed", function (event) {
+    if (event.detail.user !== USER) return;
+    known = true;
+    pending = event.detail.items.filter(ours);
     showWaiting();
-  }
+    if (!pending.length) settle();
+  });
+
+  window.addEventListener("outbox:answered", function (event) {
+    var item = event.detail.item;
+    var result = event.detail.result;
+    if (!ours(item)) return;
+    if (result.status === "refused") {
+      refused(item, result.reason || words.refused);
+      return;
+    }
+    release();
+    if (item.type === "response" && item.response === "end") {
+      player.dispatchEvent(new CustomEvent("cues:ended"));
+    }
+  });
 
   // A small badge while the network is down and cues wait: nothing for the parent to do, they
   // go out by themselves once it is back.
   var unreachable = false; // the last send could not reach the server
   function showWaiting() {
     if (!el.badge) return;
-    var cues = outbox.filter(function (op) { return op.type === "cue"; }).length;
+    var cues = pending.filter(function (item) { return item.type === "cue"; }).length;
     var offline = unreachable || navigator.onLine === false;
     el.badge.hidden = !(cues && offline);
     if (!el.badge.hidden) {
@@ -89,41 +86,10 @@ function cueBar(bar, config, player) {
     }
   }
   window.addEventListener("offline", showWaiting);
-  showWaiting(); // cues left waiting by an earlier visit, with the phone still offline
 
-  function enqueue(op) {
-    op.url = urlFor(op); // app.js sends what is left over from any page, without the cue bar
-    outbox.push(op);
-    storeOutbox();
-    send();
-  }
-
-  function ends(op) { return op.type === "respond" && op.body.response === "end"; }
-
-  function urlFor(op) {
-    if (op.type === "cue") return bar.getAttribute("data-create-url");
-    var template = bar.getAttribute(op.type === "undo" ? "data-undo-url" : "data-respond-url");
-    return template.replace(PLACEHOLDER, op.id);
-  }
-
-  // What became of a save: "saved", "refused" for good (sending it again would not help), or
-  // "held" (logged out, a stale page, a login or error page instead of JSON): kept and retried.
-  function outcome(response) {
-    if (response.redirected) return Promise.resolve({ state: "held", message: words.logIn });
-    return response.json().then(function (json) {
-      return json;
-    }, function () {
-      return null;
-    }).then(function (json) {
-      var message = json ? errorText(json) : "";
-      if (response.status === 401) return { state: "held", message: message || words.logIn };
-      if (response.status === 403) return { state: "held", message: words.reload };
-      if (response.status >= 500 || response.status === 408 || response.status === 429) {
-        return { state: "held" }; // the server or the network, for a moment: retried quietly
-      }
-      if (response.ok) return json ? { state: "saved", json: json } : { state: "held", message: words.later };
-      return { state: "refused", message: message || words.refused };
-    });
+  function enqueue(item) {
+    item.session = SESSION;
+    queue(USER, item).then(send, function () { /* no IndexedDB (a private window): not kept */ });
   }
 
   function retryLater() {
@@ -132,93 +98,64 @@ function cueBar(bar, config, player) {
     backoff = Math.min(backoff * 2, 30000);
   }
 
+  // The outbox goes out in order, one request at a time (lib/outbox.js), until nothing waits.
   function send() {
-    if (sending || !outbox.length) {
-      if (!outbox.length) settle();
-      return;
-    }
+    if (sending) return;
     sending = true;
-    var op = outbox[0];
-    op.tried = true;
-    storeOutbox();
-    postQueued(op, false).then(outcome).then(function (result) {
+    flush(USER).then(function (outcome) {
       sending = false;
-      unreachable = false;
-      if (result.state === "held") {
-        if (result.message) {
-          op.tried = false; // refused at the door: certainly not stored
-          hold(result.message);
-        }
-        retryLater();
+      if (outcome.state === "empty") {
+        unreachable = false;
+        backoff = 2000;
+        release();
+        showWaiting();
+        settle();
         return;
       }
-      outbox.shift();
-      storeOutbox();
-      backoff = 2000;
-      if (result.state === "saved") {
-        release();
-        done(op, result.json);
-      } else {
-        refused(op, result.message);
+      if (outcome.state === "offline") {
+        unreachable = true; // offline or the network dropped: kept, and tried again
+        showWaiting();
+      } else if (outcome.why) {
+        hold(words[outcome.why]); // logged out, or a stale page: kept until it can go
       }
-      send();
-    }, function () {
-      sending = false; // offline or the network dropped: kept, and tried again
-      unreachable = true;
-      showWaiting();
       retryLater();
     });
   }
 
   function settle() {
+    if (!known || pending.length) return;
     var ready = waiters;
     waiters = [];
     ready.forEach(function (resolve) { resolve(); });
   }
 
-  // Resolves when every cue on this page has reached the server.
-  function flush() {
-    if (!outbox.length) return Promise.resolve();
+  // Resolves when every cue of this massage has reached the server.
+  function flushCues() {
+    if (known && !pending.length) return Promise.resolve();
     window.clearTimeout(retryTimer);
+    var done = new Promise(function (resolve) { waiters.push(resolve); });
     send();
-    return new Promise(function (resolve) { waiters.push(resolve); });
+    return done;
   }
   // The player finishing the massage waits for these first: the server takes no cues once the
   // massage has ended.
-  player.addEventListener("player:finishing", function (event) { event.detail.waitUntil(flush()); });
-
-  function done(op, json) {
-    if (op.type === "cue" && json.prompt && json.prompt.level === "pause" && !pausedBy) {
-      // The server knew of cues this page did not (logged before a reload, or by the other
-      // caregiver): its judgement stands.
-      var cue = logged.find(function (c) { return c.id === op.id; });
-      var pausedAlready = cue && cue.level === "pause";
-      if (cue && !pausedAlready && !cue.undone && last && last.id === cue.id) {
-        cue.level = "pause";
-        openPause(cue, json.prompt);
-      }
-    }
-    if (ends(op) && json.next) {
-      window.location.assign(json.next);
-    }
-  }
+  player.addEventListener("player:finishing", function (event) { event.detail.waitUntil(flushCues()); });
 
   function retryNow() {
-    if (sending || !outbox.length) return;
+    if (sending || !pending.length) return;
     backoff = 2000;
     send();
   }
   window.addEventListener("online", retryNow);
   // Back from logging in again in another tab, or from the lock screen.
   window.addEventListener("focus", retryNow);
+  window.addEventListener("pageshow", retryNow);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") retryNow();
   });
-  window.addEventListener("pagehide", function () {
-    // Whatever is still waiting goes out with the page; the copy in localStorage is sent
-    // again on the next visit (app.js, on any page), which the server recognises by id.
-    outbox.forEach(function (op) { postQueued(op, true).catch(function () {}); });
-  });
+  // Whatever is still waiting goes out with the page; it stays in the outbox, and is sent
+  // again on the next visit, which the server recognises.
+  window.addEventListener("pagehide", function () { beacon(USER); });
 
   // Showing the answer ----------------------------------------------------------------------
 
@@ -272,16 +209,12 @@ function cueBar(bar, config, player) {
   }
 
   // The server will never take this one: the parent was told "noted", so say it was not saved.
-  function refused(op, message) {
-    var cue = logged.find(function (c) { return c.id === op.id; });
-    var endingToo = ends(op);
-    if (op.type === "cue") {
-      if (cue) cue.undone = true; // no longer counts toward the rules here
-      endingToo = outbox.some(function (other) { return other.id === op.id && ends(other); });
-      outbox = outbox.filter(function (other) { return other.id !== op.id; }); // its undo, its answer
-      storeOutbox();
-    }
-    var label = op.type === "cue" && cue ? words.notSaved + ": " + config.cues[cue.kind].label : words.notSaved;
+  // (The outbox drops a refused cue's undo and answer itself: they would be refused too.)
+  function refused(item, message) {
+    var cue = logged.find(function (c) { return c.id === item.id; });
+    var endingToo = ending !== null && item.id === ending && (item.type === "cue" || item.type === "response");
+    if (item.type === "cue" && cue) cue.undone = true; // no longer counts toward the rules here
+    var label = item.type === "cue" && cue ? words.notSaved + ": " + config.cues[cue.kind].label : words.notSaved;
     showToast(label, message, "gentle", false, 8000);
     say(message);
     if (endingToo) {
@@ -332,7 +265,9 @@ function cueBar(bar, config, player) {
     enqueue({
       type: "cue",
       id: cue.id,
-      body: { client_id: cue.id, kind: kind, step: player.getAttribute("data-current-step"), at: now.toISOString() },
+      kind: kind,
+      step: Number(player.getAttribute("data-current-step")),
+      at: now.toISOString(),
     });
   }
 
@@ -346,14 +281,10 @@ function cueBar(bar, config, player) {
     last = null;
     target.cue.undone = true;
     closePause();
-    var waiting = outbox.findIndex(function (op) { return op.type === "cue" && op.id === target.id; });
-    // A cue sent already may have been stored even if no answer came back: undo it there too.
-    if (waiting >= 0 && !outbox[waiting].tried) {
-      outbox.splice(waiting, 1); // never sent: nothing to take back on the server
-      storeOutbox();
-    } else {
-      enqueue({ type: "undo", id: target.id, body: {} });
-    }
+    // A cue never sent just leaves the outbox; one sent already may have been stored even if
+    // no answer came back: it is taken back there too, with the time of the tap.
+    undoCue(USER, { type: "undo", id: target.id, session: SESSION, at: new Date().toISOString() })
+      .then(function (dropped) { if (!dropped) send(); }, function () {});
     showToast(config.undone, "", "plain", false);
   }
 
@@ -361,7 +292,7 @@ function cueBar(bar, config, player) {
     var cue = pausedBy;
     closePause();
     if (!cue) return;
-    var respondOp = { type: "respond", id: cue.id, body: { response: response } };
+    var respondOp = { type: "response", id: cue.id, response: response, at: new Date().toISOString() };
     if (response === "end") {
       // Progress first, so the time on the last step is saved before the massage ends: the
       // player hands over its last save on the way.
@@ -369,6 +300,7 @@ function cueBar(bar, config, player) {
       player.dispatchEvent(new CustomEvent("cues:ending", {
         detail: { waitUntil: function (promise) { saves.push(promise); } },
       }));
+      ending = cue.id;
       Promise.all(saves).then(function () { enqueue(respondOp); });
       return;
     }
@@ -422,12 +354,13 @@ function cueBar(bar, config, player) {
   var exit = player.querySelector(".player-exit");
   if (exit) {
     exit.addEventListener("click", function (event) {
-      if (!outbox.length) return;
+      if (known && !pending.length) return;
       event.preventDefault();
       var go = function () { window.location.assign(exit.href); };
-      Promise.race([flush(), new Promise(function (resolve) { window.setTimeout(resolve, 4000); })]).then(go);
+      Promise.race([flushCues(), new Promise(function (resolve) { window.setTimeout(resolve, 4000); })]).then(go);
     });
   }
 
-  send();
+  // Anything left from an earlier visit (or moved from the old localStorage outbox) goes first.
+  ready(USER).then(function () { return waiting(USER); }).then(send, function () {});
 }

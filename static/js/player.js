@@ -6,6 +6,7 @@
 // The cue bar (static/js/cues.js) talks to it by events on the player's element.
 import { clock, createTimer } from "./player/timer.js";
 import { csrfToken } from "./lib/server.js";
+import { flush, queue, startedAs } from "./lib/outbox.js";
 
 const rootNode = document.querySelector("[data-player]");
 const dataNode = document.getElementById("player-data");
@@ -27,6 +28,11 @@ function player(root, data) {
     step.caution = text(".caution");
   });
   var SETTINGS_KEY = "gentle-hands-player";
+  var USER = document.body.getAttribute("data-user");
+  // A massage started on this phone with no network has the phone's id until the server has it:
+  // everything about it goes through the outbox.
+  var startedHere = typeof data.session === "string";
+  var unreachable = startedHere; // the last save could not reach the server
   var SAVE_EVERY_MS = 5000;
 
   var state = {
@@ -425,6 +431,7 @@ function player(root, data) {
       rounded[key] = [Math.min(most, Math.round(v[0] * 10) / 10), Boolean(v[1]), extra[key] || 0];
     });
     body.append("visits", JSON.stringify(rounded));
+    if (unreachable) return queueProgress(body);
     var failed = false;
     // fetch with keepalive rather than htmx: a keepalive request still reaches the server when
     // the page is closing (pagehide, the tab swiped away), so the last seconds are not lost.
@@ -450,7 +457,9 @@ function player(root, data) {
       }
       return null;
     }, function () {
-      failed = true; // offline for now: the next save carries everything again
+      failed = true; // offline for now: the outbox keeps it, and the next save carries on
+      unreachable = true;
+      return queueProgress(body);
     }).then(function () {
       if (inflight !== request) return null; // a later save went out meanwhile: it carries on
       inflight = null;
@@ -464,6 +473,31 @@ function player(root, data) {
     inflight = request;
     return request;
   }
+
+  // With no network, progress waits in the outbox: only the latest of this massage is kept
+  // there, and it goes before anything queued after it (a finish).
+  function queueProgress(body) {
+    var item = {
+      type: "progress",
+      session: data.session,
+      seq: Number(body.get("seq")),
+      step: Number(body.get("step")),
+      elapsed: Number(body.get("elapsed")),
+      visits: JSON.parse(body.get("visits")),
+    };
+    return queue(USER, item).then(function () {
+      state.savedStep = item.step;
+      return null;
+    }, function () { return null; });
+  }
+
+  // The network is back (the outbox got through): saves go straight to the server again.
+  window.addEventListener("outbox:flushed", function (event) {
+    if (event.detail.state === "empty" && !startedHere) unreachable = false;
+    if (event.detail.state === "offline" && timer.phase === "done") {
+      el.overlayText.textContent = labels.savedHere;
+    }
+  });
 
   // The server had newer progress. If it is still on this step (a save from another tab, or
   // one that got lost on the way), catch up with its numbering and save again; if the massage
@@ -540,8 +574,45 @@ function player(root, data) {
       detail: { waitUntil: function (promise) { cues.push(promise); } },
     }));
     var patience = new Promise(function (resolve) { window.setTimeout(resolve, 5000); });
-    Promise.all([save(), Promise.race([Promise.all(cues), patience])]).then(function () { el.completeForm.submit(); });
+    Promise.all([save(), Promise.race([Promise.all(cues), patience])]).then(function () {
+      if (!unreachable) {
+        el.completeForm.submit();
+        return;
+      }
+      // No network: the end waits in the outbox after the last progress, and the summary
+      // opens once it has gone.
+      queue(USER, { type: "finish", session: data.session, outcome: "completed", at: new Date().toISOString() })
+        .then(sendTheEnd, sendTheEnd);
+    });
   }
+
+  function sendTheEnd() {
+    flush(USER).then(function (outcome) {
+      if (outcome.state === "empty") {
+        toSummary();
+        return;
+      }
+      el.overlayText.textContent = labels.savedHere;
+      var again = function () {
+        window.removeEventListener("online", again);
+        sendTheEnd();
+      };
+      window.addEventListener("online", again);
+    });
+  }
+
+  function toSummary() {
+    var url = root.getAttribute("data-summary-url");
+    if (!startedHere) {
+      window.location.assign(url);
+      return;
+    }
+    startedAs(USER, data.session).then(function (pk) {
+      window.location.assign(pk ? url.replace("/0/", "/" + pk + "/") : "/");
+    });
+  }
+  // A baby-led end, once the server has it (static/js/cues.js).
+  root.addEventListener("cues:ended", toSummary);
 
   // The "get ready" before a step runs: from the Start tap, or after skipping a body area.
   function getReady(n) {

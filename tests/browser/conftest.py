@@ -255,3 +255,22 @@ def wait_until(page, predicate, seconds=5):
     if predicate():
         return True
     raise AssertionError(f"waited {seconds} s for {getattr(predicate, '__name__', predicate)}")
+
+
+# The phone's outbox (static/js/lib/outbox.js): IndexedDB "gentle-hands", store "outbox", one
+# list per person under "items-<user id>". Read without the page's modules, so any page will do.
+OUTBOX_ITEMS = """(user) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("gentle-hands");
+  open.onupgradeneeded = () => open.result.createObjectStore("outbox");
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const read = open.result.transaction("outbox").objectStore("outbox").get("items-" + user);
+    read.onsuccess = () => { resolve(read.result || []); open.result.close(); };
+    read.onerror = () => reject(read.error);
+  };
+})"""
+
+
+def outbox(page, user):
+    """What waits in the phone's outbox for `user`, in order."""
+    return page.evaluate(OUTBOX_ITEMS, user.pk)

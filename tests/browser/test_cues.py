@@ -10,7 +10,16 @@ from playwright.sync_api import expect
 
 from cues.models import CueEvent
 from sessions.models import MassageSession
-from tests.browser.conftest import _close, _open, log_in, shoot, stop_the_clock, wait_until
+from tests.browser.conftest import (
+    IN_FLIGHT,
+    _close,
+    _open,
+    log_in,
+    outbox,
+    shoot,
+    stop_the_clock,
+    wait_until,
+)
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
 from tests.factories import (
     BabyFactory,
@@ -58,6 +67,20 @@ def start_player(page, live_server, parent_and_baby, routine, *, clock_off_by=ti
     page.get_by_role("button", name="Start").click()
     page.clock.run_for(COUNTDOWN_MS + 500)
     return baby
+
+
+def synced(kind, status="stored"):
+    """A batch of the outbox (POST /sync/) that the server answered, carrying a `kind` item it
+    answered with `status`."""
+
+    def match(response):
+        if not (response.url.endswith("/sync/") and response.ok):
+            return False
+        return any(
+            r.get("type") == kind and r["status"] == status for r in response.json()["results"]
+        )
+
+    return match
 
 
 def tap(page, label):
@@ -151,11 +174,11 @@ def test_undo_and_double_tap_leave_exactly_what_was_meant(
 ):
     page = phone
     baby = start_player(page, live_server, parent_and_baby, routine)
-    with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 201):
+    with page.expect_response(synced("cue")):
         page.locator(".cue-bar").get_by_role("button", name="Smiling").dblclick()
-    with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 201):
+    with page.expect_response(synced("cue")):
         tap(page, "Eye contact")
-    with page.expect_response(lambda r: r.url.endswith("/undo/") and r.ok):
+    with page.expect_response(synced("undo")):
         page.locator("[data-cue-toast]").get_by_role("button", name="Undo").click()
     expect(page.locator("[data-cue-toast]")).to_contain_text("Cue taken back")
     session = MassageSession.objects.get(baby=baby)
@@ -171,7 +194,7 @@ def test_escape_closes_the_pause_as_comfort_and_the_player_waits(
     baby = start_player(page, live_server, parent_and_baby, routine)
     tap(page, "Crying")
     expect(page.get_by_role("alertdialog")).to_be_visible()
-    with page.expect_response(lambda r: r.url.endswith("/response/") and r.ok):
+    with page.expect_response(synced("response")):
         page.keyboard.press("Escape")
     expect(page.get_by_role("alertdialog")).to_be_hidden()
     remaining = page.locator("[data-count]").inner_text()
@@ -240,18 +263,20 @@ def test_cues_tapped_offline_are_saved_once_back_online(
     badge = page.locator("[data-outbox-badge]")
     expect(badge).to_have_text("Offline: 2 cues waiting")
 
+    waiting = [item["kind"] for item in outbox(page, user) if item["type"] == "cue"]
+    assert waiting == ["smiling", "eye_contact"]
+
     page.context.set_offline(False)
-    with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 201):
+    with page.expect_response(lambda r: r.url.endswith("/sync/") and r.status == 200):
         page.evaluate("window.dispatchEvent(new Event('online'))")
-    # The second cue follows the first, one request at a time.
+    # Both in order, in one batch.
     wait_until(page, lambda: CueEvent.objects.filter(session=session).count() == 2)
     kinds = CueEvent.objects.filter(session=session).values_list("kind", flat=True)
     assert sorted(kinds) == ["eye_contact", "smiling"]
 
     # The page empties its outbox once it has read the server's answer, a moment after.
     def outbox_emptied():
-        key = f"gentle-hands-cues-{user.pk}-{session.pk}"
-        return page.evaluate(f"localStorage.getItem('{key}')") is None
+        return outbox(page, user) == []
 
     wait_until(page, outbox_emptied)
     expect(badge).to_be_hidden()
@@ -290,13 +315,12 @@ def test_cues_tapped_while_logged_out_wait_and_are_saved_after_logging_in_again(
     session = MassageSession.objects.get(baby=baby)
     # The login expired (the CSRF cookie, which lasts a year, stays).
     page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
-    with page.expect_response(lambda r: r.url.endswith("/cues/") and r.status == 401):
+    with page.expect_response(lambda r: r.url.endswith("/sync/") and r.status == 401):
         tap(page, "Smiling")
     toast = page.locator("[data-cue-toast]")
     page.clock.run_for(11_000)  # the cue's own answer (and its undo) first, then why it waits
     expect(toast).to_contain_text("Not saved yet: log in again to save your cues.")
-    outbox = page.evaluate(f"localStorage.getItem('gentle-hands-cues-{user.pk}-{session.pk}')")
-    assert '"smiling"' in outbox
+    assert [item["kind"] for item in outbox(page, user) if item["type"] == "cue"] == ["smiling"]
     assert not CueEvent.objects.filter(session=session).exists()
 
     # Logging in again in another tab gives new cookies; back on the player, the cue goes out.
@@ -307,9 +331,8 @@ def test_cues_tapped_while_logged_out_wait_and_are_saved_after_logging_in_again(
     page.evaluate("window.dispatchEvent(new Event('focus'))")
     assert wait_until(page, lambda: CueEvent.objects.filter(session=session).count() == 1)
     expect(toast).to_be_hidden()
-    key = f"gentle-hands-cues-{user.pk}-{session.pk}"
     # Polled from here: the page's CSP refuses the eval that wait_for_function would need.
-    assert wait_until(page, lambda: page.evaluate(f"localStorage.getItem('{key}')") is None)
+    assert wait_until(page, lambda: outbox(page, user) == [])
     assert CueEvent.objects.get(session=session).kind == "smiling"
     # While logged out the saves were refused with 401, as they should be.
     page.problems[:] = [p for p in page.problems if not p.startswith("401 ")]
@@ -318,7 +341,8 @@ def test_cues_tapped_while_logged_out_wait_and_are_saved_after_logging_in_again(
 def test_on_a_shared_phone_cues_queued_by_someone_else_wait_for_them(
     phone, live_server, parent_and_baby, routine
 ):
-    """Cues left in an outbox go out from any page, but only for the person who tapped them."""
+    """Cues left in the old localStorage outbox (a phone that had them before the IndexedDB one)
+    are moved and go out from any page, once each, but only for the person who tapped them."""
     page = phone
     user, baby = parent_and_baby
     grandma = MembershipFactory(family=baby.family, role="caregiver").user
@@ -340,10 +364,17 @@ def test_on_a_shared_phone_cues_queued_by_someone_else_wait_for_them(
     page.goto("/today/")
     grandmas_key, grandmas_cue = queued(grandma)
     my_key, my_cue = queued(user)
-    page.goto("/today/")  # any page sends what is left over
+    page.goto("/today/")  # any page moves and sends what is left over
     assert wait_until(page, CueEvent.objects.filter(client_id=my_cue).exists)
     assert wait_until(page, lambda: page.evaluate(f"localStorage.getItem('{my_key}')") is None)
+    assert wait_until(page, lambda: outbox(page, user) == [])
     assert CueEvent.objects.get(client_id=my_cue).recorded_by == user
+    # Moved once: further pages send nothing again.
+    page.goto("/today/")
+    page.goto("/routines/")
+    IN_FLIGHT.wait_for_none()
+    assert CueEvent.objects.filter(client_id=my_cue).count() == 1
+    assert CueEvent.objects.filter(session=session).count() == 1
     # Grandma's cue stays on the phone, unsent, until she logs in here herself.
     assert grandmas_cue in page.evaluate(f"localStorage.getItem('{grandmas_key}')")
     assert not CueEvent.objects.filter(client_id=grandmas_cue).exists()

@@ -31,6 +31,8 @@ MODULES = [
     "js/player/timer.js",
     "js/cues/rules.js",
     "js/lib/server.js",
+    "js/lib/outbox.js",
+    "js/vendor/idb-keyval.js",
 ]
 
 
