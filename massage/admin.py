@@ -4,7 +4,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
+from massage.content import column, columns, language_codes
 from massage.forms import StepForm
 from massage.models import (
     Baby,
@@ -85,19 +87,23 @@ class InvitationAdmin(admin.ModelAdmin):
 # -- The routine library -------------------------------------------------------------------------
 
 # The step form of the studio, so the admin checks amounts, photos and narration the same way.
+NARRATION_FIELDS = [
+    name
+    for code in language_codes()
+    for name in (column("narration", code), column("remove_narration", code))
+]
 STEP_FIELDS = [
     "order",
     *StepForm.Meta.fields,
     "photo",
     "remove_photo",
-    "narration",
-    "remove_narration",
+    *NARRATION_FIELDS,
     "files",
 ]
 
 
-# Declared on StepForm rather than model fields ("narration" would clash with the model's own).
-FORM_ONLY_FIELDS = {"photo", "remove_photo", "narration", "remove_narration"}
+# Declared on StepForm rather than model fields (narration_en would clash with the model's own).
+FORM_ONLY_FIELDS = {"photo", "remove_photo", *NARRATION_FIELDS}
 
 
 def _model_fields(model_admin, request, obj, kwargs):
@@ -115,11 +121,11 @@ def _save_step(form) -> None:
 
 @admin.display(description=_("files"))
 def step_files(step):
-    links = [
-        (label, field.url)
-        for label, field in [(_("photo"), step.photo_large), (_("narration"), step.narration)]
-        if field
+    files = [(_("photo"), step.photo_large)] + [
+        (f"{_('narration')} [{code}]", getattr(step, col))
+        for code, col in zip(language_codes(), columns("narration"), strict=True)
     ]
+    links = [(label, field.url) for label, field in files if field]
     if not links:
         return "—"
     return format_html_join(" · ", '<a href="{1}">{0}</a>', links)
@@ -168,7 +174,7 @@ class StepInline(admin.StackedInline):
 
 
 @admin.register(Routine)
-class RoutineAdmin(DeletesThroughLibrary, admin.ModelAdmin):
+class RoutineAdmin(DeletesThroughLibrary, TranslationAdmin):
     list_display = ["title", "slug", "author", "published", "follows_seed", "updated_at"]
     list_filter = [AuthorKindFilter, "published", "follows_seed", "focus"]
     list_select_related = ["author"]

@@ -1,8 +1,11 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.functional import lazy
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from massage.content import column, columns, language_codes
 from massage.converters import MAX_DIGITS
 from massage.models import (
     Baby,
@@ -150,7 +153,56 @@ class LibraryFilterForm(forms.Form):
         return self.babies.get(self.cleaned_data.get("baby"))
 
 
-class RoutineForm(forms.ModelForm):
+def _language_name(code: str) -> str:
+    return get_language_info(code)["name_translated"]
+
+
+def _in_language(label, code):
+    return _("%(field)s (%(language)s)") % {"field": label, "language": _language_name(code)}
+
+
+_in_language_lazy = lazy(_in_language, str)
+
+
+class TextsInEachLanguage:
+    """A form with a field per language for each translated text (massage/translation.py):
+    ``title_en``, ``title_es``... each labelled with its language. A routine may be written in
+    either language or both: a required text needs only one of them, and the page falls back to
+    English where the page's language has none (massage/content.py)."""
+
+    # name: (multiline, message when no language has it; None: optional)
+    texts: dict = {}
+
+    def _set_up_texts(self):
+        for name, (multiline, _missing) in self.texts.items():
+            for code in language_codes():
+                field = self.fields[column(name, code)]
+                field.label = _in_language_lazy(
+                    self._meta.model._meta.get_field(name).verbose_name.capitalize(), code
+                )
+                field.required = False
+                attrs = {"lang": code}
+                if multiline:
+                    field.widget = forms.Textarea(attrs={"rows": 3, **attrs})
+                else:
+                    field.widget.attrs.update(attrs)
+
+    def _clean_texts(self, cleaned):
+        for name, (_multiline, missing) in self.texts.items():
+            for col in columns(name):
+                if col in cleaned:  # empty is "", as the seed has it, never None
+                    cleaned[col] = (cleaned[col] or "").strip()
+            if missing and not any(cleaned.get(col) for col in columns(name)):
+                self.add_error(columns(name)[0], missing)
+        return cleaned
+
+
+class RoutineForm(TextsInEachLanguage, forms.ModelForm):
+    texts = {
+        "title": (False, _("Give the routine a title, in English, Spanish or both.")),
+        "summary": (True, _("Write a short summary, in English, Spanish or both.")),
+        "cautions": (True, None),
+    }
     focus = forms.ModelMultipleChoiceField(
         queryset=FocusTag.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -161,21 +213,23 @@ class RoutineForm(forms.ModelForm):
     class Meta:
         model = Routine
         fields = [
-            "title",
-            "summary",
+            *columns("title"),
+            *columns("summary"),
             "min_age_months",
             "max_age_months",
             "focus",
             "uses_oil",
-            "cautions",
+            *columns("cautions"),
         ]
-        widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "cautions": forms.Textarea(attrs={"rows": 3}),
-        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_up_texts()
+        for col in columns("cautions"):
+            self.fields[col].help_text = _("Safety notes for the whole routine, one per line.")
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = self._clean_texts(super().clean())
         low, high = cleaned.get("min_age_months"), cleaned.get("max_age_months")
         if low is not None and high is not None and low > high:
             self.add_error("max_age_months", _("The upper age must not be below the lower age."))
@@ -186,36 +240,38 @@ class RoutineForm(forms.ModelForm):
         return cleaned
 
 
-class StepForm(forms.ModelForm):
+NARRATION_HELP = _(
+    "MP3, OGG, M4A or WAV up to 5 MB. Without it, the player reads the instruction aloud in "
+    "this language, or plays the English recording when the page is in a language without one."
+)
+
+
+class StepForm(TextsInEachLanguage, forms.ModelForm):
+    texts = {
+        "stroke": (False, _("Name the stroke, in English, Spanish or both.")),
+        "instruction": (True, _("Write the instruction, in English, Spanish or both.")),
+        "caution": (False, None),
+    }
     photo = PhotoField(
         label=_("Photo (optional)"),
         required=False,
         help_text=_("JPEG, PNG or WebP up to 10 MB. Location and camera details are removed."),
     )
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
-    narration = NarrationField(
-        label=_("Narration (optional)"),
-        required=False,
-        help_text=_(
-            "MP3, OGG, M4A or WAV up to 5 MB. Without it, the player reads the instruction aloud."
-        ),
-    )
-    remove_narration = forms.BooleanField(label=_("Remove the narration"), required=False)
 
     class Meta:
         model = Step
         fields = [
             "body_area",
-            "stroke",
-            "instruction",
+            *columns("stroke"),
+            *columns("instruction"),
             "motion",
             "seconds",
             "repetitions",
             "seconds_per_repetition",
-            "caution",
+            *columns("caution"),
             "optional",
         ]
-        widgets = {"instruction": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "seconds": _("Either a time in seconds…"),
             "repetitions": _("…or a number of strokes, with the seconds each one takes."),
@@ -223,6 +279,17 @@ class StepForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._set_up_texts()
+        # A recording per language (narration_en, narration_es...), each with its remove box.
+        for code in language_codes():
+            self.fields[column("narration", code)] = NarrationField(
+                label=_in_language_lazy(_("Narration (optional)"), code),
+                required=False,
+                help_text=NARRATION_HELP,
+            )
+            self.fields[column("remove_narration", code)] = forms.BooleanField(
+                label=_in_language_lazy(_("Remove the narration"), code), required=False
+            )
         # 1 at least: a 0 would otherwise pass as "no amount" and only fail in the database.
         limits = {
             "seconds": _("Between 1 and %(max)d seconds.") % {"max": MAX_STEP_SECONDS},
@@ -245,7 +312,7 @@ class StepForm(forms.ModelForm):
             ]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = self._clean_texts(super().clean())
         if {"seconds", "repetitions", "seconds_per_repetition"} & set(self.errors):
             return cleaned  # a number out of range: that field's own message says enough
         seconds, reps = cleaned.get("seconds"), cleaned.get("repetitions")
@@ -266,10 +333,30 @@ class StepForm(forms.ModelForm):
             cleaned["seconds_per_repetition"] = None
         return cleaned
 
+    def recordings(self) -> list[tuple[str, str, str]]:
+        """(language code, name, address) of each recording the step has, to listen to."""
+        found = []
+        for code in language_codes():
+            field = getattr(self.instance, column("narration", code))
+            if field:
+                found.append((code, _language_name(code), field.url))
+        return found
+
     def file_changes(self) -> dict:
         """What the form asks of the step's photo and narration, as library.step_save takes it."""
-        names = ["photo", "remove_photo", "narration", "remove_narration"]
-        return {name: self.cleaned_data.get(name) for name in names}
+        data = self.cleaned_data
+        return {
+            "photo": data.get("photo"),
+            "remove_photo": data.get("remove_photo"),
+            "narrations": {
+                code: data[column("narration", code)]
+                for code in language_codes()
+                if data.get(column("narration", code))
+            },
+            "remove_narrations": [
+                code for code in language_codes() if data.get(column("remove_narration", code))
+            ],
+        }
 
 
 class StudioStepForm(StepForm):
@@ -282,8 +369,9 @@ class StudioStepForm(StepForm):
         super().__init__(*args, **kwargs)
         if not self.instance.has_photo:
             del self.fields["remove_photo"]
-        if not self.instance.narration:
-            del self.fields["remove_narration"]
+        for code in language_codes():
+            if not getattr(self.instance, column("narration", code)):
+                del self.fields[column("remove_narration", code)]
 
 
 # The instructor's side ---------------------------------------------------------------------------

@@ -33,6 +33,8 @@ _CODE = [
     Path(__file__).with_name("bodymap.py"),
     Path(__file__).with_name("vocabulary.py"),
     Path(__file__).parent / "templatetags" / "display.py",
+    Path(__file__).parent / "templatetags" / "content.py",
+    Path(__file__).with_name("content.py"),
 ]
 _INCLUDED_TEMPLATES = ["massage/partials/step_figure.html"]
 

@@ -118,9 +118,9 @@ def test_the_step_form_reads_an_upload_over_the_general_limit(client, author):
     instructor, step = author
     client.force_login(instructor)
     recording = SimpleUploadedFile("narration.mp3", b"\x00" * (LIMIT * 2))
-    data = {"body_area": "legs", "stroke": "Glide", "instruction": "Slowly.", "seconds": 30}
+    data = {"body_area": "legs", "stroke_en": "Glide", "instruction_en": "Slowly.", "seconds": 30}
     response = client.post(
-        reverse("massage:step-update", args=[step.pk]), data | {"narration": recording}
+        reverse("massage:step-update", args=[step.pk]), data | {"narration_en": recording}
     )
     assert response.status_code == 422  # read and checked: not a recording
     assert "recording" in response.content.decode()
@@ -132,7 +132,7 @@ def test_fields_larger_than_they_claimed_are_a_413(client, author):
     client.force_login(instructor)
     response = client.post(
         reverse("massage:step-update", args=[step.pk]),
-        {"instruction": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)},
+        {"instruction_en": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)},
     )
     assert response.status_code == 413
     assert "too large" in response.content.decode()

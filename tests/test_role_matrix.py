@@ -212,19 +212,19 @@ def _teaching_invitation(w):
 
 def routine_form(w):
     return {
-        "title": "Calm evenings",
-        "summary": "Slow strokes.",
+        "title_en": "Calm evenings",
+        "summary_en": "Slow strokes.",
         "min_age_months": 0,
         "max_age_months": 12,
-        "cautions": "",
+        "cautions_en": "",
     }
 
 
 def step_form(w):
     return {
         "body_area": "legs",
-        "stroke": "Long glide",
-        "instruction": "Glide slowly from the thigh to the ankle.",
+        "stroke_en": "Long glide",
+        "instruction_en": "Glide slowly from the thigh to the ankle.",
         "motion": "glide_toward_feet",
         "seconds": 30,
     }

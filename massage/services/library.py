@@ -6,10 +6,20 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import translation
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
+from massage.content import (
+    FALLBACK_LANGUAGE,
+    ROUTINE_TEXTS,
+    STEP_TEXTS,
+    column,
+    columns,
+    language_codes,
+)
 from massage.library_seed import LIBRARY
+from massage.library_seed_es import SPANISH
 from massage.models import FocusTag, Routine, Step
 
 STEP_FIELDS = [
@@ -24,6 +34,38 @@ STEP_FIELDS = [
     "optional",
 ]
 ROUTINE_FIELDS = ["title", "summary", "min_age_months", "max_age_months", "uses_oil"]
+# The seed's texts in each language besides English, keyed by the English text.
+SEED_TRANSLATIONS = {"es": SPANISH}
+
+
+def _seed_texts(name: str, english: str | list[str]) -> dict[str, str]:
+    """A seed text's column in every language: English as written, the others from
+    SEED_TRANSLATIONS (empty where missing, so the page shows the English, marked)."""
+    lines = english if isinstance(english, list) else [english]
+    texts = {column(name, FALLBACK_LANGUAGE): "\n".join(lines)}
+    for language, catalogue in SEED_TRANSLATIONS.items():
+        translated = [catalogue.get(line, "") for line in lines]
+        texts[column(name, language)] = "\n".join(translated) if all(translated) else ""
+    return texts
+
+
+def _routine_seed_defaults(data) -> dict:
+    defaults = {field: data[field] for field in ROUTINE_FIELDS if field not in ROUTINE_TEXTS}
+    for name in ROUTINE_TEXTS:
+        defaults.update(_seed_texts(name, data.get(name, [] if name == "cautions" else "")))
+    return defaults
+
+
+def _step_seed_defaults(step_data) -> dict:
+    defaults = {field: step_data[field] for field in STEP_FIELDS if field not in STEP_TEXTS}
+    for name in STEP_TEXTS:
+        defaults.update(_seed_texts(name, step_data[name]))
+    return defaults
+
+
+def _every_language(obj, names) -> dict:
+    """The columns of ``names`` in every language, as ``obj`` has them (for copying it)."""
+    return {col: getattr(obj, col) for name in names for col in columns(name)}
 
 
 @transaction.atomic
@@ -49,8 +91,7 @@ def library_load(routines=LIBRARY) -> dict:
         if data["slug"] in kept:
             counts["kept"] += 1
             continue
-        defaults = {field: data[field] for field in ROUTINE_FIELDS}
-        defaults["cautions"] = "\n".join(data.get("cautions", []))
+        defaults = _routine_seed_defaults(data)
         defaults["published"] = True
         routine, created = Routine.objects.update_or_create(
             slug=data["slug"], author=None, defaults=defaults
@@ -61,7 +102,7 @@ def library_load(routines=LIBRARY) -> dict:
             Step.objects.update_or_create(
                 routine=routine,
                 order=order,
-                defaults={field: step_data[field] for field in STEP_FIELDS},
+                defaults=_step_seed_defaults(step_data),
             )
         routine.steps.filter(order__gt=len(data["steps"])).delete()
     return counts
@@ -86,14 +127,18 @@ def routine_duplicate(*, routine: Routine, author) -> Routine:
     """Copy a routine and its steps for an instructor to adapt. Photos and sound come along."""
     steps = list(routine.steps.all())
     focus = list(routine.focus.all())
+    titles = {}
+    for language in language_codes():
+        title = getattr(routine, column("title", language))
+        with translation.override(language):
+            titles[column("title", language)] = copy_title(title) if title else title
     copy = Routine.objects.create(
         slug=unique_slug(routine.title),
-        title=copy_title(routine.title),
-        summary=routine.summary,
+        **titles,
+        **_every_language(routine, ["summary", "cautions"]),
         min_age_months=routine.min_age_months,
         max_age_months=routine.max_age_months,
         uses_oil=routine.uses_oil,
-        cautions=routine.cautions,
         author=author,
         copied_from=routine,
         published=False,
@@ -107,8 +152,9 @@ def routine_duplicate(*, routine: Routine, author) -> Routine:
             photo_large=step.photo_large.name,
             photo_width=step.photo_width,
             photo_height=step.photo_height,
-            narration=step.narration.name,
-            **{field: getattr(step, field) for field in STEP_FIELDS},
+            **{col: getattr(step, col).name for col in columns("narration")},
+            **{field: getattr(step, field) for field in STEP_FIELDS if field not in STEP_TEXTS},
+            **_every_language(step, STEP_TEXTS),
         )
         for step in steps
     )
@@ -116,11 +162,15 @@ def routine_duplicate(*, routine: Routine, author) -> Routine:
 
 
 @transaction.atomic
-def routine_create(*, author, title: str, focus=(), **fields) -> Routine:
-    """A new draft routine of the author's, with the details given (summary, ages, oil…)."""
+def routine_create(*, author, focus=(), **fields) -> Routine:
+    """A new draft routine of the author's, with the details given: its texts by field
+    (``title``, in the active language) or by column (``title_en``, ``title_es``...), ages, oil…
+    """
+    title = fields.get("title") or next(
+        (fields[col] for col in columns("title") if fields.get(col)), ""
+    )
     routine = Routine.objects.create(
         slug=unique_slug(title),
-        title=title,
         author=author,
         published=False,
         **{"summary": "", **fields},
@@ -134,9 +184,10 @@ def next_step_order(routine: Routine) -> int:
 
 
 def step_save(
-    *, step: Step, photo=None, remove_photo=False, narration=None, remove_narration=False
+    *, step: Step, photo=None, remove_photo=False, narrations=None, remove_narrations=()
 ) -> Step:
-    """Save a step with its new photo (a massage.uploads.ProcessedPhoto) and narration, if any.
+    """Save a step with its new photo (a massage.uploads.ProcessedPhoto) and narrations, if any
+    (``narrations``: {language: recording}; ``remove_narrations``: languages to remove).
 
     All or nothing: if anything fails, the database keeps the step as it was, the files just
     written are deleted again and the step's old files stay. Files the step lets go of are
@@ -152,10 +203,14 @@ def step_save(
             step_set_photo(step=step, photo=photo)
         elif remove_photo:
             step_clear_photo(step=step)
-        if narration:
-            step_set_narration(step=step, audio=narration, extension=narration.narration_format)
-        elif remove_narration:
-            step_clear_narration(step=step)
+        for language in language_codes():
+            audio = (narrations or {}).get(language)
+            if audio:
+                step_set_narration(
+                    step=step, audio=audio, extension=audio.narration_format, language=language
+                )
+            elif language in remove_narrations:
+                step_clear_narration(step=step, language=language)
         step.routine.save(update_fields=["updated_at"])
     return step
 
@@ -239,20 +294,24 @@ def step_clear_photo(*, step: Step) -> None:
     _delete_unshared_files_on_commit(old)
 
 
-def step_set_narration(*, step: Step, audio, extension: str) -> None:
-    old = [step.narration.name]
-    step.narration.save(f"narration.{extension}", audio, save=True)
+def step_set_narration(*, step: Step, audio, extension: str, language=FALLBACK_LANGUAGE) -> None:
+    field = getattr(step, column("narration", language))
+    old = [field.name]
+    field.save(f"narration-{language}.{extension}", audio, save=False)
+    step.save(update_fields=[column("narration", language)])
     _delete_unshared_files_on_commit(old)
 
 
-def step_clear_narration(*, step: Step) -> None:
-    old = [step.narration.name]
-    step.narration = ""
-    step.save(update_fields=["narration"])
+def step_clear_narration(*, step: Step, language=FALLBACK_LANGUAGE) -> None:
+    name = column("narration", language)
+    old = [getattr(step, name).name]
+    setattr(step, name, "")
+    step.save(update_fields=[name])
     _delete_unshared_files_on_commit(old)
 
 
-FILE_FIELDS = ["photo_small", "photo_large", "narration"]
+# Each language's recording has a column of its own (narration_en, narration_es...).
+FILE_FIELDS = ["photo_small", "photo_large", *columns("narration")]
 
 
 def _photo_names(step: Step) -> list[str]:
@@ -260,11 +319,11 @@ def _photo_names(step: Step) -> list[str]:
 
 
 def _file_names(step: Step) -> list[str]:
-    return [getattr(step, field).name for field in FILE_FIELDS]
+    return [getattr(step, field).name or "" for field in FILE_FIELDS]
 
 
 def _storage():
-    return Step._meta.get_field("narration").storage
+    return Step._meta.get_field(column("narration", FALLBACK_LANGUAGE)).storage
 
 
 @contextmanager
@@ -273,7 +332,7 @@ def _new_files_removed_on_error(step: Step):
 
     Wrap the transaction in this (not the other way round) so a failed commit counts too.
     """
-    before = {field: getattr(step, field).name for field in FILE_FIELDS}
+    before = {field: getattr(step, field).name or "" for field in FILE_FIELDS}
     adding, order, size = step._state.adding, step.order, (step.photo_width, step.photo_height)
     try:
         yield
@@ -299,8 +358,9 @@ def _delete_unshared_files(names: list[str]) -> None:
     """Remove files no step uses any more (a copied routine's steps may still point at them)."""
     storage = _storage()
     for name in names:
-        in_use = Step.objects.filter(
-            Q(photo_small=name) | Q(photo_large=name) | Q(narration=name)
-        ).exists()
+        uses = Q(photo_small=name) | Q(photo_large=name)
+        for field in columns("narration"):
+            uses |= Q(**{field: name})
+        in_use = Step.objects.filter(uses).exists()
         if not in_use:
             storage.delete(name)

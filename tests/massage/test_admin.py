@@ -95,12 +95,10 @@ def routine_form_data(routine, steps_changes=None, **changes):
     """The admin's change form for a routine and its steps, as a browser would post it."""
     data = {
         "slug": routine.slug,
-        "title": routine.title,
-        "summary": routine.summary,
+        **_texts(routine, ["title", "summary", "cautions"]),
         "min_age_months": routine.min_age_months,
         "max_age_months": routine.max_age_months,
         "focus": list(routine.focus.values_list("slug", flat=True)),
-        "cautions": routine.cautions,
         "author": routine.author_id or "",
         "copied_from": "",
     }
@@ -122,20 +120,31 @@ def routine_form_data(routine, steps_changes=None, **changes):
             "routine": routine.pk,
             "order": step.order,
             "body_area": step.body_area,
-            "stroke": step.stroke,
-            "instruction": step.instruction,
+            **_texts(step, ["stroke", "instruction", "caution"]),
             "motion": step.motion,
             "seconds": step.seconds or "",
             "repetitions": step.repetitions or "",
             "seconds_per_repetition": step.seconds_per_repetition or "",
-            "caution": step.caution,
         }
         if step.optional:
             fields["optional"] = "on"
-        fields.update((steps_changes or {}).get(step.order, {}))
+        fields.update(_in_english((steps_changes or {}).get(step.order, {})))
         data.update({f"steps-{i}-{name}": value for name, value in fields.items()})
-    data.update(changes)
+    data.update(_in_english(changes))
     return data
+
+
+TEXTS = {"title", "summary", "cautions", "stroke", "instruction", "caution"}
+
+
+def _texts(obj, names):
+    """Each text's column in every language (title_en, title_es...), as the admin shows them."""
+    return {col: getattr(obj, col) or "" for name in names for col in (f"{name}_en", f"{name}_es")}
+
+
+def _in_english(changes):
+    """A change named without a language ("title") is to the English text."""
+    return {f"{k}_en" if k in TEXTS else k: v for k, v in changes.items()}
 
 
 def test_an_admin_edit_to_a_library_routine_survives_reloading_the_library(as_admin):

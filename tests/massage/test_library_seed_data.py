@@ -7,12 +7,21 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from massage.content import ROUTINE_TEXTS, STEP_TEXTS, columns
 from massage.forms import RoutineForm, StudioStepForm
 from massage.library_seed import FOCUS_TAGS, LIBRARY, routine_seconds, step_seconds
-from massage.models import Routine
+from massage.library_seed_es import SPANISH
+from massage.models import Routine, Step
 from massage.services.library import STEP_FIELDS, library_load
 from massage.vocabulary import BODY_AREAS, MOTIONS
+
+ROUTINE_COLUMNS = [col for name in ROUTINE_TEXTS for col in columns(name)]
+STEP_FORM_FIELDS = [
+    *(field for field in STEP_FIELDS if field not in STEP_TEXTS),
+    *(col for name in STEP_TEXTS for col in columns(name)),
+]
 
 # Expected total length in seconds (DOMAIN.md section 4), per seed routine.
 EXPECTED_SECONDS = {
@@ -266,25 +275,23 @@ def test_every_loaded_routine_and_step_passes_the_checks_an_instructors_would():
         routine.full_clean()
         form = RoutineForm(
             data={
-                "title": routine.title,
-                "summary": routine.summary,
+                **{col: getattr(routine, col) for col in ROUTINE_COLUMNS},
                 "min_age_months": routine.min_age_months,
                 "max_age_months": routine.max_age_months,
                 "focus": [tag.pk for tag in routine.focus.all()],
                 "uses_oil": routine.uses_oil,
-                "cautions": routine.cautions,
             },
             instance=routine,
         )
         assert form.is_valid(), (routine.slug, form.errors)
         for step in routine.steps.all():
             step.full_clean()
-            data = {field: getattr(step, field) for field in STEP_FIELDS}
+            data = {field: getattr(step, field) for field in STEP_FORM_FIELDS}
             form = StudioStepForm(
                 data={k: "" if v is None else v for k, v in data.items()}, instance=step
             )
             assert form.is_valid(), (routine.slug, step.order, form.errors)
-            assert {field: form.cleaned_data[field] for field in STEP_FIELDS} == data
+            assert {field: form.cleaned_data[field] for field in STEP_FORM_FIELDS} == data
 
 
 @pytest.mark.django_db
@@ -296,3 +303,75 @@ def test_every_age_from_birth_to_the_oldest_has_a_seed_routine_suited_to_it(clie
         response = client.get(reverse("massage:routine-list"), {"age": months})
         assert response.status_code == 200
         assert response.context["suitable"], f"nothing suggested at {months} months"
+
+
+# -- In Spanish ----------------------------------------------------------------------------------
+
+
+def _seed_texts():
+    for routine in LIBRARY:
+        yield routine["slug"], "title", routine["title"]
+        yield routine["slug"], "summary", routine["summary"]
+        for line in routine["cautions"]:
+            yield routine["slug"], "cautions", line
+        for i, step in enumerate(routine["steps"], start=1):
+            for name in STEP_TEXTS:
+                if step[name]:
+                    yield f"{routine['slug']} step {i}", name, step[name]
+
+
+def test_every_seed_text_has_its_spanish():
+    missing = [(where, name, text) for where, name, text in _seed_texts() if text not in SPANISH]
+    assert missing == []
+    english = {text for _where, _name, text in _seed_texts()}
+    assert set(SPANISH) - english == set(), "Spanish for texts the seed no longer has"
+
+
+def test_the_spanish_is_a_translation_not_a_copy_and_keeps_the_cautions_numbers():
+    for english, spanish in SPANISH.items():
+        assert spanish.strip() and spanish != english
+        # A caution's figures (30 minutes, 48 hours...) are the same in both languages.
+        assert re.findall(r"\d+", english) == re.findall(r"\d+", spanish), english
+        assert "usted" not in spanish.lower().split()  # the app says "tú" throughout
+
+
+@pytest.mark.django_db
+def test_loading_fills_both_languages_of_every_seed_routine_and_step():
+    library_load()
+    for routine in Routine.objects.filter(author=None):
+        for name in ROUTINE_TEXTS:
+            for col in columns(name):
+                assert getattr(routine, col), (routine.slug, col)
+        assert len(routine.cautions_es.splitlines()) == len(routine.cautions_en.splitlines())
+    for step in Step.objects.filter(routine__author=None):
+        for name in STEP_TEXTS:
+            en, es = (getattr(step, col) for col in columns(name))
+            assert bool(en) == bool(es), (step.routine.slug, step.order, name)
+        assert step.stroke_es and step.instruction_es
+    with translation.override("es"):
+        routine = Routine.objects.get(slug="newborn-first-touch")
+        assert routine.title == "Primer contacto para recién nacidos"
+        assert routine.steps.get(order=1).stroke == "Pide permiso"
+    with translation.override("en"):
+        assert Routine.objects.get(slug="newborn-first-touch").title == "Newborn first touch"
+
+
+@pytest.mark.django_db
+def test_the_spanish_of_a_routine_that_follows_the_seed_is_updated_like_the_english(
+    monkeypatch,
+):
+    library_load()
+    Routine.objects.filter(slug="tummy-comfort").update(title_es="Viejo título")
+    Step.objects.filter(routine__slug="tummy-comfort", order=2).update(instruction_es="Viejo")
+    library_load()
+    routine = Routine.objects.get(slug="tummy-comfort")
+    assert routine.title_es == "Alivio para la barriga"
+    assert (
+        routine.steps.get(order=2).instruction_es
+        == SPANISH[routine.steps.get(order=2).instruction_en]
+    )
+
+    # A routine the admin has taken over keeps its Spanish too.
+    Routine.objects.filter(slug="tummy-comfort").update(title_es="Mi título", follows_seed=False)
+    library_load()
+    assert Routine.objects.get(slug="tummy-comfort").title_es == "Mi título"

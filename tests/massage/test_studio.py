@@ -60,44 +60,65 @@ def orders(routine):
     return list(routine.steps.order_by("order").values_list("order", flat=True))
 
 
+# The texts and recordings the forms take per language (title_en, title_es...): a change named
+# without a language ("title") is the English one.
+IN_ENGLISH = {
+    "title",
+    "summary",
+    "cautions",
+    "stroke",
+    "instruction",
+    "caution",
+    "narration",
+    "remove_narration",
+}
+
+
+def _english(changes):
+    return {f"{k}_en" if k in IN_ENGLISH else k: v for k, v in changes.items()}
+
+
 def step_data(step=None, **changes):
     """The step form's fields as a browser would post them."""
     data = {
         "body_area": "legs",
-        "stroke": "Leg glide",
-        "instruction": "Glide slowly down the leg.",
+        "stroke_en": "Leg glide",
+        "instruction_en": "Glide slowly down the leg.",
         "motion": "glide_toward_feet",
         "seconds": "30",
         "repetitions": "",
         "seconds_per_repetition": "",
-        "caution": "",
+        "caution_en": "",
     }
     if step is not None:
         data.update(
             body_area=step.body_area,
-            stroke=step.stroke,
-            instruction=step.instruction,
+            stroke_en=step.stroke_en or "",
+            stroke_es=step.stroke_es or "",
+            instruction_en=step.instruction_en or "",
+            instruction_es=step.instruction_es or "",
             motion=step.motion,
             seconds=step.seconds or "",
             repetitions=step.repetitions or "",
             seconds_per_repetition=step.seconds_per_repetition or "",
-            caution=step.caution,
+            caution_en=step.caution_en or "",
+            caution_es=step.caution_es or "",
         )
-    data.update(changes)
+    data.update(_english(changes))
     return data
 
 
 def routine_data(**changes):
     data = {
-        "title": "Calm evening",
-        "summary": "A slow routine before bed.",
+        "title_en": "Calm evening",
+        "summary_en": "A slow routine before bed.",
         "min_age_months": "3",
         "max_age_months": "9",
         "focus": ["sleep", "bonding"],
         "uses_oil": "on",
-        "cautions": "Wait after a feed.",
+        "cautions_en": "Wait after a feed.",
     }
-    data.update(changes)
+    data.update(_english(changes))
     return data
 
 
@@ -282,7 +303,7 @@ def test_creating_a_blank_routine(as_instructor, instructor):
 def test_creating_a_routine_without_a_title_is_refused(as_instructor):
     response = as_instructor.post(reverse("massage:routine-create"), routine_data(title=""))
     assert response.status_code == INVALID
-    assert "This field is required." in response.content.decode()
+    assert "Give the routine a title, in English, Spanish or both." in response.content.decode()
     assert not Routine.objects.exists()
 
 
@@ -879,11 +900,12 @@ def test_remove_boxes_show_only_when_there_is_something_to_remove(
     post_step(as_instructor, step, photo=upload(encode(noisy_image((500, 500)), "PNG"), "a.png"))
     page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
     assert elements(page, "input", name="remove_photo")
-    assert not elements(page, "input", name="remove_narration")
+    assert not elements(page, "input", name="remove_narration_en")
 
     post_step(as_instructor, step, narration=upload(wav_bytes(), "voice.wav"))
     page = as_instructor.get(reverse("massage:step-update", args=[step.pk])).text
-    assert elements(page, "input", name="remove_narration")
+    assert elements(page, "input", name="remove_narration_en")
+    assert not elements(page, "input", name="remove_narration_es")
 
 
 def test_replacing_a_photo_deletes_the_old_files(as_instructor, own_routine, media):

@@ -1,0 +1,73 @@
+"""Routine and step texts in each language: which columns hold them, and which language a text
+shown on a page is really in.
+
+massage/translation.py gives every translated field a column per language (``title_en``,
+``title_es``, ...). Reading ``routine.title`` gives the page's language, or English when that is
+empty. A parent must be told when a text is the English one standing in (and screen readers must
+read it as English), so pages ask ``shown_language`` rather than guess.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
+
+__all__ = [
+    "FALLBACK_LANGUAGE",
+    "ROUTINE_TEXTS",
+    "STEP_TEXTS",
+    "column",
+    "columns",
+    "language_codes",
+    "page_language",
+    "shown_language",
+]
+
+FALLBACK_LANGUAGE = "en"
+ROUTINE_TEXTS = ("title", "summary", "cautions")
+STEP_TEXTS = ("stroke", "instruction", "caution")
+STEP_FILES = ("narration",)
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def page_language() -> str:
+    """The active language as one of LANGUAGES ("es" for "es-mx"), English otherwise."""
+    active = (get_language() or FALLBACK_LANGUAGE).lower()
+    codes = language_codes()
+    if active in codes:
+        return active
+    base = active.split("-")[0]
+    return base if base in codes else FALLBACK_LANGUAGE
+
+
+def column(name: str, language: str) -> str:
+    """The column of ``name`` in ``language``: column("title", "es") == "title_es"."""
+    return build_localized_fieldname(name, language)
+
+
+def columns(name: str) -> list[str]:
+    """Every language's column of ``name``, English first."""
+    return [column(name, code) for code in language_codes()]
+
+
+def _filled(value) -> bool:
+    if value is None:
+        return False
+    if hasattr(value, "name") and not isinstance(value, str):  # a FieldFile
+        return bool(value.name)
+    return value != ""
+
+
+def shown_language(obj, name: str) -> str | None:
+    """The language ``obj.<name>`` is shown in on this page: the page's own, or English when
+    the page's is empty and English is not. None when neither has it."""
+    language = page_language()
+    if _filled(obj.__dict__.get(column(name, language))):
+        return language
+    if language != FALLBACK_LANGUAGE and _filled(obj.__dict__.get(column(name, FALLBACK_LANGUAGE))):
+        return FALLBACK_LANGUAGE
+    return None
