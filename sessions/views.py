@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import access
+from massage.content import page_language
 from massage.decorators import login_required_or_401
 from massage.errors import CONFLICT, GONE, INVALID, MALFORMED
 from massage.fragments import fragments_version, step_fragments
@@ -36,6 +38,7 @@ from sessions.readiness import (
     ASK_A_CLINICIAN,
     INSTEAD_WHEN_UNWELL,
     ReadinessForm,
+    calm_answers,
     initial_answers,
     judge,
 )
@@ -66,6 +69,7 @@ def session_start(request, baby_id, slug):
         "verdict": None,
         "ask_a_clinician": ASK_A_CLINICIAN,
         "first_time": not selectors.family_has_done(routine, baby.family),
+        "calm_answers": calm_answers(steps=steps, baby=baby, routine=routine, today=today),
     }
     if running:
         return render(
@@ -147,8 +151,29 @@ def session_player(request, session_id):
     return _render_player(request, session, steps)
 
 
-def _render_player(request, session, steps, *, error=None, status=200):
-    visits = selectors.visits_by_step(session)
+@login_required
+@require_safe
+def session_offline_player(request, baby_id, slug):
+    """The player for a massage started on the phone with no network. The phone keeps this page
+    (the worker, static/js/keep.js) while it can fetch it; opened from the start page offline,
+    its scripts give the massage the phone's own id and send it later through /sync/. Nothing is
+    stored by opening it."""
+    baby = family_selectors.baby_to_change(request.user, baby_id, access.RECORD)
+    routine = library_selectors.routine_with_steps(
+        library_selectors.routines_visible_to(request.user), slug=slug
+    )
+    steps = list(routine.steps.all())
+    if not steps:
+        raise Http404(_("This routine has no steps yet."))
+    session = services.session_unsaved(baby=baby, routine=routine, user=request.user)
+    return _render_player(request, session, steps, visits={}, offline_start=True)
+
+
+def _render_player(
+    request, session, steps, *, error=None, status=200, visits=None, offline_start=False
+):
+    if visits is None:
+        visits = selectors.visits_by_step(session)
     current = selectors.resume_step(session, steps, visits)
     index = steps.index(current)
     return render(
@@ -164,6 +189,7 @@ def _render_player(request, session, steps, *, error=None, status=200):
             "next_step": steps[index + 1] if index + 1 < len(steps) else None,
             "player_data": _player_data(session, steps, current, visits),
             "error": error,
+            "offline_start": offline_start,
         },
         status=status,
     )
@@ -253,6 +279,7 @@ def _player_data(session, steps, current, visits):
             "maxSeconds": MAX_STEP_VISIT_SECONDS,
             "maxExtra": MAX_EXTRA_SECONDS,
         },
+        "speech": _speech(),
         "labels": {
             "start": _("Start"),
             "continue": _("Continue"),
@@ -272,6 +299,22 @@ def _player_data(session, steps, current, visits):
             ),
             "minutes": _("%(n)s min"),
         },
+    }
+
+
+def _speech():
+    """The voice's language (the page's, sent here as <html lang> may not say it) and its words:
+    the countdown's numbers, and what the settings say when the phone has no voice for it."""
+    language = page_language()
+    return {
+        "lang": language,
+        "countdown": {"1": _("One"), "2": _("Two"), "3": _("Three")},
+        "noVoice": _(
+            "This phone has no voice for %(language)s, so steps are not read aloud. A step's "
+            "recording still plays where it has one, and the chime marks each new step while "
+            "Hands-free is on."
+        )
+        % {"language": get_language_info(language)["name_translated"]},
     }
 
 

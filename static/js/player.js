@@ -13,7 +13,21 @@ const dataNode = document.getElementById("player-data");
 if (rootNode && dataNode) player(rootNode, JSON.parse(dataNode.textContent));
 
 function player(root, data) {
+  // A massage started on this phone with no network (static/js/keep.js): its id is after the #,
+  // and the time it began was kept with it. Without them there is nothing to play here.
+  var offlineStart = root.getAttribute("data-offline-start");
+  if (offlineStart) {
+    var begun = startedOnThisPhone(window.location.hash.slice(1));
+    if (!begun) {
+      window.location.replace(offlineStart);
+      return;
+    }
+    data.session = begun.id;
+    root.setAttribute("data-session", begun.id);
+    root.setAttribute("data-started-at", begun.at);
+  }
   var labels = data.labels;
+  var speech = data.speech || { lang: "en", countdown: {}, noVoice: "" };
   var steps = data.steps;
   var limits = data.limits;
   // A step's words are on the page already, so the server does not send them twice.
@@ -23,9 +37,15 @@ function player(root, data) {
       var node = section && section.querySelector(selector);
       return node ? node.textContent : "";
     }
+    // A text with its own lang is the English standing in for a missing translation.
+    function lang(selector) {
+      var node = section && section.querySelector(selector);
+      return (node && node.getAttribute("lang")) || "";
+    }
     step.stroke = text("h1");
     step.instruction = text(".player-instruction");
     step.caution = text(".caution");
+    step.langs = { stroke: lang("h1"), instruction: lang(".player-instruction"), caution: lang(".caution") };
   });
   var SETTINGS_KEY = "gentle-hands-player";
   var USER = document.body.getAttribute("data-user");
@@ -293,7 +313,7 @@ function player(root, data) {
     void el.count.offsetWidth;
     el.count.classList.add("player-count-tick");
     var busy = "speechSynthesis" in window && window.speechSynthesis.speaking;
-    if (settings.voice && !busy && !voiceAudio) speak(String(n));
+    if (settings.voice && !busy && !voiceAudio) speak(speech.countdown[String(n)] || String(n));
   }
 
   // Sound and voice ------------------------------------------------------------------------
@@ -334,18 +354,71 @@ function player(root, data) {
     if ("speechSynthesis" in window) window.speechSynthesis.cancel();
   }
 
-  function speak(text) {
+  // The voice speaks the page's language: <html lang> when it names it ("en-GB"), else the
+  // language the server says the page is in. A phone that lists its voices and has none for it
+  // reads nothing aloud (a voice of another language would mangle the words); the settings say
+  // so, and recordings and the chime go on.
+  function baseLang(tag) { return String(tag || "").toLowerCase().split("-")[0]; }
+  var docLang = document.documentElement.lang;
+  var pageLang = baseLang(docLang) === baseLang(speech.lang) ? docLang : speech.lang;
+  var voiceHint = root.querySelector("[data-voice-hint]");
+
+  function voiceFor(tag) {
+    if (!("speechSynthesis" in window)) return { known: false };
+    var voices = window.speechSynthesis.getVoices() || [];
+    // Many browsers list their voices only after "voiceschanged": until then, leave it to them.
+    if (!voices.length) return { known: false };
+    var matching = voices.filter(function (voice) { return baseLang(voice.lang) === baseLang(tag); });
+    var exact = matching.filter(function (voice) { return String(voice.lang).toLowerCase() === String(tag).toLowerCase(); });
+    var chosen = exact[0] || matching.filter(function (voice) { return voice.default; })[0] || matching[0];
+    return { known: true, voice: chosen || null };
+  }
+
+  function showVoiceHint() {
+    if (!voiceHint) return;
+    var found = voiceFor(pageLang);
+    var missing = found.known && !found.voice;
+    voiceHint.textContent = missing ? speech.noVoice : "";
+    voiceHint.hidden = !missing;
+  }
+  if ("speechSynthesis" in window && window.speechSynthesis.addEventListener) {
+    window.speechSynthesis.addEventListener("voiceschanged", showVoiceHint);
+  }
+  showVoiceHint();
+
+  function speak(text, tag) {
     if (!("speechSynthesis" in window)) return;
+    tag = tag || pageLang;
+    var found = voiceFor(tag);
+    if (found.known && !found.voice) return;
     var utterance = new SpeechSynthesisUtterance(text);
-    utterance.lang = document.documentElement.lang || "en";
+    utterance.lang = tag;
+    try {
+      if (found.voice) utterance.voice = found.voice;
+    } catch (error) { /* not a SpeechSynthesisVoice: the lang alone picks one */ }
     utterance.volume = settings.volume;
     utterance.rate = 0.95;
     window.speechSynthesis.speak(utterance);
   }
 
-  // What the voice reads for a step: its name and instruction, then its caution.
+  // What the voice reads for a step: its name and instruction, then its caution, as one
+  // utterance per language (an English text standing in for a missing translation is read by
+  // an English voice).
   function words(step) {
-    return [step.stroke + ".", step.instruction, step.caution].filter(Boolean).join(" ");
+    var parts = [];
+    [["stroke", step.stroke && step.stroke + "."], ["instruction", step.instruction],
+      ["caution", step.caution]].forEach(function (part) {
+      if (!part[1]) return;
+      var tag = step.langs[part[0]] || pageLang;
+      var last = parts[parts.length - 1];
+      if (last && last.lang === tag) last.text += " " + part[1];
+      else parts.push({ text: part[1], lang: tag });
+    });
+    return parts;
+  }
+
+  function speakWords(step) {
+    words(step).forEach(function (part) { speak(part.text, part.lang); });
   }
 
   function announce(step) {
@@ -359,16 +432,16 @@ function player(root, data) {
       audio.addEventListener("ended", function () {
         if (voiceAudio !== audio) return;
         voiceAudio = null;
-        if (step.caution && settings.voice) speak(step.caution);
+        if (step.caution && settings.voice) speak(step.caution, step.langs.caution || pageLang);
       });
       // A recording the browser can't play (its format, or the file is gone): read the words
       // instead, unless the player stopped it on purpose (AbortError) or moved on meanwhile.
       audio.play().catch(function (error) {
-        if (voiceAudio === audio && error.name !== "AbortError") speak(words(step));
+        if (voiceAudio === audio && error.name !== "AbortError") speakWords(step);
       });
       return;
     }
-    speak(words(step));
+    speakWords(step);
   }
 
   // Keeping the screen on ------------------------------------------------------------------
@@ -765,4 +838,15 @@ function player(root, data) {
   listenToLockScreen();
   showStep();
   window.setInterval(tick, 200);
+}
+
+// What the start page kept of a massage it started with no network (static/js/keep.js).
+function startedOnThisPhone(id) {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  try {
+    var begun = JSON.parse(window.localStorage.getItem("gentle-hands-started-" + id) || "null");
+    return begun && begun.at ? { id: id, at: begun.at } : null;
+  } catch (error) {
+    return null;
+  }
 }

@@ -6,13 +6,18 @@ the page's own scripts) stands in for `speechSynthesis`, `navigator.wakeLock` an
 drives the player's timers.
 """
 
+import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import translation
 from playwright.sync_api import expect
 
+from massage.models import Step
+from sessions.views import _speech as player_speech
 from tests.browser.conftest import log_in, stop_the_clock, wait_until
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
 from tests.factories import BabyFactory, MembershipFactory, RoutineFactory, StepFactory
@@ -50,7 +55,9 @@ SPIES = """
       calls.push({kind: "speak", text: u.text, lang: u.lang, volume: u.volume, rate: u.rate});
     },
     cancel() { calls.push({kind: "cancel"}); },
-    pause() {}, resume() {}, getVoices() { return []; },
+    // The voices a test names in window.__voices ([] by default: not listed yet, as many
+    // browsers do until "voiceschanged").
+    pause() {}, resume() {}, getVoices() { return window.__voices || []; },
     addEventListener() {}, removeEventListener() {},
   };
   Object.defineProperty(window, "speechSynthesis", {configurable: true, get: () => synth});
@@ -198,7 +205,7 @@ def forget_calls(page):
 
 
 # The "3, 2, 1" of a step's last seconds: left out where a test looks at what a step change says.
-COUNTDOWN = {"3", "2", "1"}
+COUNTDOWN = {"Three", "Two", "One", "Tres", "Dos", "Uno"}
 
 
 def words(seen):
@@ -484,7 +491,7 @@ def test_three_two_one_before_a_step_ends_and_it_can_be_turned_off(
     page.clock.run_for(COUNTDOWN_MS + 1500)  # 3.5 s of 5 left
     forget_calls(page)
     page.clock.run_for(3000)  # to 0.5 s left
-    assert [c["text"] for c in calls(page, "speak")] == ["3", "2", "1"]
+    assert [c["text"] for c in calls(page, "speak")] == ["Three", "Two", "One"]
 
     page.get_by_role("checkbox", name="3, 2, 1 before each step ends").uncheck()
     page.clock.run_for(500 + 2500)  # the leg glide, 3.5 s of 6 left
@@ -518,3 +525,100 @@ def test_with_the_voice_off_a_new_step_buzzes_or_pulses(
         expect(shell).not_to_have_class(re.compile("player-pulse"))
     else:
         expect(shell).to_have_class(re.compile("player-pulse"))
+
+
+# -- In the page's language ----------------------------------------------------------------------
+
+SPANISH_VOICES = [
+    {"lang": "en-US", "name": "Samantha", "default": True},
+    {"lang": "es-ES", "name": "Mónica", "default": False},
+]
+ENGLISH_ONLY = SPANISH_VOICES[:1]
+
+
+@pytest.fixture
+def en_espanol(routine):
+    """The routine's first two steps in Spanish too; the third is in English only."""
+    for order, stroke, instruction, caution in [
+        (1, "Pide permiso", "Enséñale las manos.", ""),
+        (2, "Deslizar por la pierna", "Desliza la mano por la pierna.", "Rodillas blandas."),
+    ]:
+        Step.objects.filter(routine=routine, order=order).update(
+            stroke_es=stroke, instruction_es=instruction, caution_es=caution
+        )
+    return routine
+
+
+def open_player_in_spanish(page, live_server, parent_and_baby, routine, *, voices):
+    """The parent's account is in Spanish; the readiness answers go in through the test client
+    (its questions would be in Spanish), then the browser opens the player."""
+    user, baby = parent_and_baby
+    user.language = "es"
+    user.save(update_fields=["language"])
+    page.add_init_script(
+        script=f"window.__wakeMode = 'granted'; window.__voices = {json.dumps(voices)};\n{SPIES}"
+    )
+    log_in(page, live_server, user)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url}]
+    )
+    stop_the_clock(page)
+    client = Client()
+    client.force_login(user)
+    started = client.post(f"/babies/{baby.pk}/routines/{routine.slug}/start/", READY)
+    assert started.status_code == 302, started
+    page.goto(started["Location"])
+    expect(page.get_by_role("heading", name="Pide permiso")).to_be_visible()
+
+
+def test_in_spanish_the_voice_reads_the_spanish_words_with_a_spanish_voice(
+    phone, live_server, parent_and_baby, en_espanol
+):
+    page = phone
+    open_player_in_spanish(page, live_server, parent_and_baby, en_espanol, voices=SPANISH_VOICES)
+    expect(page.locator("[data-voice-hint]")).to_be_hidden()
+    page.get_by_role("button", name=re.compile("Start|Empezar|Comenzar")).click()
+    page.clock.run_for(COUNTDOWN_MS + 500)
+    expect(page.locator("[data-overlay]")).to_be_hidden()
+    forget_calls(page)
+    page.clock.run_for(STEP_1_MS)
+    expect(page.get_by_role("heading", name="Deslizar por la pierna")).to_be_visible()
+
+    spoken = words(calls(page))
+    assert [(c["text"], c["lang"]) for c in spoken] == [
+        ("Deslizar por la pierna. Desliza la mano por la pierna. Rodillas blandas.", "es")
+    ]
+
+    # The third step has no Spanish: its English words are marked, and read as English.
+    forget_calls(page)
+    page.clock.run_for(STEP_2_MS)
+    heading = page.get_by_role("heading", name="Thumb walk")
+    expect(heading).to_be_visible()
+    expect(heading).to_have_attribute("lang", "en")
+    section = page.locator("section.player-step:not([hidden])")
+    expect(section.locator(".in-english")).to_be_visible()
+    assert [(c["text"], c["lang"]) for c in words(calls(page))] == [
+        ("Thumb walk. Walk your thumbs.", "en")
+    ]
+
+
+def test_a_phone_without_a_spanish_voice_says_so_and_keeps_the_chime(
+    phone, live_server, parent_and_baby, en_espanol
+):
+    page = phone
+    open_player_in_spanish(page, live_server, parent_and_baby, en_espanol, voices=ENGLISH_ONLY)
+    with translation.override("es"):
+        expected = player_speech()["noVoice"]
+    hint = page.locator("[data-voice-hint]")
+    expect(hint).to_be_visible()
+    expect(hint).to_have_text(expected)
+
+    page.get_by_role("button", name=re.compile("Start|Empezar|Comenzar")).click()
+    page.clock.run_for(COUNTDOWN_MS + 500)
+    forget_calls(page)
+    page.clock.run_for(STEP_1_MS)
+    expect(page.get_by_role("heading", name="Deslizar por la pierna")).to_be_visible()
+    seen = calls(page)
+    # No English voice mangling the Spanish words: nothing is spoken, and the chime still sounds.
+    assert [c for c in seen if c["kind"] == "speak"] == []
+    assert [c for c in seen if c["kind"] == "play" and c["src"] == chime_url(page)]
