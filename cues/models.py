@@ -202,26 +202,43 @@ class CueEvent(CachedChoiceLabels, models.Model):
     """One cue a caregiver noticed during a massage, on the step that was on screen."""
 
     session = models.ForeignKey(
-        "massage_sessions.MassageSession", on_delete=models.CASCADE, related_name="cues"
+        "massage_sessions.MassageSession",
+        on_delete=models.CASCADE,
+        related_name="cues",
+        verbose_name=_("session"),
     )
-    step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, related_name="+")
+    step = models.ForeignKey(
+        Step, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("step")
+    )
     # Copied from the step so the history stays readable if the routine changes later.
     body_area = models.CharField(_("body area"), max_length=20, choices=Step.BodyArea)
     stroke = models.CharField(_("stroke"), max_length=80)
     kind = models.CharField(_("cue"), max_length=24, choices=CueKind)
     # Kept beside the kind so the database can count engagement without knowing the taxonomy.
-    valence = models.CharField(max_length=16, choices=Valence, editable=False)
-    potent = models.BooleanField(default=False, editable=False)
-    at = models.DateTimeField(_("time"))
-    seconds_into_session = models.FloatField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    valence = models.CharField(
+        max_length=16, choices=Valence, editable=False, verbose_name=_("valence")
     )
-    client_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    potent = models.BooleanField(default=False, editable=False, verbose_name=_("potent"))
+    at = models.DateTimeField(_("time"))
+    seconds_into_session = models.FloatField(verbose_name=_("seconds into session"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    client_id = models.UUIDField(
+        unique=True, default=uuid.uuid4, editable=False, verbose_name=_("client id")
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     response = models.CharField(_("response"), max_length=12, choices=Response, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    undone_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
+    undone_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("undone at")
+    )
 
     objects = CueEventQuerySet.as_manager()
 
@@ -285,10 +302,16 @@ class InstructorNote(models.Model):
     and the family's one reply. Not a chat: one note, one answer."""
 
     instructor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_written"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notes_written",
+        verbose_name=_("instructor"),
     )
     family = models.ForeignKey(
-        "massage.Family", on_delete=models.CASCADE, related_name="instructor_notes"
+        "massage.Family",
+        on_delete=models.CASCADE,
+        related_name="instructor_notes",
+        verbose_name=_("family"),
     )
     session = models.ForeignKey(
         "massage_sessions.MassageSession",
@@ -296,16 +319,24 @@ class InstructorNote(models.Model):
         null=True,
         blank=True,
         related_name="instructor_notes",
+        verbose_name=_("session"),
     )
     text = models.CharField(_("a word to the family"), max_length=NOTE_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     reply = models.CharField(_("your reply"), max_length=NOTE_LENGTH, blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replied by"),
     )
-    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("replied at"))
 
     class Meta:
+        verbose_name = _("instructor note")
+        verbose_name_plural = _("instructor notes")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(

@@ -75,28 +75,49 @@ def counted_as_massage() -> Q:
 class MassageSession(CachedChoiceLabels, models.Model):
     """One massage: a routine followed with a baby, from the readiness check to its outcome."""
 
-    baby = models.ForeignKey("massage.Baby", on_delete=models.CASCADE, related_name="sessions")
+    baby = models.ForeignKey(
+        "massage.Baby", on_delete=models.CASCADE, related_name="sessions", verbose_name=_("baby")
+    )
     routine = models.ForeignKey(
-        "massage.Routine", on_delete=models.SET_NULL, null=True, related_name="sessions"
+        "massage.Routine",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="sessions",
+        verbose_name=_("routine"),
     )
-    routine_title = models.CharField(max_length=120)
+    routine_title = models.CharField(max_length=120, verbose_name=_("routine title"))
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
     )
-    client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    started_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    last_activity_at = models.DateTimeField(default=timezone.now)
+    client_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("client id")
+    )
+    started_at = models.DateTimeField(default=timezone.now, verbose_name=_("started at"))
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
+    last_activity_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("last activity at")
+    )
     state_at_start = models.CharField(_("baby's state"), max_length=20, choices=BabyState)
     readiness = models.JSONField(_("readiness answers"), default=dict)
     excluded_steps = models.JSONField(
-        default=list, help_text=_("Ids of steps left out at the start, e.g. tummy strokes.")
+        default=list,
+        help_text=_("Ids of steps left out at the start, e.g. tummy strokes."),
+        verbose_name=_("excluded steps"),
     )
     current_step = models.ForeignKey(
-        "massage.Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "massage.Step",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current step"),
     )
-    current_elapsed = models.FloatField(default=0)
-    progress_seq = models.PositiveIntegerField(default=0)
+    current_elapsed = models.FloatField(default=0, verbose_name=_("current elapsed"))
+    progress_seq = models.PositiveIntegerField(default=0, verbose_name=_("progress seq"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
     end_reason = models.CharField(_("reason"), max_length=200, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
@@ -170,24 +191,34 @@ class StepVisitQuerySet(models.QuerySet):
 class StepVisit(CachedChoiceLabels, models.Model):
     """Time spent on one step of a session, or that the step was skipped."""
 
-    session = models.ForeignKey(MassageSession, on_delete=models.CASCADE, related_name="visits")
+    session = models.ForeignKey(
+        MassageSession, on_delete=models.CASCADE, related_name="visits", verbose_name=_("session")
+    )
     step = models.ForeignKey(
-        "massage.Step", on_delete=models.SET_NULL, null=True, related_name="visits"
+        "massage.Step",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="visits",
+        verbose_name=_("step"),
     )
     # Copied from the step so the history stays readable if the routine is edited later.
-    order = models.PositiveSmallIntegerField()
-    body_area = models.CharField(max_length=20, choices=Step.BodyArea)
-    stroke = models.CharField(max_length=80)
-    seconds = models.FloatField(default=0)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"))
+    body_area = models.CharField(max_length=20, choices=Step.BodyArea, verbose_name=_("body area"))
+    stroke = models.CharField(max_length=80, verbose_name=_("stroke"))
+    seconds = models.FloatField(default=0, verbose_name=_("seconds"))
     extra_seconds = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Seconds the parent added to the step with “+15 s”.")
+        default=0,
+        help_text=_("Seconds the parent added to the step with “+15 s”."),
+        verbose_name=_("extra seconds"),
     )
-    skipped = models.BooleanField(default=False)
-    started_at = models.DateTimeField(default=timezone.now)
+    skipped = models.BooleanField(default=False, verbose_name=_("skipped"))
+    started_at = models.DateTimeField(default=timezone.now, verbose_name=_("started at"))
 
     objects = StepVisitQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("step visit")
+        verbose_name_plural = _("step visits")
         ordering = ["session", "order"]
         constraints = [
             models.UniqueConstraint(fields=["session", "step"], name="visit_unique_step"),
@@ -266,20 +297,25 @@ class Reminder(models.Model):
     of day in their time zone. Turned off, it is kept (with its days and time) for next time."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="massage_reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="massage_reminders",
+        verbose_name=_("user"),
     )
-    family = models.ForeignKey("massage.Family", on_delete=models.CASCADE, related_name="+")
+    family = models.ForeignKey(
+        "massage.Family", on_delete=models.CASCADE, related_name="+", verbose_name=_("family")
+    )
     weekdays = models.PositiveSmallIntegerField(_("days"))
     time = models.TimeField(_("time"))
     time_zone = models.CharField(_("time zone"), max_length=64)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, verbose_name=_("active"))
     # Slots before this moment are never sent: a reminder turned on at 18:10 for 18:00 starts
     # tomorrow, not with a mail at once.
-    active_since = models.DateTimeField(default=timezone.now)
+    active_since = models.DateTimeField(default=timezone.now, verbose_name=_("active since"))
     # The one-click unsubscribe link's token (it only turns this reminder off).
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    token = models.CharField(max_length=64, unique=True, editable=False, verbose_name=_("token"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("reminder")
@@ -334,11 +370,13 @@ class ReminderSent(models.Model):
     second run, at once or later, finds it there and sends nothing.
     """
 
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="sent")
-    slot_date = models.DateField()
-    slot_time = models.TimeField()
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, related_name="sent", verbose_name=_("reminder")
+    )
+    slot_date = models.DateField(verbose_name=_("slot date"))
+    slot_time = models.TimeField(verbose_name=_("slot time"))
+    claimed_at = models.DateTimeField(default=timezone.now, verbose_name=_("claimed at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
         verbose_name = _("reminder sent")

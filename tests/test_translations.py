@@ -522,3 +522,46 @@ def test_no_template_fixes_its_language():
         if 'lang="{{ LANGUAGE_CODE }}"' not in tag
     ]
     assert not fixed
+
+
+# --- The admin's names for our models ------------------------------------------------------------
+
+
+def untranslated_names(label):
+    """Model and field names the admin shows that are not marked for translation: without an
+    explicit verbose_name, Django makes one from the class or field name, in English only."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    missing = []
+    for model in apps.get_app_config(label).get_models():
+        meta = model._meta
+        for name in ("verbose_name", "verbose_name_plural"):
+            if not isinstance(meta.original_attrs.get(name), Promise):
+                missing.append(f"{meta.label} Meta.{name}")
+        for field in meta.get_fields():
+            if field.auto_created or not hasattr(field, "verbose_name"):
+                continue
+            if not isinstance(field.verbose_name, Promise):
+                missing.append(f"{meta.label}.{field.name}")
+    return missing
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        pytest.param(
+            "massage",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="not done yet: naming massage's fields needs a massage migration, and "
+                "the routine-content work owns massage's migrations just now",
+            ),
+        ),
+        "massage_sessions",
+        "cues",
+    ],
+)
+def test_the_admin_names_of_our_models_are_translatable(label):
+    missing = untranslated_names(label)
+    assert not missing, "No translatable verbose_name:\n" + "\n".join(missing)
