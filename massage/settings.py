@@ -232,6 +232,7 @@ LANGUAGE_CODE = "en"
 # Each language's own name, so a parent finds theirs whatever the page is in now.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["massage.formats"]
 # The language switch's cookie (Django's set_language) lasts a year, like the colour scheme's.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

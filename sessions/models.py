@@ -280,8 +280,7 @@ def weekdays_in_words(bits: int) -> str:
     """ "every day", or the days in order: "Mondays and Thursdays"."""
     if bits & ALL_WEEKDAYS == ALL_WEEKDAYS:
         return str(_("every day"))
-    labels = dict(TeachingClass.Weekday.choices)
-    return in_words(_("%(day)ss") % {"day": labels[day]} for day in weekdays_of(bits))
+    return in_words(TeachingClass.WEEKDAY_PLURALS[day] for day in weekdays_of(bits))
 
 
 def zone_or_default(name: str):

@@ -179,6 +179,17 @@ class TeachingClass(CachedChoiceLabels, models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
+    # "Mondays": a word of its own, since not every language makes it by adding an "s".
+    WEEKDAY_PLURALS = (
+        _("Mondays"),
+        _("Tuesdays"),
+        _("Wednesdays"),
+        _("Thursdays"),
+        _("Fridays"),
+        _("Saturdays"),
+        _("Sundays"),
+    )
+
     instructor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_classes"
     )
@@ -205,6 +216,11 @@ class TeachingClass(CachedChoiceLabels, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def meets_on_plural(self):
+        """ "Mondays", for "Mondays, from 5 January"."""
+        return self.WEEKDAY_PLURALS[self.meets_on]
 
 
 MAX_TIMES_PER_WEEK = 14
