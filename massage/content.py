@@ -3,15 +3,17 @@ shown on a page is really in.
 
 massage/translation.py gives every translated field a column per language (``title_en``,
 ``title_es``, ...). Reading ``routine.title`` gives the page's language, or English when that is
-empty. A parent must be told when a text is the English one standing in (and screen readers must
-read it as English), so pages ask ``shown_language`` rather than guess.
+empty (or Spanish, for a routine an instructor wrote in Spanish only, on an English page). A
+parent must be told when a text stands in from another language (and screen readers must read it
+in that language), so pages ask ``shown_language`` rather than guess.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language
-from modeltranslation.utils import build_localized_fieldname
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 __all__ = [
     "FALLBACK_LANGUAGE",
@@ -20,6 +22,7 @@ __all__ = [
     "column",
     "columns",
     "language_codes",
+    "language_note",
     "page_language",
     "shown_language",
 ]
@@ -63,11 +66,19 @@ def _filled(value) -> bool:
 
 
 def shown_language(obj, name: str) -> str | None:
-    """The language ``obj.<name>`` is shown in on this page: the page's own, or English when
-    the page's is empty and English is not. None when neither has it."""
-    language = page_language()
-    if _filled(obj.__dict__.get(column(name, language))):
-        return language
-    if language != FALLBACK_LANGUAGE and _filled(obj.__dict__.get(column(name, FALLBACK_LANGUAGE))):
-        return FALLBACK_LANGUAGE
+    """The language ``obj.<name>`` is shown in on this page, as modeltranslation picks it: the
+    page's own, else English, else any other that has it (MODELTRANSLATION_FALLBACK_LANGUAGES).
+    None when no language has it."""
+    for language in resolution_order(page_language()):
+        if _filled(obj.__dict__.get(column(name, language))):
+            return language
     return None
+
+
+# The note beside a text shown in another language than the page's, named in the page's words.
+_NOTES = {"en": _("In English"), "es": _("In Spanish")}
+
+
+def language_note(language: str) -> str:
+    note = _NOTES.get(language)
+    return str(note) if note else get_language_info(language)["name_translated"]

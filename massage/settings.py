@@ -239,9 +239,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 # Routine and step texts in each language (massage/translation.py): title_en, title_es, ... A text
-# missing in the page's language is shown in English, marked as such (massage/content.py).
+# missing in the page's language is shown in English (or, for a routine written only in another
+# language, in that one), marked as such (massage/content.py).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": tuple(code for code, _name in LANGUAGES)}
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,41 +1,50 @@
-"""Routine and step texts on a page, marked when they are the English standing in for the page's
-language: ``{{ step|translated:"instruction" }}``."""
+"""Routine and step texts on a page, marked when they stand in from another language (a routine
+with no Spanish yet, on a Spanish page): ``{{ step|translated:"instruction" }}``."""
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
-from massage.content import FALLBACK_LANGUAGE, page_language, shown_language
+from massage.content import language_note, page_language, shown_language
 
 register = template.Library()
 
 
+def _stand_in(obj, name):
+    """The language the text is shown in when it is not the page's, else None."""
+    shown = shown_language(obj, name)
+    return shown if shown and shown != page_language() else None
+
+
 @register.filter
 def translated(obj, name):
-    """The text, and when it is in English on a page in another language, ``lang="en"`` on it
-    (so a screen reader reads it as English) and a small "In English" after it."""
+    """The text, and when it stands in from another language, ``lang`` on it (so a screen
+    reader reads it in that language) and a small note naming the language after it."""
     text = getattr(obj, name)
-    if shown_language(obj, name) != FALLBACK_LANGUAGE or page_language() == FALLBACK_LANGUAGE:
+    language = _stand_in(obj, name)
+    if language is None:
         return text
     return format_html(
         '<span lang="{}">{}</span> <span class="in-english">{}</span>',
-        FALLBACK_LANGUAGE,
+        language,
         text,
-        _("In English"),
+        language_note(language),
     )
 
 
 @register.filter
 def fallback_lang(obj, name):
-    """' lang="en"' for an element whose whole text is the English standing in, else ''."""
-    if page_language() != FALLBACK_LANGUAGE and shown_language(obj, name) == FALLBACK_LANGUAGE:
-        return format_html(' lang="{}"', FALLBACK_LANGUAGE)
-    return ""
+    """' lang="en"' for an element whose whole text stands in from English (or another
+    language), else ''."""
+    language = _stand_in(obj, name)
+    return format_html(' lang="{}"', language) if language else ""
 
 
 @register.filter
-def in_english(obj, names):
-    """Whether any of the comma-separated texts is the English standing in on this page."""
-    if page_language() == FALLBACK_LANGUAGE:
-        return False
-    return any(shown_language(obj, name.strip()) == FALLBACK_LANGUAGE for name in names.split(","))
+def stand_in_note(obj, names):
+    """The note for the first of the comma-separated texts that stands in from another
+    language ("In English"), or "" when they are all in the page's language."""
+    for name in names.split(","):
+        language = _stand_in(obj, name.strip())
+        if language:
+            return language_note(language)
+    return ""
