@@ -31,6 +31,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from massage.formats import DAY_MONTH
+
 # Fallback colours (the classes in review.css override them with the app's variables).
 ENGAGE_FILL = "#2f7368"
 BREAK_FILL = "#b4643c"
@@ -429,7 +431,7 @@ class WeekPoint:
 
 
 def _week_label(start: date) -> str:
-    return date_format(start, "j M")
+    return date_format(start, DAY_MONTH)
 
 
 # The weekly charts keep their left edge for the percent labels, so no point or bar (the latest

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from cues.exports import with_visit_totals
 from cues.models import CueEvent, InstructorNote, Valence
 from massage import access
+from massage.formats import DAY_MONTH
 from massage.models import Baby, Consent, Family, InstructorLink, Scope
 from massage.models.teaching import SCOPE_FOR_INSTRUCTOR, SCOPE_ORDER, scopes_at_least
 from massage.selectors import teaching as teaching_selectors
@@ -80,7 +81,7 @@ def dashboard(instructor, *, teaching_class=None, search="", page_number=None, n
     earlier = _last_massages([pk for pk in family_ids if recent[pk].last is None])
     flags = _flags(families, links, recent, now=now, today=today)
     # The weeks' names, once for every row (the rows' words for a screen reader use them).
-    days = [date_format(monday, "j M") for monday in mondays]
+    days = [date_format(monday, DAY_MONTH) for monday in mondays]
     rows = []
     for family in families:
         done = recent[family.pk]
@@ -271,7 +272,7 @@ def _flags(families, links, recent, *, now, today) -> dict:
         ):
             flags[family_id].append(
                 _("Shares less with you since %(day)s.")
-                % {"day": date_format(timezone.localtime(link.scope_changed_at), "j M")}
+                % {"day": date_format(timezone.localtime(link.scope_changed_at), DAY_MONTH)}
             )
     return flags
 

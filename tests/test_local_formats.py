@@ -70,3 +70,14 @@ def test_weekdays_are_named_as_a_whole_word_in_each_language():
         assert weekdays_in_words(mondays_and_saturdays) == "Mondays and Saturdays"
     with translation.override("es"):
         assert weekdays_in_words(mondays_and_saturdays) == "los lunes y los sábados"
+
+
+def test_short_dates_are_written_in_each_languages_case(client, parent, reviewed):
+    reviewed.started_at = reviewed.started_at.replace(month=12, day=1)
+    reviewed.save()
+    client.force_login(parent)
+    url = reverse("cues:session-review", args=[reviewed.pk])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert re.search(r"\b1 Dec, \d\d:\d\d", english)
+    assert re.search(r"\b1 dic, \d\d:\d\d", spanish)

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from massage.bodymap import render_bodymap, render_bodymap_sprite
 from massage.bodymap import side_labels as bodymap_side_labels
+from massage.formats import DAY_MONTH
 from massage.fragments import step_fragments
 
 register = template.Library()
@@ -101,7 +102,7 @@ def days_ago(moment):
         return _("yesterday")
     if days < 7:
         return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
-    return date_format(timezone.localtime(moment), "j M")
+    return date_format(timezone.localtime(moment), DAY_MONTH)
 
 
 @register.filter
