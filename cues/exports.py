@@ -26,13 +26,15 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cues.models import CUES, CueEvent, Response, Valence
+from massage.content import language_codes, page_language
+from massage.labels import choice_labels
 from massage.models import Consent, Step
-from sessions.models import MassageSession, Outcome, StepVisit
+from sessions.models import BabyState, MassageSession, Outcome, StepVisit
 from sessions.readiness import ReadinessForm
 
 EXPORT_FORMAT = "gentle-hands-family-export"
@@ -48,8 +50,10 @@ SESSION_COLUMNS = [
     "started_at",
     "ended_at",
     "outcome",
+    "outcome_label",
     "end_reason",
     "baby_state",
+    "baby_state_label",
     "readiness",
     "massage_seconds",
     "steps_done",
@@ -57,18 +61,22 @@ SESSION_COLUMNS = [
     "counted_as_massage",
     "session_note",
 ]
+# Each code column keeps its stable code; the *_label beside it says it in the family's language.
 CUE_COLUMNS = [
     "cue",
     "cue_label",
     "valence",
+    "valence_label",
     "potent",
     "body_area",
+    "body_area_label",
     "stroke",
     "cue_at",
     "seconds_into_session",
     "recorded_by",
     "cue_note",
     "response",
+    "response_label",
 ]
 CSV_COLUMNS = SESSION_COLUMNS + CUE_COLUMNS
 
@@ -100,9 +108,43 @@ def _local(moment: datetime | None, zone=None) -> str:
     return moment.astimezone(zone or timezone.get_current_timezone()).isoformat("T", "seconds")
 
 
-def _cue_labels() -> dict[str, str]:
-    """Each cue's label, translated once per export rather than once per row."""
-    return {kind: str(info.label) for kind, info in CUES.items()}
+def export_language(user) -> str:
+    """The family's language for an export's labels: the language the person asking chose for
+    their account, or else the one their page is in (their browser's)."""
+    chosen = getattr(user, "language", "")
+    return chosen if chosen in language_codes() else page_language()
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every code's words in one language, looked up once per export rather than once per row."""
+
+    language: str
+    cue: dict
+    valence: dict
+    body_area: dict
+    outcome: dict
+    baby_state: dict
+    response: dict
+
+    @classmethod
+    def of(cls, language: str | None = None) -> "Labels":
+        language = language or page_language()
+        with translation.override(language):
+            return cls(
+                language=language,
+                cue={kind: str(info.label) for kind, info in CUES.items()},
+                valence=dict(choice_labels(Valence)),
+                body_area=dict(choice_labels(Step.BodyArea)),
+                outcome=dict(choice_labels(Outcome)),
+                baby_state=dict(choice_labels(BabyState)),
+                response=dict(choice_labels(Response)),
+            )
+
+
+def _label(labels: dict, code) -> str:
+    """A code's words ("" for no code; the code itself for one the labels don't know)."""
+    return labels.get(code, code) if code else ""
 
 
 def _person(display_name, email) -> str:
@@ -175,7 +217,7 @@ def _readiness_text(answers) -> str:
     return "; ".join(f"{key}={answers[key]}" for key in keys)
 
 
-def _session_cells(session, zone) -> list:
+def _session_cells(session, zone, labels: Labels) -> list:
     return [
         session["pk"],
         session["baby__name"],
@@ -183,8 +225,10 @@ def _session_cells(session, zone) -> list:
         _local(session["started_at"], zone),
         _local(session["ended_at"], zone),
         session["outcome"],
+        _label(labels.outcome, session["outcome"]),
         session["end_reason"],
         session["state_at_start"],
+        _label(labels.baby_state, session["state_at_start"]),
         _readiness_text(session["readiness"]),
         round(session["massage_seconds"]),
         session["steps_done"],
@@ -227,22 +271,25 @@ CSV_CUE_FIELDS = (
 ) = range(len(CSV_CUE_FIELDS))
 
 
-def _cue_cells(cue, zone, labels) -> list:
-    """One cue's cells. Only text a person typed (and the label, from the translations) can
+def _cue_cells(cue, zone, labels: Labels) -> list:
+    """One cue's cells. Only text a person typed (and the labels, from the translations) can
     start like a formula: codes, yes/no, times and numbers never do, so they skip `safe_cell`."""
     kind = cue[KIND]
     return [
         kind,
-        safe_cell(labels.get(kind, kind)),
+        safe_cell(labels.cue.get(kind, kind)),
         cue[VALENCE],
+        safe_cell(_label(labels.valence, cue[VALENCE])),
         "yes" if cue[POTENT] else "no",
         cue[BODY_AREA],
+        safe_cell(_label(labels.body_area, cue[BODY_AREA])),
         safe_cell(cue[STROKE]),
         _local(_aware(cue[AT]), zone),
         round(cue[SECONDS_INTO_SESSION], 1),
         safe_cell(_person(cue[RECORDER_NAME], cue[RECORDER_EMAIL])),
         safe_cell(cue[NOTE]),
         cue[RESPONSE],
+        safe_cell(_label(labels.response, cue[RESPONSE])),
     ]
 
 
@@ -265,8 +312,9 @@ def _aware(moment):
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
-    """The header, then one row per cue (or per massage without cues), oldest massage first.
+def family_csv_rows(family, chunk_size: int = CHUNK_SIZE, language: str | None = None):
+    """The header, then one row per cue (or per massage without cues), oldest massage first;
+    the labels in ``language`` (export_language), the active one when not given.
 
     Two queries, both read in chunks and walked side by side (a merge join), so a family's
     whole history streams out in constant memory.
@@ -303,7 +351,7 @@ def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
         .order_by("session__started_at", "session_id", "at", "pk")
         .values_list(*CSV_CUE_FIELDS)
     )
-    zone, labels = timezone.get_current_timezone(), _cue_labels()
+    zone, labels = timezone.get_current_timezone(), Labels.of(language)
     yield CSV_COLUMNS
     cue_stream = cues.iterator(chunk_size=chunk_size)
     cue = next(cue_stream, None)
@@ -312,7 +360,7 @@ def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
         # Cues of a massage started after the first query ran have no session row: pass them.
         while cue is not None and (cue[SESSION_START], cue[SESSION_ID]) < key:
             cue = next(cue_stream, None)
-        session_cells = safe_row(_session_cells(session, zone))
+        session_cells = safe_row(_session_cells(session, zone, labels))
         had_cues = False
         while cue is not None and cue[SESSION_ID] == session["pk"]:
             yield session_cells + _cue_cells(cue, zone, labels)
@@ -325,25 +373,22 @@ def family_csv_rows(family, chunk_size: int = CHUNK_SIZE):
 # JSON -----------------------------------------------------------------------------------------
 
 
-def _choice(choices, value):
+def _choice(labels: dict, value):
     """{"code": ..., "label": ...} for a choice, or None when the field is empty."""
     if not value:
         return None
-    try:
-        label = str(choices(value).label)
-    except ValueError:
-        label = value
-    return {"code": value, "label": label}
+    return {"code": value, "label": _label(labels, value)}
 
 
-def family_document(family) -> dict:
+def family_document(family, language: str | None = None) -> dict:
     """Everything the family recorded, as one JSON-ready dict, in five queries.
 
     family → babies → sessions (with their step visits and cues). Times are ISO 8601 with the
-    site's UTC offset; choices carry both their stable code and their label.
+    site's UTC offset; choices carry both their stable code and their label, in ``language``
+    (export_language; the active one when not given), named at the top as "language".
     """
-    zone, labels = timezone.get_current_timezone(), _cue_labels()
-    responses = {code: str(label) for code, label in Response.choices}
+    zone, words = timezone.get_current_timezone(), Labels.of(language)
+    labels, responses = words.cue, words.response
     members = [
         {"name": str(membership.user), "role": membership.role}
         for membership in family.memberships.select_related("user").order_by("joined_at", "pk")
@@ -380,6 +425,7 @@ def family_document(family) -> dict:
             {
                 "order": visit["order"],
                 "body_area": visit["body_area"],
+                "body_area_label": _label(words.body_area, visit["body_area"]),
                 "stroke": visit["stroke"],
                 "started_at": _local(visit["started_at"], zone),
                 "seconds": round(visit["seconds"], 1),
@@ -399,9 +445,11 @@ def family_document(family) -> dict:
                 "kind": cue["kind"],
                 "label": labels.get(cue["kind"], cue["kind"]),
                 "valence": cue["valence"],
+                "valence_label": _label(words.valence, cue["valence"]),
                 "potent": cue["potent"],
                 "step": cue["step__order"],
                 "body_area": cue["body_area"],
+                "body_area_label": _label(words.body_area, cue["body_area"]),
                 "stroke": cue["stroke"],
                 "at": _local(cue["at"], zone),
                 "seconds_into_session": round(cue["seconds_into_session"], 1),
@@ -427,8 +475,9 @@ def family_document(family) -> dict:
                     session["started_by__display_name"], session["started_by__email"]
                 ),
                 "baby_state": session["state_at_start"],
+                "baby_state_label": _label(words.baby_state, session["state_at_start"]),
                 "readiness": session["readiness"],
-                "outcome": _choice(Outcome, session["outcome"]),
+                "outcome": _choice(words.outcome, session["outcome"]),
                 "end_reason": session["end_reason"],
                 "note": session["note"],
                 "massage_seconds": round(sum(v["seconds"] for v in visits if not v["skipped"])),
@@ -442,6 +491,7 @@ def family_document(family) -> dict:
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": _local(timezone.now()),
+        "language": words.language,
         "family": {"name": family.name, "members": members},
         "instructors": _instructor_consents(family, zone),
         "babies": [

@@ -52,7 +52,10 @@ def _attachment(response, filename):
 def family_export_csv(request, family_id):
     family = family_selectors.family_of(request.user, family_id)
     response = StreamingHttpResponse(
-        _csv_pieces(exports.family_csv_rows(family)), content_type="text/csv; charset=utf-8"
+        _csv_pieces(
+            exports.family_csv_rows(family, language=exports.export_language(request.user))
+        ),
+        content_type="text/csv; charset=utf-8",
     )
     return _attachment(response, exports.export_filename(family, "csv"))
 
@@ -63,7 +66,7 @@ def family_export_csv(request, family_id):
 def family_export_json(request, family_id):
     family = family_selectors.family_of(request.user, family_id)
     response = JsonResponse(
-        exports.family_document(family),
+        exports.family_document(family, language=exports.export_language(request.user)),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
     return _attachment(response, exports.export_filename(family, "json"))

@@ -9,11 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cues import exports
-from cues.models import CueEvent, Response
+from cues.models import CUES, CueEvent, Response
 from cues.views import export as export_views
+from massage.models import Step
 from sessions.models import Outcome
 from tests.factories import (
     BabyFactory,
@@ -143,8 +144,10 @@ def test_csv_has_a_row_per_cue_and_a_row_per_session_without_cues(
         "started_at": timezone.localtime(older.started_at).isoformat(timespec="seconds"),
         "ended_at": timezone.localtime(older.ended_at).isoformat(timespec="seconds"),
         "outcome": "baby_led_end",
+        "outcome_label": "Baby-led end",
         "end_reason": "Crying",
         "baby_state": "quiet_alert",
+        "baby_state_label": "Quiet alert",
         "readiness": "health=well; vaccination=no; skin=clear; feed=over_30; state=quiet_alert",
         "massage_seconds": "80",
         "steps_done": "2",
@@ -154,14 +157,17 @@ def test_csv_has_a_row_per_cue_and_a_row_per_session_without_cues(
         "cue": "smiling",
         "cue_label": "Smiling",
         "valence": "engagement",
+        "valence_label": "Engagement",
         "potent": "yes",
         "body_area": "legs",
+        "body_area_label": "Legs",
         "stroke": steps[0].stroke,
         "cue_at": timezone.localtime(history["smile"].at).isoformat(timespec="seconds"),
         "seconds_into_session": "30.2",
         "recorded_by": str(history["smile"].recorded_by),
         "cue_note": "big smile",
         "response": "",
+        "response_label": "",
     }
     assert cry["cue_label"] == "Crying"
     assert cry["valence"] == "disengagement"
@@ -399,6 +405,7 @@ def test_json_holds_the_family_babies_sessions_visits_and_cues(
     assert older["step_visits"][0] == {
         "order": steps[0].order,
         "body_area": "legs",
+        "body_area_label": "Legs",
         "stroke": steps[0].stroke,
         "started_at": timezone.localtime(session.started_at).isoformat(timespec="seconds"),
         "seconds": 40,
@@ -411,9 +418,11 @@ def test_json_holds_the_family_babies_sessions_visits_and_cues(
         "kind": "smiling",
         "label": "Smiling",
         "valence": "engagement",
+        "valence_label": "Engagement",
         "potent": True,
         "step": steps[0].order,
         "body_area": "legs",
+        "body_area_label": "Legs",
         "stroke": steps[0].stroke,
         "at": timezone.localtime(history["smile"].at).isoformat(timespec="seconds"),
         "seconds_into_session": 30.2,
@@ -558,3 +567,46 @@ def test_family_page_explains_every_csv_column(client, parent, family):
     page = client.get(reverse("massage:family-detail", args=[family.pk])).content.decode()
     for column in exports.CSV_COLUMNS:
         assert f"<code>{column}</code>" in page, column
+
+
+# In the family's language -----------------------------------------------------------------------
+
+
+def test_the_labels_follow_the_account_language_and_the_codes_stay(client, parent, family, history):
+    parent.language = "es"
+    parent.save(update_fields=["language"])
+    client.force_login(parent)
+    _, rows = download_csv(client, family)
+    smile = rows[0]
+    assert (smile["cue"], smile["valence"], smile["body_area"]) == ("smiling", "engagement", "legs")
+    with translation.override("es"):
+        assert smile["cue_label"] == str(CUES["smiling"].label)
+        assert smile["body_area_label"] == str(Step.BodyArea("legs").label)
+        assert smile["outcome_label"] == str(Outcome("baby_led_end").label)
+    assert smile["outcome"] == "baby_led_end"
+
+    _, document = download_json(client, family)
+    assert document["language"] == "es"
+    cue = document["babies"][0]["sessions"][0]["cues"][0]
+    assert (cue["kind"], cue["body_area"]) == ("smiling", "legs")
+    with translation.override("es"):
+        assert cue["body_area_label"] == str(Step.BodyArea("legs").label)
+
+
+def test_without_an_account_language_the_labels_follow_the_browser(client, parent, family, history):
+    client.force_login(parent)
+    response = client.get(json_url(family), HTTP_ACCEPT_LANGUAGE="es")
+    assert json.loads(response.content)["language"] == "es"
+    response = client.get(json_url(family), HTTP_ACCEPT_LANGUAGE="en")
+    document = json.loads(response.content)
+    assert document["language"] == "en"
+    assert document["babies"][0]["sessions"][0]["cues"][0]["body_area_label"] == "Legs"
+
+
+def test_labels_are_made_once_per_language():
+    with translation.override("es"):
+        spanish = exports.Labels.of()
+    english = exports.Labels.of("en")
+    assert spanish.language == "es" and english.language == "en"
+    assert english.body_area["legs"] == "Legs"
+    assert set(spanish.body_area) == set(english.body_area) == set(Step.BodyArea.values)
