@@ -49,7 +49,10 @@ def reminder_message(reminder: Reminder, day) -> EmailMultiAlternatives:
     """The mail for one slot: plain text and HTML, with a one-click unsubscribe link (RFC 8058:
     the mail program may POST `List-Unsubscribe=One-Click` to it)."""
     unsubscribe_url = site_url("sessions:reminder-unsubscribe", reminder.token)
-    with timezone.override(reminder.zone), translation.override(settings.LANGUAGE_CODE):
+    with (
+        timezone.override(reminder.zone),
+        translation.override(reminder.user.language or settings.LANGUAGE_CODE),
+    ):
         week = reminder_week(reminder, day)
         context = {
             "user": reminder.user,

@@ -222,6 +222,18 @@ def test_a_slot_already_claimed_by_another_run_is_not_sent_again(reminder, monke
     assert DBTaskResult.objects.count() == 0
 
 
+def test_a_reminder_is_written_in_its_readers_language(reminder):
+    reminder.user.language = "es"
+    reminder.user.save()
+    services.send_reminders(now=MONDAY_SIX_PM)
+    run_queued_tasks()
+    (message,) = mail.outbox
+    assert message.subject.startswith("¿Es buen momento para un masaje suave")
+    assert "los lunes y los jueves" in message.body
+    html, _type = message.alternatives[0]
+    assert '<html lang="es"' in html
+
+
 def test_the_command_run_twice_sends_once(reminder):
     call_command("send_reminders", now=MONDAY_SIX_PM)
     call_command("send_reminders", now=MONDAY_SIX_PM)
