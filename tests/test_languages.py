@@ -34,6 +34,12 @@ def test_the_switch_is_on_every_page_logged_out_too(client, db):
     assert 'value="en" lang="en" aria-pressed="true">English</button>' in html
 
 
+def test_the_switch_names_each_language_in_itself_whatever_the_page_speaks(client, db):
+    html = client.get(reverse("account_login"), headers={"Accept-Language": "es"}).content.decode()
+    assert 'value="en" lang="en">English</button>' in html
+    assert 'value="es" lang="es" aria-pressed="true">Español</button>' in html
+
+
 def test_the_switch_keeps_the_choice_in_a_cookie(client, db):
     response = client.post(
         reverse("massage:language-set"), {"language": "es", "next": "/routines/"}

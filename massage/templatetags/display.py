@@ -1,6 +1,7 @@
 """Display filters and tags for every page: the body map, durations, amounts, ages, how long ago."""
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -14,6 +15,13 @@ from massage.formats import DAY_MONTH
 from massage.fragments import step_fragments
 
 register = template.Library()
+
+
+@register.simple_tag
+def languages_by_own_name():
+    """(code, name) of each language the site speaks, named in itself ("English", "Español"),
+    so anyone finds theirs: Django's get_available_languages would translate the names."""
+    return settings.LANGUAGES
 
 
 @register.simple_tag
