@@ -245,6 +245,25 @@ def judge(answers: dict, *, steps, baby, routine, today) -> Verdict:
     return verdict
 
 
+def calm_answers(*, steps, baby, routine, today) -> dict[str, list[str]]:
+    """Each question's answers that bring no advice and leave no step out, for this baby and
+    routine. With no network the phone may start a massage only on these (static/js/keep.js):
+    what any other answer means, the server says once it is back."""
+    form = ReadinessForm(areas=[step.body_area for step in steps])
+    calm = {}
+    for name, question in form.fields.items():
+        if name in ("go_ahead", "leave_out"):
+            continue
+        calm[name] = [
+            value
+            for value, _label in question.choices
+            if not judge(
+                {name: value}, steps=steps, baby=baby, routine=routine, today=today
+            ).needs_confirmation
+        ]
+    return calm
+
+
 def age_note(baby, routine, months, today) -> str:
     """Advice only: a routine made for another age may still be done, gently."""
     values = {

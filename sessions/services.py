@@ -97,6 +97,21 @@ def session_start(
         raise SessionAlreadyRunning(running_session_for(baby)) from error
 
 
+def session_unsaved(*, baby, routine, user) -> MassageSession:
+    """A massage as the player draws one before it exists: for the page that plays a massage
+    started on the phone with no network, which the phone sends later (session_start_offline).
+    Never saved; its id is 0, which no massage has, so the links drawn from it lead nowhere."""
+    session = MassageSession(
+        baby=baby,
+        routine=routine,
+        routine_title=routine.title,
+        started_by=user,
+        started_at=timezone.now(),
+    )
+    session.pk = 0
+    return session
+
+
 def session_start_offline(
     *, baby, routine, user, answers, go_ahead, client_id, started_at
 ) -> tuple[MassageSession, bool]:

@@ -12,6 +12,11 @@ urlpatterns = [
         name="session-start",
     ),
     path(
+        "babies/<id:baby_id>/routines/<slug:slug>/offline/",
+        views.session_offline_player,
+        name="session-offline-player",
+    ),
+    path(
         "routines/<id:routine_id>/figures/<token:version>/",
         views.routine_figures,
         name="routine-figures",

@@ -260,9 +260,16 @@ def _player_data(session, steps, current, visits):
                 "id": step.pk,
                 "areaKey": step.body_area,
                 "seconds": step.duration_seconds,
-                "repetitions": step.repetitions,
-                "secondsPerRepetition": step.seconds_per_repetition,
-                "narration": step.narration.url if step.narration else "",
+                # Only what a step has: 34 empty ones would weigh on the page.
+                **(
+                    {
+                        "repetitions": step.repetitions,
+                        "secondsPerRepetition": step.seconds_per_repetition,
+                    }
+                    if step.repetitions
+                    else {}
+                ),
+                **({"narration": step.narration.url} if step.narration else {}),
             }
             for step in steps
         ],
@@ -293,10 +300,7 @@ def _player_data(session, steps, current, visits):
             "getReady": _("Get ready…"),
             "finishing": _("Well done! Saving…"),
             "saving": _("Saving…"),
-            "savedHere": _(
-                "Well done! Saved on this phone: it goes to the server by itself once the "
-                "network is back."
-            ),
+            "savedHere": _("Well done! Saved on this phone, and sent once the network is back."),
             "minutes": _("%(n)s min"),
         },
     }

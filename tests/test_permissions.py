@@ -365,6 +365,13 @@ SESSION_ROUTES = [
     ),
     ("sessions:session-player", lambda o: [o["running"].pk], "get", None, 200),
     (
+        "sessions:session-offline-player",
+        lambda o: [o["twin"].pk, o["routine"].slug],
+        "get",
+        None,
+        200,
+    ),
+    (
         "sessions:session-progress",
         lambda o: [o["running"].pk],
         "post",

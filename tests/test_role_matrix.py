@@ -541,6 +541,12 @@ ROWS = [
         family(302),
     ),
     GET("sessions:session-player", _running, family(200)),
+    # The player for a massage started on the phone with no network: nothing is stored.
+    GET(
+        "sessions:session-offline-player",
+        lambda w: [w.twin.pk, w.routine.slug],
+        family(200),
+    ),
     # The cue icons' sprite: the same file for everyone.
     GET("cues:cue-icons", lambda w: [sprite_version()], everyone(200)),
     GET("cues:cue-icons", lambda w: ["old"], everyone(302), label="old"),

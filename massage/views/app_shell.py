@@ -31,6 +31,20 @@ from massage.icons import MANIFEST_ICONS
 # The worker's caches are named from here; the page's logout clearing (static/js/offline.js)
 # keeps the shell's, which holds nothing of anyone's.
 SHELL_CACHE_PREFIX = "gentle-hands-shell-"
+# What the worker keeps of a person: their pages ("<prefix><user id>"), and whose pages the phone
+# last showed. Both go when anyone logs out (static/js/offline.js) and when another person's page
+# is shown.
+PAGES_CACHE_PREFIX = "gentle-hands-pages-"
+WHO_CACHE = "gentle-hands-who"
+# The pages worth having with no network, kept as they are opened (paths, as regular
+# expressions for the worker): a massage's player, a routine, its start page and the player for
+# a massage started on the phone.
+KEPT_PAGES = [
+    r"^/sessions/[0-9]+/$",
+    r"^/routines/[^/]+/$",
+    r"^/babies/[0-9]+/routines/[^/]+/(start|offline)/$",
+]
+SYNC_TAG = "gentle-hands-outbox"
 DAY, NIGHT = "#f7f3ec", "#17171d"  # --bg of static/css/app.css, as the theme-color tags
 OFFLINE_TEMPLATE = "massage/offline.html"
 # collectstatic's own default ignore patterns
@@ -72,6 +86,11 @@ def shell() -> dict:
         "shell": [*urls, offline_url],
         "offline": offline_url,
         "hashed": hashed,
+        "pagesPrefix": PAGES_CACHE_PREFIX,
+        "whoCache": WHO_CACHE,
+        "whoUrl": "/who",
+        "keep": KEPT_PAGES,
+        "syncTag": SYNC_TAG,
     }
 
 

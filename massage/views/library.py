@@ -1,7 +1,9 @@
 """The routine library as parents see it: the list, a routine's steps and its printable sheet."""
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from massage.decorators import wants_fragment
@@ -59,8 +61,23 @@ def routine_detail(request, slug):
             "babies": babies,
             "chosen_baby": chosen,
             "age_notes": _age_notes(routine, babies),
+            "keep_starts": _keep_starts(routine, babies),
         },
     )
+
+
+def _keep_starts(routine, babies):
+    """What "Keep on this phone" keeps for each baby (static/js/keep.js): the start page and
+    the player of a massage started with no network, and the words its link has offline."""
+    return [
+        {
+            "name": baby.name,
+            "label": _("%(routine)s with %(name)s") % {"routine": routine.title, "name": baby.name},
+            "start": reverse("sessions:session-start", args=[baby.pk, routine.slug]),
+            "player": reverse("sessions:session-offline-player", args=[baby.pk, routine.slug]),
+        }
+        for baby in babies
+    ]
 
 
 def _chosen_baby(value, babies):

@@ -12,6 +12,12 @@ try {
   }
 } catch (error) { /* an old browser: the site's time zone is used */ }
 
+// The chosen Day or Night colours, for the offline page (static/js/keep.js), which is the same
+// for everyone and can't read the site's cookie.
+try {
+  window.localStorage.setItem("gentle-hands-theme", document.documentElement.getAttribute("data-theme") || "system");
+} catch (error) { /* private mode: the offline page follows the phone's colours */ }
+
 // "Copy" buttons next to read-only fields (the invitation link).
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy-target]");

@@ -675,7 +675,8 @@ function player(root, data) {
   }
 
   function toSummary() {
-    var url = root.getAttribute("data-summary-url");
+    // The summary's address is the progress's, one word along (sessions/urls.py).
+    var url = root.getAttribute("data-progress-url").replace(/progress\/$/, "summary/");
     if (!startedHere) {
       window.location.assign(url);
       return;

@@ -210,7 +210,7 @@ export function flush(user) {
 // As the page closes: what this tab knows is waiting, in one request that outlives the page.
 // It stays in the outbox all the same, and goes again next time (the server knows repeats).
 export function beacon(user) {
-  if (mirror.user !== user || !mirror.items.length) return;
+  if (mirror.user !== user || !mirror.items.length || navigator.onLine === false) return;
   const items = [];
   let bytes = 0;
   for (const item of mirror.items.slice(0, MAX_BATCH)) {
