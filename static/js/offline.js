@@ -38,8 +38,35 @@ async function leave() {
 const logoutPath = script ? script.getAttribute("data-logout") : null;
 let leaving = false;
 
+// Deleting the account: what waits on this phone for that person goes too, once the server has
+// said yes (the next page is nobody's). Sending it first would only store what is deleted then.
+const deletePath = script ? script.getAttribute("data-account-delete") : null;
+const DELETING = "gentle-hands-deleting";
+
+function deletingNoted() {
+  try { return window.sessionStorage.getItem(DELETING); } catch (error) { return null; }
+}
+
+function noteDeleting(user) {
+  try {
+    if (user) window.sessionStorage.setItem(DELETING, user);
+    else window.sessionStorage.removeItem(DELETING);
+  } catch (error) { /* private mode: the outbox stays, unsent, for nobody */ }
+}
+
+const deleted = deletingNoted();
+if (deleted) {
+  const here = document.body.getAttribute("data-user");
+  if (!here) forget(deleted).then(forgetPages).catch(function () {});
+  noteDeleting(null); // still logged in: the account stays, and so does its outbox
+}
+
 document.addEventListener("submit", function (event) {
   const form = event.target;
+  if (deletePath && new URL(form.action, window.location.href).pathname === deletePath) {
+    noteDeleting(document.body.getAttribute("data-user"));
+    return;
+  }
   if (!logoutPath || !document.body.hasAttribute("data-user") || event.defaultPrevented) return;
   if (new URL(form.action, window.location.href).pathname !== logoutPath) return;
   event.preventDefault();

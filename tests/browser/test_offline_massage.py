@@ -3,6 +3,9 @@ a reload and ends; a kept routine starts on the phone; everything reaches the se
 the outbox's batches (POST /sync/), when the network is back. And on a shared phone, logging out
 leaves nothing of the first person for the next."""
 
+import uuid
+
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cues.models import CueEvent
@@ -17,9 +20,21 @@ from tests.browser.conftest import (
 )
 from tests.browser.test_cues import parent_and_baby, routine, tap  # noqa: F401 (fixtures)
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
-from tests.factories import BabyFactory, MassageSessionFactory, MembershipFactory
+from tests.factories import PASSWORD, BabyFactory, MassageSessionFactory, MembershipFactory
 
 CONTROLLED = "() => navigator.serviceWorker.controller !== null"
+# Puts items in the phone's outbox for a person, as static/js/lib/outbox.js keeps them.
+OUTBOX_PUT = """([user, items]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("gentle-hands");
+  open.onupgradeneeded = () => open.result.createObjectStore("outbox");
+  open.onsuccess = () => {
+    const write = open.result.transaction("outbox", "readwrite").objectStore("outbox")
+      .put(items, "items-" + user);
+    write.onsuccess = () => { resolve(); open.result.close(); };
+    write.onerror = () => reject(write.error);
+  };
+  open.onerror = () => reject(open.error);
+})"""
 CACHE_NAMES = "async () => (await caches.keys()).sort()"
 FIVE_CUES = ["Smiling", "Eye contact", "Cooing (babbling or cooing)", "Smiling", "Eye contact"]
 
@@ -279,3 +294,41 @@ def test_the_offline_page_takes_the_chosen_night_colours(phone, live_server, par
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(23, 23, 29)", background
     go_online(page)
+
+
+def test_deleting_the_account_forgets_what_waits_on_the_phone(
+    phone,
+    live_server,
+    parent_and_baby,  # noqa: F811
+    routine,  # noqa: F811
+):
+    page = phone
+    user, baby = parent_and_baby
+    # A second parent, so the family and its massage stay when this account goes.
+    MembershipFactory(family=baby.family, user__email="other-parent@example.com")
+    session = MassageSessionFactory(baby=baby, routine=routine, started_by=user)
+    log_in(page, live_server, user)
+    controlled(page)
+    # The server can't be reached for the outbox: a cue waits on the phone.
+    page.context.route("**/sync/", lambda route: route.abort("internetdisconnected"))
+    page.goto("/account/delete/")
+    cue = {
+        "qid": str(uuid.uuid4()),
+        "type": "cue",
+        "id": str(uuid.uuid4()),
+        "session": session.pk,
+        "step": routine.steps.first().pk,
+        "kind": "smiling",
+        "at": timezone.now().isoformat(),
+    }
+    page.evaluate(OUTBOX_PUT, [user.pk, [cue]])
+    assert outbox(page, user) == [cue]
+
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
+    wait_until(page, lambda: outbox(page, user) == [])
+    names = page.evaluate(CACHE_NAMES)
+    assert all(name.startswith("gentle-hands-shell-") for name in names), names
+    assert not CueEvent.objects.filter(session=session).exists()
+    page.context.unroute("**/sync/")
