@@ -37,7 +37,7 @@ function player(root, data) {
       var node = section && section.querySelector(selector);
       return node ? node.textContent : "";
     }
-    // A text with its own lang is the English standing in for a missing translation.
+    // A text with a lang of its own stands in for a missing translation.
     function lang(selector) {
       var node = section && section.querySelector(selector);
       return (node && node.getAttribute("lang")) || "";
@@ -354,32 +354,26 @@ function player(root, data) {
     if ("speechSynthesis" in window) window.speechSynthesis.cancel();
   }
 
-  // The voice speaks the page's language: <html lang> when it names it ("en-GB"), else the
-  // language the server says the page is in. A phone that lists its voices and has none for it
-  // reads nothing aloud (a voice of another language would mangle the words); the settings say
-  // so, and recordings and the chime go on.
+  // The page's language (<html lang> if it names it, else the server's). A phone listing no
+  // voice for it reads nothing (another language's voice would mangle the words) and says so.
   function baseLang(tag) { return String(tag || "").toLowerCase().split("-")[0]; }
   var docLang = document.documentElement.lang;
   var pageLang = baseLang(docLang) === baseLang(speech.lang) ? docLang : speech.lang;
   var voiceHint = root.querySelector("[data-voice-hint]");
 
+  // A voice for the language; undefined while the browser lists none (some list them only
+  // after "voiceschanged"), null when it lists others only.
   function voiceFor(tag) {
-    if (!("speechSynthesis" in window)) return { known: false };
-    var voices = window.speechSynthesis.getVoices() || [];
-    // Many browsers list their voices only after "voiceschanged": until then, leave it to them.
-    if (!voices.length) return { known: false };
-    var matching = voices.filter(function (voice) { return baseLang(voice.lang) === baseLang(tag); });
-    var exact = matching.filter(function (voice) { return String(voice.lang).toLowerCase() === String(tag).toLowerCase(); });
-    var chosen = exact[0] || matching.filter(function (voice) { return voice.default; })[0] || matching[0];
-    return { known: true, voice: chosen || null };
+    var voices = "speechSynthesis" in window ? window.speechSynthesis.getVoices() || [] : [];
+    if (!voices.length) return undefined;
+    var matching = voices.filter(function (v) { return baseLang(v.lang) === baseLang(tag); });
+    return matching.filter(function (v) { return v.lang === tag || v.default; })[0] || matching[0] || null;
   }
 
   function showVoiceHint() {
-    if (!voiceHint) return;
-    var found = voiceFor(pageLang);
-    var missing = found.known && !found.voice;
-    voiceHint.textContent = missing ? speech.noVoice : "";
-    voiceHint.hidden = !missing;
+    var missing = voiceFor(pageLang) === null;
+    if (voiceHint) voiceHint.textContent = missing ? speech.noVoice : "";
+    if (voiceHint) voiceHint.hidden = !missing;
   }
   if ("speechSynthesis" in window && window.speechSynthesis.addEventListener) {
     window.speechSynthesis.addEventListener("voiceschanged", showVoiceHint);
@@ -389,21 +383,20 @@ function player(root, data) {
   function speak(text, tag) {
     if (!("speechSynthesis" in window)) return;
     tag = tag || pageLang;
-    var found = voiceFor(tag);
-    if (found.known && !found.voice) return;
+    var voice = voiceFor(tag);
+    if (voice === null) return;
     var utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = tag;
     try {
-      if (found.voice) utterance.voice = found.voice;
-    } catch (error) { /* not a SpeechSynthesisVoice: the lang alone picks one */ }
+      if (voice) utterance.voice = voice;
+    } catch (error) { /* a stand-in voice (tests): the lang picks one */ }
     utterance.volume = settings.volume;
     utterance.rate = 0.95;
     window.speechSynthesis.speak(utterance);
   }
 
-  // What the voice reads for a step: its name and instruction, then its caution, as one
-  // utterance per language (an English text standing in for a missing translation is read by
-  // an English voice).
+  // A step's name, instruction and caution, one utterance per language (an English text standing
+  // in for a missing translation is read as English).
   function words(step) {
     var parts = [];
     [["stroke", step.stroke && step.stroke + "."], ["instruction", step.instruction],
