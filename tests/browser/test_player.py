@@ -66,7 +66,10 @@ def parent_and_baby(transactional_db):
     return membership.user, baby
 
 
-def answer_readiness(page):
+READY_BUTTON = {"en": "Ready", "es": "Todo listo"}  # as the catalogue has it
+
+
+def answer_readiness(page, language="en"):
     for name, value in [
         ("health", "well"),
         ("vaccination", "no"),
@@ -75,7 +78,7 @@ def answer_readiness(page):
         ("state", "quiet_alert"),
     ]:
         page.check(f"input[name={name}][value={value}]")
-    page.get_by_role("button", name="Ready").click()
+    page.get_by_role("button", name=READY_BUTTON[language]).click()
 
 
 def open_player(page, live_server, parent_and_baby, routine):
