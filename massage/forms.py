@@ -162,6 +162,9 @@ def _in_language(label, code):
 
 
 _in_language_lazy = lazy(_in_language, str)
+_narration_label = lazy(
+    lambda code: _("Narration (%(language)s, optional)") % {"language": _language_name(code)}, str
+)
 
 
 class TextsInEachLanguage:
@@ -283,7 +286,7 @@ class StepForm(TextsInEachLanguage, forms.ModelForm):
         # A recording per language (narration_en, narration_es...), each with its remove box.
         for code in language_codes():
             self.fields[column("narration", code)] = NarrationField(
-                label=_in_language_lazy(_("Narration (optional)"), code),
+                label=_narration_label(code),
                 required=False,
                 help_text=NARRATION_HELP,
             )
