@@ -1,6 +1,18 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import BabyFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language. A request in Spanish leaves Spanish active in
+    the thread, and routine texts given to a factory (title=...) go to the active language's
+    column (massage/translation.py): without this, one test's language would leak into the
+    next one's data."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
