@@ -246,3 +246,26 @@ def test_deleting_a_step_in_the_admin_deletes_its_files(as_admin, settings, tmp_
     assert response.status_code == 302
     assert not Step.objects.filter(pk=step.pk).exists()
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_the_admin_shows_and_saves_both_languages(as_admin):
+    library_load()
+    routine = Routine.objects.get(slug="tummy-comfort")
+    html = as_admin.get(admin_url(Routine, "change", routine.pk)).content.decode()
+    for name in ["title", "summary", "cautions"]:
+        assert f'name="{name}_en"' in html and f'name="{name}_es"' in html
+        assert f'name="{name}"' not in html  # the untranslated column is not offered
+    for name in ["stroke", "instruction", "caution", "narration"]:
+        assert f'name="steps-0-{name}_en"' in html and f'name="steps-0-{name}_es"' in html
+    assert "Alivio para la barriga" in html
+
+    response = as_admin.post(
+        admin_url(Routine, "change", routine.pk),
+        routine_form_data(
+            routine, {2: {"stroke_es": "Manos quietas, despacio"}}, title_es="Alivio"
+        ),
+    )
+    assert response.status_code == 302
+    routine.refresh_from_db()
+    assert (routine.title_en, routine.title_es) == ("Tummy comfort", "Alivio")
+    assert routine.steps.get(order=2).stroke_es == "Manos quietas, despacio"
