@@ -22,6 +22,7 @@ __all__ = [
     "column",
     "columns",
     "language_codes",
+    "language_name",
     "language_note",
     "page_language",
     "shown_language",
@@ -79,6 +80,11 @@ def shown_language(obj, name: str) -> str | None:
 _NOTES = {"en": _("In English"), "es": _("In Spanish")}
 
 
+def language_name(language: str) -> str:
+    """The language's name in the page's language ("Spanish", "Español")."""
+    return str(get_language_info(language)["name_translated"])
+
+
 def language_note(language: str) -> str:
     note = _NOTES.get(language)
-    return str(note) if note else get_language_info(language)["name_translated"]
+    return str(note) if note else language_name(language)

@@ -4,7 +4,14 @@ with no Spanish yet, on a Spanish page): ``{{ step|translated:"instruction" }}``
 from django import template
 from django.utils.html import format_html
 
-from massage.content import language_note, page_language, shown_language
+from massage.content import (
+    column,
+    language_codes,
+    language_name,
+    language_note,
+    page_language,
+    shown_language,
+)
 
 register = template.Library()
 
@@ -48,3 +55,15 @@ def stand_in_note(obj, names):
         if language:
             return language_note(language)
     return ""
+
+
+@register.filter
+def missing_in(obj, names):
+    """The languages (named in the page's) in which any of the comma-separated texts is still
+    empty, for the studio to show what is left to translate: "Spanish", or ""."""
+    missing = [
+        language_name(code)
+        for code in language_codes()
+        if any(not getattr(obj, column(name.strip(), code)) for name in names.split(","))
+    ]
+    return ", ".join(missing)

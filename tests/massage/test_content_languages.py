@@ -338,3 +338,18 @@ def test_the_migration_keeps_every_saved_title_and_instruction_as_the_english():
     with translation.override("es"):  # nothing in Spanish yet: the English shows
         assert Routine.objects.get(pk=routine.pk).title == "Old title"
         assert Step.objects.get(pk=step.pk).instruction == "Old instruction"
+
+
+def test_the_studio_says_which_steps_are_not_yet_in_a_language(as_instructor):
+    user = as_instructor.session.get("_auth_user_id")
+    with translation.override("en"):
+        routine = RoutineFactory(author_id=user, published=False, title="Mine")
+        done = StepFactory(routine=routine, stroke="Leg glide")
+        StepFactory(routine=routine, stroke="Thumb walk")
+    Routine.objects.filter(pk=routine.pk).update(title_es="Mía", summary_es="Despacio.")
+    Step.objects.filter(pk=done.pk).update(stroke_es="Deslizar", instruction_es="Despacio.")
+    html = as_instructor.get(reverse("massage:routine-edit", args=[routine.pk]), **EN).text
+    assert html.count("not yet in Spanish") == 1  # the thumb walk; the routine itself has both
+    Routine.objects.filter(pk=routine.pk).update(summary_es="")
+    html = as_instructor.get(reverse("massage:routine-edit", args=[routine.pk]), **EN).text
+    assert html.count("not yet in Spanish") == 2
