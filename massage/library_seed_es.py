@@ -43,8 +43,8 @@ SPANISH: dict[str, str] = {
         "por su edad corregida (contada desde la fecha prevista de parto)."
     ),
     "Heart problems, seizures, jaundice, recent surgery or unwell? Ask your clinician first.": (
-        "¿Problemas de corazón, convulsiones, ictericia, una operación reciente o no se encuentra "
-        "bien? Pregunta antes a su médico."
+        "¿Tu bebé tiene problemas de corazón, convulsiones, ictericia, una operación reciente o "
+        "no se encuentra bien? Pregunta antes a su médico."
     ),
     "Ask permission": "Pide permiso",
     "Rub your palms together so your baby hears it, show them your hands and ask, “May I "
