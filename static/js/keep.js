@@ -110,7 +110,7 @@ function keepControl(box) {
     button.textContent = busy ? word(box, "keeping") : kept ? word(box, "forget") : word(box, "keep");
     button.disabled = busy;
     button.setAttribute("aria-pressed", kept ? "true" : "false");
-    status.textContent = kept ? word(box, "kept") : "";
+    status.textContent = kept ? word(box, "kept") : word(box, "hint");
   }
   isKept(slug).then((yes) => {
     kept = yes;
