@@ -120,6 +120,11 @@ def test_a_spanish_speaking_parent_signs_up_massages_and_looks_back_all_in_spani
     expect(page.get_by_role("heading", name=steps[0].stroke_es)).to_be_visible()
     in_spanish(page)
     expect(page.locator("[data-voice-hint]")).to_be_hidden()  # a Spanish voice is there
+    # The cue bar's longer Spanish words still fit inside their buttons.
+    spilling = page.locator(".cue-bar .cue-button, .cue-more-toggle").evaluate_all(
+        "(nodes) => nodes.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.innerText)"
+    )
+    assert not spilling, spilling
     page.get_by_role("button", name="Empezar").click()
     expect(page.get_by_text("Prepárate…")).to_be_visible()
     page.clock.run_for(COUNTDOWN_MS + 500)
