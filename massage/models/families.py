@@ -23,7 +23,10 @@ class Family(models.Model):
     name = models.CharField(_("family name"), max_length=80)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="families"
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="families",
+        verbose_name=_("members"),
     )
 
     class Meta:
@@ -41,9 +44,14 @@ class Membership(CachedChoiceLabels, models.Model):
         CAREGIVER = "caregiver", _("Caregiver")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("family")
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.PARENT)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
@@ -70,7 +78,9 @@ class Membership(CachedChoiceLabels, models.Model):
 
 
 class Baby(models.Model):
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="babies")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="babies", verbose_name=_("family")
+    )
     name = models.CharField(_("name"), max_length=60)
     birth_date = models.DateField(_("birth date"))
     due_date = models.DateField(
@@ -82,7 +92,7 @@ class Baby(models.Model):
             "(counted from the due date) and suggests routines by it."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("baby")
@@ -178,14 +188,19 @@ class SingleUseLink(CachedChoiceLabels, models.Model):
     """A link that works once and expires; only a digest of its token is stored (the link is
     shown or mailed once, when it is made). Used, withdrawn or expired, it is no longer pending."""
 
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
+    token_digest = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -202,7 +217,9 @@ class SingleUseLink(CachedChoiceLabels, models.Model):
 class Invitation(SingleUseLink):
     """A single-use, expiring link that lets a second caregiver join a family."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="invitations")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("family")
+    )
     email = models.EmailField(_("email (optional)"), blank=True)
     role = models.CharField(
         _("joins as"),
@@ -211,7 +228,11 @@ class Invitation(SingleUseLink):
         default=Membership.Role.CAREGIVER,
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
 
     class Meta:

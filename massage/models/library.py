@@ -28,9 +28,11 @@ class Focus(models.TextChoices):
 class FocusTag(CachedChoiceLabels, models.Model):
     """One of the Focus values, as a row so routines can be filtered by it in every database."""
 
-    slug = models.CharField(max_length=20, primary_key=True, choices=Focus)
+    slug = models.CharField(max_length=20, primary_key=True, choices=Focus, verbose_name=_("slug"))
 
     class Meta:
+        verbose_name = _("focus tag")
+        verbose_name_plural = _("focus tags")
         ordering = ["slug"]
 
     def __str__(self):
@@ -95,9 +97,15 @@ class Routine(models.Model):
         blank=True,
         related_name="routines",
         help_text=_("Empty for the shared library, which only the admin edits."),
+        verbose_name=_("author"),
     )
     copied_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
     )
     adapted_for = models.ForeignKey(
         "massage.Family",
@@ -109,6 +117,7 @@ class Routine(models.Model):
             "An instructor's copy made for one family (shorter steps, a step left out); the "
             "routine it was copied from stays as it was."
         ),
+        verbose_name=_("adapted for"),
     )
     published = models.BooleanField(_("published"), default=False)
     follows_seed = models.BooleanField(
@@ -119,8 +128,8 @@ class Routine(models.Model):
             "seed data; saving it in the admin unticks it, so the admin's edits are kept."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = RoutineQuerySet.as_manager()
 
@@ -164,7 +173,9 @@ class Step(CachedChoiceLabels, models.Model):
     BodyArea = models.TextChoices("BodyArea", [(k.upper(), (k, v)) for k, v in BODY_AREAS.items()])
     Motion = models.TextChoices("Motion", [(k.upper(), (k, v)) for k, v in MOTIONS.items()])
 
-    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
+    routine = models.ForeignKey(
+        Routine, on_delete=models.CASCADE, related_name="steps", verbose_name=_("routine")
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     body_area = models.CharField(_("body area"), max_length=20, choices=BodyArea)
     stroke = models.CharField(_("stroke"), max_length=80)
@@ -182,11 +193,21 @@ class Step(CachedChoiceLabels, models.Model):
     )
     caution = models.CharField(_("caution"), max_length=300, blank=True)
     optional = models.BooleanField(_("optional"), default=False)
-    photo_small = models.FileField(upload_to=step_upload_to, blank=True, editable=False)
-    photo_large = models.FileField(upload_to=step_upload_to, blank=True, editable=False)
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    narration = models.FileField(upload_to=step_upload_to, blank=True, editable=False)
+    photo_small = models.FileField(
+        upload_to=step_upload_to, blank=True, editable=False, verbose_name=_("photo small")
+    )
+    photo_large = models.FileField(
+        upload_to=step_upload_to, blank=True, editable=False, verbose_name=_("photo large")
+    )
+    photo_width = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("photo width")
+    )
+    photo_height = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("photo height")
+    )
+    narration = models.FileField(
+        upload_to=step_upload_to, blank=True, editable=False, verbose_name=_("narration")
+    )
 
     class Meta:
         verbose_name = _("step")

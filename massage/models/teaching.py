@@ -20,7 +20,10 @@ class InstructorProfile(models.Model):
     credential and a short bio. Staff mark a credential as checked."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instructor_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="instructor_profile",
+        verbose_name=_("user"),
     )
     practice_name = models.CharField(_("practice name"), max_length=120, blank=True)
     credential = models.CharField(
@@ -33,7 +36,7 @@ class InstructorProfile(models.Model):
     credential_verified = models.BooleanField(
         _("credential checked by staff"), default=False, help_text=_("Shown to families.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("instructor profile")
@@ -97,10 +100,15 @@ class InstructorLinkQuerySet(models.QuerySet):
 
 class InstructorLink(models.Model):
     instructor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_links"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="teaching_links",
+        verbose_name=_("instructor"),
     )
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="instructor_links")
-    created_at = models.DateTimeField(auto_now_add=True)
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="instructor_links", verbose_name=_("family")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = InstructorLinkQuerySet.as_manager()
 
@@ -121,12 +129,18 @@ class InstructorLink(models.Model):
 class Consent(CachedChoiceLabels, models.Model):
     """One choice a parent made about what an instructor sees. Never edited or deleted."""
 
-    link = models.ForeignKey(InstructorLink, on_delete=models.CASCADE, related_name="consents")
+    link = models.ForeignKey(
+        InstructorLink, on_delete=models.CASCADE, related_name="consents", verbose_name=_("link")
+    )
     scope = models.CharField(_("shares"), max_length=24, choices=Scope)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now, verbose_name=_("changed at"))
 
     class Meta:
         verbose_name = _("consent")
@@ -151,11 +165,19 @@ class TeachingInvitation(SingleUseLink):
     token, and the old link stops working."""
 
     instructor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_invitations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="teaching_invitations",
+        verbose_name=_("instructor"),
     )
     email = models.EmailField(_("family's email"))
     link = models.ForeignKey(
-        InstructorLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        InstructorLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("link"),
     )
 
     class Meta:
@@ -191,7 +213,10 @@ class TeachingClass(CachedChoiceLabels, models.Model):
     )
 
     instructor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_classes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="teaching_classes",
+        verbose_name=_("instructor"),
     )
     name = models.CharField(_("class name"), max_length=80)
     starts_on = models.DateField(_("first class"))
@@ -201,8 +226,8 @@ class TeachingClass(CachedChoiceLabels, models.Model):
     )
     # Families who have the code may ask to join; the instructor approves each (JoinRequest).
     join_code = models.CharField(_("class code"), max_length=12, unique=True, null=True, blank=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True, verbose_name=_("archived at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("class")
@@ -234,10 +259,16 @@ class Assignment(models.Model):
     """
 
     instructor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments_made"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments_made",
+        verbose_name=_("instructor"),
     )
     routine = models.ForeignKey(
-        "massage.Routine", on_delete=models.CASCADE, related_name="assignments"
+        "massage.Routine",
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("routine"),
     )
     teaching_class = models.ForeignKey(
         TeachingClass,
@@ -248,7 +279,12 @@ class Assignment(models.Model):
         verbose_name=_("class"),
     )
     family = models.ForeignKey(
-        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
+        Family,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("family"),
     )
     baby = models.ForeignKey(
         "massage.Baby",
@@ -257,6 +293,7 @@ class Assignment(models.Model):
         blank=True,
         related_name="assignments",
         help_text=_("Only for one family: the baby it is for, or empty for all its babies."),
+        verbose_name=_("baby"),
     )
     note = models.CharField(_("a note for the family"), max_length=500, blank=True)
     # Reminder times the instructor suggests; only the family turns a reminder on.
@@ -266,7 +303,7 @@ class Assignment(models.Model):
     times_per_week = models.PositiveSmallIntegerField(_("times a week"), default=3)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("assignment")
@@ -306,11 +343,17 @@ class Assignment(models.Model):
 class HiddenAssignment(models.Model):
     """A family chose not to see an assignment on Today any more."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="hidden")
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
-    hidden_at = models.DateTimeField(auto_now_add=True)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="hidden", verbose_name=_("assignment")
+    )
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="+", verbose_name=_("family")
+    )
+    hidden_at = models.DateTimeField(auto_now_add=True, verbose_name=_("hidden at"))
 
     class Meta:
+        verbose_name = _("hidden assignment")
+        verbose_name_plural = _("hidden assignments")
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "family"], name="hidden_assignment_unique"
@@ -334,17 +377,28 @@ class JoinRequest(CachedChoiceLabels, models.Model):
         DECLINED = "declined", _("declined")
 
     teaching_class = models.ForeignKey(
-        TeachingClass, on_delete=models.CASCADE, related_name="join_requests"
+        TeachingClass,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("teaching class"),
     )
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="join_requests")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("family")
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     scope = models.CharField(_("shares"), max_length=24, choices=Scope)
     message = models.CharField(_("a word to the instructor"), max_length=300, blank=True)
-    state = models.CharField(max_length=12, choices=State, default=State.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        max_length=12, choices=State, default=State.PENDING, verbose_name=_("state")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
 
     class Meta:
         verbose_name = _("request to join a class")
