@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from massage.labels import CachedChoiceLabels
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -26,7 +28,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractUser):
+class User(CachedChoiceLabels, AbstractUser):
     """Someone who signs in with an email address: a parent, a caregiver or an instructor."""
 
     username = None
