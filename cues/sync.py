@@ -229,7 +229,23 @@ class _Batch:
     def run(self) -> list[dict]:
         for index in range(len(self.items)):
             self._answer(index)
-        return [self._as_dict(index, answer) for index, answer in enumerate(self.answers)]
+        results = [self._as_dict(index, answer) for index, answer in enumerate(self.answers)]
+        # The last cue of each massage in the batch is judged with every cue the server holds
+        # (the other caregiver's too), as the one-at-a-time endpoint does: one query a massage.
+        for index, cue in self._last_cue_of_each_session().items():
+            results[index]["prompt"] = services.prompt_for(cue).as_dict()
+        return results
+
+    def _last_cue_of_each_session(self) -> dict:
+        last = {}
+        for index, (item, answer) in enumerate(zip(self.items, self.answers, strict=True)):
+            if answer.status == REFUSED or not isinstance(item, dict) or item.get("type") != "cue":
+                continue
+            client_id = item.get("id")
+            cue = self.cues.get(_uuid_or_none(client_id)) if isinstance(client_id, str) else None
+            if cue is not None:
+                last[cue.session_id] = (index, cue)
+        return dict(last.values())
 
     def _as_dict(self, index, answer):
         item = self.items[index]

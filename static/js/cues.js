@@ -68,10 +68,21 @@ function cueBar(bar, config, player) {
       return;
     }
     release();
+    if (item.type === "cue") serverJudged(item, result.prompt);
     if (item.type === "response" && item.response === "end") {
       player.dispatchEvent(new CustomEvent("cues:ended"));
     }
   });
+
+  // The server knew of cues this page did not (logged before a reload, or by the other
+  // caregiver): when it says pause for the cue just tapped, its judgement stands.
+  function serverJudged(item, prompt) {
+    if (!prompt || prompt.level !== "pause" || pausedBy) return;
+    var cue = logged.find(function (c) { return c.id === item.id; });
+    if (!cue || cue.level === "pause" || cue.undone || !last || last.id !== cue.id) return;
+    cue.level = "pause";
+    openPause(cue, prompt);
+  }
 
   // A small badge while the network is down and cues wait: nothing for the parent to do, they
   // go out by themselves once it is back.

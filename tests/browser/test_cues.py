@@ -23,6 +23,7 @@ from tests.browser.conftest import (
 from tests.browser.test_player import COUNTDOWN_MS, answer_readiness
 from tests.factories import (
     BabyFactory,
+    CueEventFactory,
     MassageSessionFactory,
     MembershipFactory,
     RoutineFactory,
@@ -185,6 +186,29 @@ def test_undo_and_double_tap_leave_exactly_what_was_meant(
     standing = CueEvent.objects.logged().filter(session=session)
     assert list(standing.values_list("kind", flat=True)) == ["smiling"]
     assert CueEvent.objects.filter(session=session).count() == 2
+
+
+def test_the_other_caregivers_cues_count_towards_a_pause(
+    phone, live_server, parent_and_baby, routine
+):
+    page = phone
+    baby = start_player(page, live_server, parent_and_baby, routine)
+    session = MassageSession.objects.get(baby=baby)
+    # Logged a moment ago on the other caregiver's phone: this page never saw it.
+    CueEventFactory(
+        session=session,
+        step=session.current_step or routine.steps.order_by("order").first(),
+        kind="frowning",
+        seconds_into_session=0,
+        at=session.started_at,
+    )
+    with page.expect_response(synced("cue")):
+        tap(page, "Squirming")
+    # On its own, one unsettled cue asks to slow down; with the other phone's, the server says
+    # pause, and its judgement stands.
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Squirming: time for a break")
 
 
 def test_escape_closes_the_pause_as_comfort_and_the_player_waits(

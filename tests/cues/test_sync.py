@@ -698,3 +698,18 @@ def test_progress_and_a_pause_answer_after_the_other_phone_ended_it_are_refused(
     assert statuses(response) == ["refused", "refused"]
     assert all("has ended" in r["reason"] for r in response.json()["results"])
     assert everything() == before
+
+
+def test_the_last_cue_of_a_batch_is_judged_with_the_other_phones_cues_too(
+    as_parent, second_phone, running, steps
+):
+    now = timezone.now()
+    theirs = cue_item(running.pk, steps[0], now - timedelta(seconds=20), "frowning")
+    assert statuses(send(second_phone, [theirs], sent_at=now)) == ["stored"]
+    mine = [
+        cue_item(running.pk, steps[0], now - timedelta(seconds=15), "smiling"),
+        cue_item(running.pk, steps[0], now - timedelta(seconds=10), "squirming"),
+    ]
+    results = send(as_parent, mine, sent_at=now).json()["results"]
+    assert "prompt" not in results[0]  # one judgement a massage: its latest cue's
+    assert results[1]["prompt"]["level"] == "pause"  # two unsettled cues, one from each phone
