@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import HashedFilesMixin, staticfiles_storage
 from django.http import HttpResponse, JsonResponse
@@ -23,6 +22,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -121,8 +121,9 @@ def manifest(request):
         "description": _(
             "Baby massage step by step on your phone, with your baby's cues as you go."
         ),
-        "lang": settings.LANGUAGE_CODE,
-        "dir": "ltr",
+        # The language its name and description are written in: the page's.
+        "lang": get_language(),
+        "dir": "rtl" if get_language_bidi() else "ltr",
         "start_url": reverse("today"),
         "scope": "/",
         "display": "standalone",

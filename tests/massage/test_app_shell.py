@@ -43,6 +43,15 @@ def test_the_manifest_names_the_app_and_opens_on_today(client, db):
     assert manifest["theme_color"] == manifest["background_color"] == "#f7f3ec"
 
 
+def test_the_manifest_says_the_language_it_is_written_in(client, db):
+    english = json.loads(client.get(reverse("manifest"), HTTP_ACCEPT_LANGUAGE="en").content)
+    spanish = json.loads(client.get(reverse("manifest"), HTTP_ACCEPT_LANGUAGE="es").content)
+    assert (english["lang"], spanish["lang"]) == ("en", "es")
+    assert spanish["name"] != english["name"]
+    assert spanish["short_name"] == "Gentle Hands"
+    assert spanish["dir"] == "ltr"
+
+
 def test_the_manifests_icons_exist_at_the_sizes_they_claim(client, db):
     icons = json.loads(client.get(reverse("manifest")).content)["icons"]
     assert {(icon["sizes"], icon["purpose"]) for icon in icons} == {
