@@ -30,9 +30,12 @@ async function leave() {
   const user = document.body.getAttribute("data-user");
   // A server that doesn't answer must not keep anyone from logging out.
   const sent = migrate(user).then(function () { return flush(user); });
-  await Promise.race([sent, new Promise(function (done) { window.setTimeout(done, 5000); })]);
+  const how = await Promise.race([sent, new Promise(function (done) { window.setTimeout(done, 5000); })]);
+  // Offline, the logout can't reach the server either: keep what waits.
+  if (how && how.state === "offline") return false;
   await forget(user);
   await forgetPages();
+  return true;
 }
 
 const logoutPath = script ? script.getAttribute("data-logout") : null;
@@ -72,5 +75,12 @@ document.addEventListener("submit", function (event) {
   event.preventDefault();
   if (leaving) return;
   leaving = true;
-  leave().catch(function () { /* logging out matters more */ }).then(function () { form.submit(); });
+  leave().catch(function () { return true; /* logging out matters more */ }).then(function (gone) {
+    if (gone) {
+      form.submit();
+      return;
+    }
+    leaving = false; // a GET meets the worker's offline page, a POST the browser's error
+    window.location.assign(form.action);
+  });
 });

@@ -281,6 +281,40 @@ def test_after_logging_out_the_next_person_finds_nothing_of_the_first(
     go_online(page)
 
 
+def test_logging_out_with_no_network_keeps_what_waits_until_it_is_sent(
+    phone,
+    live_server,
+    parent_and_baby,  # noqa: F811
+    routine,  # noqa: F811
+):
+    page = phone
+    user, baby = parent_and_baby
+    session = MassageSessionFactory(baby=baby, routine=routine, started_by=user)
+    log_in(page, live_server, user)
+    controlled(page)
+    cue = {
+        "qid": str(uuid.uuid4()),
+        "type": "cue",
+        "id": str(uuid.uuid4()),
+        "session": session.pk,
+        "step": routine.steps.first().pk,
+        "kind": "smiling",
+        "at": timezone.now().isoformat(),
+    }
+    go_offline(page)
+    page.evaluate(OUTBOX_PUT, [user.pk, [cue]])
+    page.get_by_role("button", name="Log out").click()
+    # The logout could not reach the server: the calm offline page, and the smile still waits
+    # for the same person, who is still logged in.
+    expect(page.get_by_role("heading", level=1)).to_have_text("No connection just now")
+    assert [item["id"] for item in outbox(page, user)] == [cue["id"]]
+    go_online(page)
+    page.goto("/today/")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    assert wait_until(page, lambda: CueEvent.objects.filter(session=session).count() == 1)
+    assert wait_until(page, lambda: outbox(page, user) == [], seconds=10)
+
+
 def test_the_offline_page_takes_the_chosen_night_colours(phone, live_server, parent_and_baby):  # noqa: F811
     page = phone
     user, _baby = parent_and_baby

@@ -26,8 +26,9 @@ PAGE_CEILING = 12_100
 # Page, styles, scripts, pictures and icons: 74,800 before, then 52,400 (about 53,550 with the
 # offline badge's script and styles, about 59,600 with the IndexedDB outbox, lib/outbox.js and
 # idb-keyval, 5.3 KB; about 59,830 with the voice of the page's language, issue 12; about
-# 60,000 with the server's pause call for the other caregiver's cues); the goal is 45 KB.
-FIRST_VISIT_CEILING = 60_100
+# 60,000 with the server's pause call for the other caregiver's cues, 60,140 with logging out
+# offline keeping the outbox); the goal is 45 KB.
+FIRST_VISIT_CEILING = 60_200
 LEVEL = 6  # as the site's GZipMiddleware compresses pages
 
 
