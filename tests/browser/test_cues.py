@@ -111,10 +111,16 @@ def test_cues_answer_at_once_and_two_unsettled_ones_pause_the_massage(
         expect(toast).to_be_visible()
         expect(toast).to_contain_text(label)
 
+    # Each batch's time is the page's clock when it goes out: a batch still on its way when
+    # the clock jumps would carry the later time, and the server's correction would move its
+    # cues earlier. So the clock moves on only once what was tapped is stored.
+    logged = CueEvent.objects.filter(session__baby=baby)
+    assert wait_until(page, lambda: logged.count() == 3)
     page.clock.run_for(20_000)
     expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
     tap(page, "Frowning (frowning or grimacing)")
     expect(toast).to_contain_text("Slow down")
+    assert wait_until(page, lambda: logged.count() == 4)
     page.clock.run_for(5000)
     tap(page, "Squirming")
     dialog = page.get_by_role("alertdialog")
