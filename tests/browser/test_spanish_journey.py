@@ -142,7 +142,9 @@ def test_a_spanish_speaking_parent_signs_up_massages_and_looks_back_all_in_spani
     expect(toast).to_contain_text("Qué bonito: tu bebé lo está disfrutando.")
     shoot(page, "player-phone-es")
     in_spanish(page)
-    tap(page, "Ceño fruncido (ceño fruncido o muecas)")
+    # Stored before the clock moves on: a batch going out after the jump would carry its time.
+    with page.expect_response(synced("cue")):
+        tap(page, "Ceño fruncido (ceño fruncido o muecas)")
     expect(toast).to_contain_text("Ve más despacio y deja las manos quietas un momento.")
     page.clock.run_for(2000)
     tap(page, "Se retuerce")
