@@ -356,7 +356,8 @@ def test_deleting_the_account_forgets_what_waits_on_the_phone(
         "at": timezone.now().isoformat(),
     }
     page.evaluate(OUTBOX_PUT, [user.pk, [cue]])
-    assert outbox(page, user) == [cue]
+    # (The page may already have tried to send it, and marked it so.)
+    assert [item["id"] for item in outbox(page, user)] == [cue["id"]]
 
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
