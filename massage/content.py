@@ -11,7 +11,11 @@ in that language), so pages ask ``shown_language`` rather than guess.
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    get_supported_language_variant,
+)
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
@@ -40,12 +44,10 @@ def language_codes() -> list[str]:
 
 def page_language() -> str:
     """The active language as one of LANGUAGES ("es" for "es-mx"), English otherwise."""
-    active = (get_language() or FALLBACK_LANGUAGE).lower()
-    codes = language_codes()
-    if active in codes:
-        return active
-    base = active.split("-")[0]
-    return base if base in codes else FALLBACK_LANGUAGE
+    try:
+        return get_supported_language_variant(get_language() or FALLBACK_LANGUAGE)
+    except LookupError:
+        return FALLBACK_LANGUAGE
 
 
 def column(name: str, language: str) -> str:
