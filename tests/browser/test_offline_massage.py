@@ -68,6 +68,19 @@ def record_batches(page):
     return batches
 
 
+def waiting_smile(session):
+    """A cue as the outbox keeps one that has not reached the server yet."""
+    return {
+        "qid": str(uuid.uuid4()),
+        "type": "cue",
+        "id": str(uuid.uuid4()),
+        "session": session.pk,
+        "step": session.routine.steps.first().pk,
+        "kind": "smiling",
+        "at": timezone.now().isoformat(),
+    }
+
+
 def replay(page, batch):
     """Send one recorded batch again, as the phone would after a lost answer."""
     return page.evaluate(
@@ -292,15 +305,7 @@ def test_logging_out_with_no_network_keeps_what_waits_until_it_is_sent(
     session = MassageSessionFactory(baby=baby, routine=routine, started_by=user)
     log_in(page, live_server, user)
     controlled(page)
-    cue = {
-        "qid": str(uuid.uuid4()),
-        "type": "cue",
-        "id": str(uuid.uuid4()),
-        "session": session.pk,
-        "step": routine.steps.first().pk,
-        "kind": "smiling",
-        "at": timezone.now().isoformat(),
-    }
+    cue = waiting_smile(session)
     go_offline(page)
     page.evaluate(OUTBOX_PUT, [user.pk, [cue]])
     page.get_by_role("button", name="Log out").click()
@@ -346,15 +351,7 @@ def test_deleting_the_account_forgets_what_waits_on_the_phone(
     # The server can't be reached for the outbox: a cue waits on the phone.
     page.context.route("**/sync/", lambda route: route.abort("internetdisconnected"))
     page.goto("/account/delete/")
-    cue = {
-        "qid": str(uuid.uuid4()),
-        "type": "cue",
-        "id": str(uuid.uuid4()),
-        "session": session.pk,
-        "step": routine.steps.first().pk,
-        "kind": "smiling",
-        "at": timezone.now().isoformat(),
-    }
+    cue = waiting_smile(session)
     page.evaluate(OUTBOX_PUT, [user.pk, [cue]])
     # (The page may already have tried to send it, and marked it so.)
     assert [item["id"] for item in outbox(page, user)] == [cue["id"]]
