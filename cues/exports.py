@@ -31,7 +31,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cues.models import CUES, CueEvent, Response, Valence
-from massage.content import language_codes, page_language
+from massage.content import page_language
 from massage.labels import choice_labels
 from massage.models import Consent, Step
 from sessions.models import BabyState, MassageSession, Outcome, StepVisit
@@ -106,13 +106,6 @@ def _local(moment: datetime | None, zone=None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(zone or timezone.get_current_timezone()).isoformat("T", "seconds")
-
-
-def export_language(user) -> str:
-    """The family's language for an export's labels: the language the person asking chose for
-    their account, or else the one their page is in (their browser's)."""
-    chosen = getattr(user, "language", "")
-    return chosen if chosen in language_codes() else page_language()
 
 
 @dataclass(frozen=True)
@@ -314,7 +307,8 @@ def _aware(moment):
 
 def family_csv_rows(family, chunk_size: int = CHUNK_SIZE, language: str | None = None):
     """The header, then one row per cue (or per massage without cues), oldest massage first;
-    the labels in ``language`` (export_language), the active one when not given.
+    the labels in ``language`` (the page's, read by the view: the rows stream out after it
+    returns), the active one when not given.
 
     Two queries, both read in chunks and walked side by side (a merge join), so a family's
     whole history streams out in constant memory.
@@ -385,7 +379,7 @@ def family_document(family, language: str | None = None) -> dict:
 
     family → babies → sessions (with their step visits and cues). Times are ISO 8601 with the
     site's UTC offset; choices carry both their stable code and their label, in ``language``
-    (export_language; the active one when not given), named at the top as "language".
+    (the page's; the active one when not given), named at the top as "language".
     """
     zone, words = timezone.get_current_timezone(), Labels.of(language)
     labels, responses = words.cue, words.response

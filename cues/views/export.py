@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from cues import exports
 from cues.forms import ReportRangeForm
+from massage.content import page_language
 from massage.errors import MALFORMED
 from massage.selectors import families as family_selectors
 
@@ -52,9 +53,7 @@ def _attachment(response, filename):
 def family_export_csv(request, family_id):
     family = family_selectors.family_of(request.user, family_id)
     response = StreamingHttpResponse(
-        _csv_pieces(
-            exports.family_csv_rows(family, language=exports.export_language(request.user))
-        ),
+        _csv_pieces(exports.family_csv_rows(family, language=page_language())),
         content_type="text/csv; charset=utf-8",
     )
     return _attachment(response, exports.export_filename(family, "csv"))
@@ -66,7 +65,7 @@ def family_export_csv(request, family_id):
 def family_export_json(request, family_id):
     family = family_selectors.family_of(request.user, family_id)
     response = JsonResponse(
-        exports.family_document(family, language=exports.export_language(request.user)),
+        exports.family_document(family, language=page_language()),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
     return _attachment(response, exports.export_filename(family, "json"))
