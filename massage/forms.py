@@ -2,10 +2,9 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import lazy
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from massage.content import column, columns, language_codes
+from massage.content import column, columns, language_codes, language_name
 from massage.converters import MAX_DIGITS
 from massage.models import (
     Baby,
@@ -153,17 +152,13 @@ class LibraryFilterForm(forms.Form):
         return self.babies.get(self.cleaned_data.get("baby"))
 
 
-def _language_name(code: str) -> str:
-    return get_language_info(code)["name_translated"]
-
-
 def _in_language(label, code):
-    return _("%(field)s (%(language)s)") % {"field": label, "language": _language_name(code)}
+    return _("%(field)s (%(language)s)") % {"field": label, "language": language_name(code)}
 
 
 _in_language_lazy = lazy(_in_language, str)
 _narration_label = lazy(
-    lambda code: _("Narration (%(language)s, optional)") % {"language": _language_name(code)}, str
+    lambda code: _("Narration (%(language)s, optional)") % {"language": language_name(code)}, str
 )
 
 
@@ -342,7 +337,7 @@ class StepForm(TextsInEachLanguage, forms.ModelForm):
         for code in language_codes():
             field = getattr(self.instance, column("narration", code))
             if field:
-                found.append((code, _language_name(code), field.url))
+                found.append((code, language_name(code), field.url))
         return found
 
     def file_changes(self) -> dict:

@@ -9,14 +9,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import access
-from massage.content import page_language
+from massage.content import language_name, page_language
 from massage.decorators import login_required_or_401
 from massage.errors import CONFLICT, GONE, INVALID, MALFORMED
 from massage.fragments import fragments_version, step_fragments
@@ -318,7 +317,7 @@ def _speech():
             "recording still plays where it has one, and the chime marks each new step while "
             "Hands-free is on."
         )
-        % {"language": get_language_info(language)["name_translated"]},
+        % {"language": language_name(language)},
     }
 
 
