@@ -229,8 +229,6 @@ function applyTheme() {
   if (theme === "light" || theme === "dark") document.documentElement.setAttribute("data-theme", theme);
 }
 
-
-
 async function listKept(list) {
   const person = await whoIsHere();
   if (!person || !(await window.caches.has(PAGES + person))) return;
