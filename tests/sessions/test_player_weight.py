@@ -5,14 +5,20 @@ The issue's goals are 45 KB for the first visit (page, styles, scripts, the rout
 pictures the player fetches, and the cue icons' sprite, both files the browser keeps) and 12 KB
 for the page alone once those are cached; docs/PERFORMANCE.md says where the page stands against
 them. These ceilings are what it weighs now, with a little room for the random tokens.
+
+The styles and scripts are weighed as production serves them: collected once by the production
+storage (massage.storage, which minifies the site's own), not as written in static/.
 """
 
 import gzip
+import json
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from massage.models import Routine
@@ -27,8 +33,10 @@ PAGE_CEILING = 12_100
 # offline badge's script and styles, about 59,600 with the IndexedDB outbox, lib/outbox.js and
 # idb-keyval, 5.3 KB; about 59,830 with the voice of the page's language, issue 12; about
 # 60,000 with the server's pause call for the other caregiver's cues, 60,140 with logging out
-# offline keeping the outbox); the goal is 45 KB.
-FIRST_VISIT_CEILING = 60_200
+# offline keeping the outbox), then about 44,760 with the site's styles and scripts minified as
+# collectstatic collects them (massage/storage.py; 39.0 KB of them as written, 23.6 KB minified).
+FIRST_VISIT_CEILING = 44_900
+FIRST_VISIT_GOAL = 45_000  # the issue's
 LEVEL = 6  # as the site's GZipMiddleware compresses pages
 
 
@@ -61,6 +69,19 @@ def static_files(page: str) -> set[str]:
                         resolved.append(part)
                 todo.append("/".join(resolved))
     return found
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    """Where collectstatic put the production files, and the manifest of their hashed names."""
+    root = tmp_path_factory.mktemp("collected")
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "massage.storage.StaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root, json.loads((root / "staticfiles.json").read_text())["paths"]
 
 
 def figures_url(page: str) -> str:
@@ -106,17 +127,22 @@ def test_the_34_step_player_stays_within_its_weight(player_page):
 
 
 def test_the_34_step_player_with_its_styles_and_scripts_stays_within_its_weight(
-    as_parent, player_page, figures_file
+    as_parent, player_page, figures_file, collected
 ):
     files = static_files(player_page)
     assert {"css/bodymap.css", "js/player.js", "js/player/timer.js"} <= files
     assert not any("htmx" in name for name in files)  # the player swaps nothing
     icons = re.search(r'<use href="(/cues/icons/[^"#]+)#', player_page).group(1)
+    root, manifest = collected
+    served = {name: gzipped((root / manifest[name]).read_bytes()) for name in sorted(files)}
     total = (
         gzipped(player_page.encode())
         + gzipped(figures_file.encode())
         + gzipped(as_parent.get(icons).content)
-        + sum(gzipped(Path(finders.find(name)).read_bytes()) for name in files)
+        + sum(served.values())
     )
+    for name, size in served.items():
+        print(f"{name} {gzipped(Path(finders.find(name)).read_bytes())} written, {size} served")
     print(f"page {gzipped(player_page.encode())}, first visit {total}")
     assert total <= FIRST_VISIT_CEILING
+    assert total <= FIRST_VISIT_GOAL
