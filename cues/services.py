@@ -69,11 +69,15 @@ def cue_log(
     """
     now = now or timezone.now()
     sent = {"session": session, "kind": kind, "step": step, "at": at, "note": note}
-    if existing is _LOOK_UP:
-        existing = CueEvent.objects.filter(client_id=client_id).first()
-    if existing is not None:
+    if existing is not _LOOK_UP and existing is not None:
         return _resent(existing, **sent), False
+    # Otherwise a cue sent again is found by its client id when the insert below is refused:
+    # most cues are new, and they then cost no look-up first.
     if session.ended_at is not None and min(at, now) > session.ended_at + LATE_CUE_ALLOWANCE:
+        # A cue stored before the end and sent again after it is answered as stored.
+        stored = _stored_cue(client_id) if existing is _LOOK_UP else None
+        if stored is not None:
+            return _resent(stored, **sent), False
         raise CueError(_("This massage has ended: cues can't be added to it any more."))
     at = _stored_at(at, session=session, now=now)
     cue = CueEvent.on_step(
@@ -86,12 +90,16 @@ def cue_log(
         with transaction.atomic():
             cue.save()
     except IntegrityError as error:
-        # The same cue sent twice at once: the other request stored it first.
-        existing = CueEvent.objects.filter(client_id=client_id).first()
+        # The same cue sent again, or twice at once: the first one stored it.
+        existing = _stored_cue(client_id)
         if existing is None:
             raise CueError(_("This cue id was already used for a different cue.")) from error
         return _resent(existing, **sent), False
     return cue, True
+
+
+def _stored_cue(client_id) -> CueEvent | None:
+    return CueEvent.objects.filter(client_id=client_id).first()
 
 
 def prompt_for(cue) -> rules.Prompt:

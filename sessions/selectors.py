@@ -32,12 +32,16 @@ def session_of(user, session_id) -> MassageSession:
     )
 
 
-def session_to_record(user, session_id) -> MassageSession:
+def session_to_record(user, session_id, *, with_related=True) -> MassageSession:
     """Like session_of, for a change: playing it, its progress, its end, its cues and notes.
-    404 for a session the user may not change (today the same as those they may see)."""
-    return get_object_or_404(
-        sessions_to_record(user).select_related("baby", "routine", "current_step"), pk=session_id
-    )
+    404 for a session the user may not change (today the same as those they may see).
+
+    `with_related=False`: the massage alone, for the player's saves (a cue, its progress), which
+    read none of its baby, routine or step; three models fewer to build on every tap."""
+    sessions = sessions_to_record(user)
+    if with_related:
+        sessions = sessions.select_related("baby", "routine", "current_step")
+    return get_object_or_404(sessions, pk=session_id)
 
 
 def running_session_for(baby) -> MassageSession | None:
@@ -59,12 +63,30 @@ def family_has_done(routine, family) -> bool:
     return MassageSession.objects.filter(routine=routine, baby__family=family).exists()
 
 
-def session_steps(session) -> list[Step]:
-    """The steps the session plays, in order, without those left out at the start."""
+# What the player's saves read of a step: that it is one of the massage's, its order, area and
+# stroke (copied onto the cue or the visit) and its length (a visit's cap). Not its other texts, a
+# column per language each.
+STEP_FIELDS_TO_RECORD = (
+    "id",
+    "routine_id",
+    "order",
+    "body_area",
+    "stroke",
+    "seconds",
+    "repetitions",
+    "seconds_per_repetition",
+)
+
+
+def session_steps(session, *, to_record=False) -> list[Step]:
+    """The steps the session plays, in order, without those left out at the start;
+    `to_record`: only the fields a cue or a progress save reads (STEP_FIELDS_TO_RECORD)."""
     if session.routine_id is None:
         return []
     excluded = set(session.excluded_steps)
     steps = Step.objects.filter(routine_id=session.routine_id).order_by("order")
+    if to_record:
+        steps = steps.only(*STEP_FIELDS_TO_RECORD)
     return [step for step in steps if step.pk not in excluded]
 
 

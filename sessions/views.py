@@ -324,8 +324,8 @@ def _speech():
 @login_required_or_401(_lazy("Not saved: log in again, and the massage carries on from here."))
 @require_POST
 def session_progress(request, session_id):
-    session = selectors.session_to_record(request.user, session_id)
-    form = ProgressForm(request.POST, steps=selectors.session_steps(session))
+    session = selectors.session_to_record(request.user, session_id, with_related=False)
+    form = ProgressForm(request.POST, steps=selectors.session_steps(session, to_record=True))
     if not form.is_valid():
         return _json_errors(form.errors, status=MALFORMED)
     try:
