@@ -1,12 +1,18 @@
 """What the review and history pages show, put together from the selectors and the charts."""
 
+import functools
 import hashlib
 import re
+from pathlib import Path
 
+import django
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.template.loader import render_to_string
+from django.db.models.fields.files import FieldFile
+from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -21,6 +27,9 @@ INSIGHT_CACHE_SECONDS = 24 * 60 * 60
 HISTORY_CACHE_SECONDS = 60 * 60
 HISTORY_CONTENT = "cues/partials/history_content.html"
 PAGE_NUMBER = re.compile(r"[0-9]{1,4}")
+# The family's review below the site's bar, as drawn (see `family_review_page`).
+REVIEW_CONTENT = "cues/session_review.html#review_content"
+REVIEW_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _area_label(code):
@@ -112,8 +121,10 @@ def _timeline(review) -> str:
 def _current_step_unsaved(review):
     """A running session's current step when it has no visit saved yet, else None."""
     session = review["session"]
+    if not session.is_running:
+        return None  # without reading its step, which only a massage still going shows
     step = session.current_step
-    if not session.is_running or step is None:
+    if step is None:
         return None
     if any(visit.step_id == step.pk for visit in review["visits"]):
         return None
@@ -204,9 +215,10 @@ def _area_rows(review) -> list[dict]:
     ]
 
 
-def review_page(session, *, forms=None):
-    """The session review's context; `forms` holds note forms to show with their errors."""
-    review = selectors.session_review(session)
+def review_page(session, *, forms=None, timeline=None, notes=None):
+    """The session review's context; `forms` holds note forms to show with their errors.
+    `timeline` and `notes`: the session's, when already read (`family_review_page`)."""
+    review = selectors.session_review(session, timeline)
     set_massage_times(review)
     forms = forms or {}
     for cue in review["cues"]:
@@ -216,8 +228,111 @@ def review_page(session, *, forms=None):
         "steps_table": _steps_table(review),
         "area_rows": _area_rows(review),
         "left_out": len(session.excluded_steps or []),
-        "notes": selectors.session_notes(session),
+        "notes": selectors.session_notes(session) if notes is None else notes,
     }
+
+
+def family_review_page(session) -> dict:
+    """The family's review of a massage that has ended, drawn once and kept in the cache.
+
+    The review (below the site's bar) is most of the page's time, and it depends on nothing but
+    what it shows: the massage, its baby, its cues and steps, the instructors' notes on it, the
+    language, the time zone and the code. So those make the key, as for a routine's steps
+    (`massage.fragments`): a note saved, a cue undone or a name changed gives a new key, and
+    nothing needs to be told to forget. The key holds the massage's id and every cue's, so a
+    review (its notes are the family's own) is only ever served on its own massage's page, which
+    `selectors.session_to_review` has checked the user may see; it shows nothing that depends on
+    who looks (the site's bar, with the user's name and token, is drawn on every request).
+
+    Each form's CSRF token is left out of what is kept (the page's `review_html` tag puts this
+    request's back). A massage still going is drawn afresh (its length grows by the second).
+    """
+    rows = selectors.session_timeline_rows(session)
+    notes = selectors.session_notes(session)
+    if session.is_running:
+        timeline = selectors.timeline_from_rows(session, rows)
+        return review_page(session, timeline=timeline, notes=notes)
+    key = _review_key(session, rows, notes)
+    parts = cache.get(key)
+    if parts is None:
+        timeline = selectors.timeline_from_rows(session, rows)
+        context = review_page(session, timeline=timeline, notes=notes)
+        html = render_to_string(REVIEW_CONTENT, context | {"csrf_token": _CSRF_MARK})
+        parts = html.split(csrf_field(_CSRF_MARK))
+        cache.set(key, parts, REVIEW_CACHE_SECONDS)
+    return {"session": session, "review_parts": parts}
+
+
+# Where a form's token goes in a kept review. A NUL can't come from a form (Django refuses it)
+# and every text shown is escaped, so the whole field below can only be {% csrf_token %}'s.
+_CSRF_MARK = "\x00csrf\x00"
+
+
+def csrf_field(token) -> str:
+    """The hidden field `{% csrf_token %}` draws for `token`."""
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+def _review_key(session, rows, notes) -> str:
+    shown = (
+        session.pk,
+        _fields(session),
+        _fields(session.baby),
+        rows["cues"],
+        rows["visits"],
+        [(_fields(note), _person(note.instructor), _person(note.replied_by)) for note in notes],
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+        _review_code_digest(),
+    )
+    return "review-content:v1:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _fields(instance) -> tuple:
+    """Every column of a model instance as loaded (files by name)."""
+    values = instance.__dict__
+    return tuple(
+        value.name if isinstance(value, FieldFile) else value
+        for value in (values.get(field.attname) for field in instance._meta.concrete_fields)
+    )
+
+
+def _person(user):
+    """What a note may show of a person: everything but their password and last log-in."""
+    if user is None:
+        return None
+    return tuple(
+        value
+        for field, value in zip(user._meta.concrete_fields, _fields(user), strict=True)
+        if field.attname not in ("password", "last_login")
+    )
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+_REVIEW_TEMPLATES = ["cues/session_review.html", "cues/partials/word_back.html"]
+
+
+@functools.cache
+def _review_code_digest() -> str:
+    """A digest of what draws a review besides its data: its templates, the Python of the apps
+    it comes from (labels, charts, icons, filters), the translations and Django's version."""
+    digest = hashlib.blake2s(digest_size=8)
+    digest.update(django.get_version().encode())
+    for name in _REVIEW_TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    code = [
+        *sorted(_ROOT.glob("cues/**/*.py")),
+        *sorted(_ROOT.glob("massage/**/*.py")),
+        *sorted(_ROOT.glob("sessions/**/*.py")),
+        *sorted(_ROOT.glob("locale/*/LC_MESSAGES/*.mo")),
+    ]
+    for path in code:
+        if "migrations" not in path.parts:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def cue_row(cue, form) -> dict:
@@ -276,13 +391,14 @@ def _insight(baby, version=None) -> insights.Insight:
     return insight
 
 
-def history_content(baby, page_number) -> str:
+def history_content(baby, page_number, *, version=None) -> str:
     """The family's history page (below the site's bar) as HTML, kept in the cache and drawn
     again only when something it shows may have changed: a massage or a cue of the baby (see
     `selectors.baby_history_version`), the baby's name or dates, the day, the time zone, the
     language or the page. Nothing is kept while a massage is under way (its length grows by the
-    minute), nor for a page number that isn't a small number."""
-    version, running = selectors.baby_history_version(baby)
+    minute), nor for a page number that isn't a small number. `version`: the baby's
+    `selectors.baby_history_version`, when already read."""
+    version, running = version or selectors.baby_history_version(baby)
     keep = not running and (page_number is None or PAGE_NUMBER.fullmatch(page_number))
     if keep:
         shown = (

@@ -84,23 +84,60 @@ def _readiness_questions(language) -> list[tuple[str, str, dict[str, str]]]:
     ]
 
 
+def session_to_review(user, session_id) -> MassageSession:
+    """A session the user may see (`sessions_of`, as `session_of`), with its baby: all the
+    family's review reads of its relations (a massage still going reads its current step when
+    it draws it). 404 otherwise."""
+    sessions = session_selectors.sessions_of(user).select_related("baby")
+    return get_object_or_404(sessions, pk=session_id)
+
+
 def session_timeline(session) -> dict:
     """A session's standing cues in time order and its steps (visits) in order: two queries."""
-    cues = CueEvent.objects.logged().filter(session=session).select_related("recorded_by")
+    return timeline_from_rows(session, session_timeline_rows(session))
+
+
+def session_timeline_rows(session) -> dict:
+    """The same as rows: each cue's and each visit's columns in their model's field order, to
+    tell whether anything shown changed without building the instances (two queries)."""
+    cues = CueEvent.objects.logged().filter(session=session)
+    visits = StepVisit.objects.filter(session=session)
     return {
-        "session": session,
-        "cues": list(cues.order_by("seconds_into_session", "at", "pk")),
-        "visits": list(session.visits.order_by("order", "pk")),
+        "cues": list(
+            cues.order_by("seconds_into_session", "at", "pk").values_list(*_columns(CueEvent))
+        ),
+        "visits": list(visits.order_by("order", "pk").values_list(*_columns(StepVisit))),
     }
 
 
-def session_review(session) -> dict:
-    """Everything the review page shows, in four queries however long the session was.
+def timeline_from_rows(session, rows) -> dict:
+    """`session_timeline` from its rows (`session_timeline_rows`): the instances, no query."""
+    return {
+        "session": session,
+        "cues": _instances(CueEvent, rows["cues"]),
+        "visits": _instances(StepVisit, rows["visits"]),
+    }
+
+
+@functools.cache
+def _columns(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def _instances(model, rows) -> list:
+    """Instances from rows of `_columns(model)`, as a query's own iteration builds them."""
+    db, names = model.objects.db, _columns(model)
+    return [model.from_db(db, names, row) for row in rows]
+
+
+def session_review(session, timeline=None) -> dict:
+    """Everything the review page shows, in four queries however long the session was (two
+    when given the session's `timeline`, already read).
 
     The cues in time order, the steps (visits) in order, and the cues counted per body area and
     per step (a stroke done twice in a routine counts on each of its steps) by the database.
     """
-    timeline = session_timeline(session)
+    timeline = timeline or session_timeline(session)
     cues = CueEvent.objects.logged().filter(session=session)
     by_area = list(
         cues.values("body_area")

@@ -13,7 +13,6 @@ from cues.forms import InstructorNoteForm
 from massage.decorators import wants_fragment
 from massage.errors import INVALID
 from massage.selectors import families as family_selectors
-from sessions import selectors as session_selectors
 from sessions import services as session_services
 
 REVIEW = "cues/session_review.html"
@@ -26,8 +25,8 @@ def session_review(request, session_id):
 
     A massage still going can be reviewed too (its cues so far), with a way back to the player.
     """
-    session = session_selectors.session_of(request.user, session_id)
-    return render(request, REVIEW, pages.review_page(session))
+    session = selectors.session_to_review(request.user, session_id)
+    return render(request, REVIEW, pages.family_review_page(session))
 
 
 @login_required
@@ -56,8 +55,12 @@ def cue_note(request, session_id, client_id):
 def baby_history(request, baby_id):
     """A baby's massages, the last weeks as charts, and what the cues suggest so far."""
     baby = family_selectors.baby_of(request.user, baby_id)
-    session_services.sessions_close_stale(baby=baby)  # so a massage left for hours is listed
-    context = {"baby": baby, "content": pages.history_content(baby, request.GET.get("page"))}
+    version = selectors.baby_history_version(baby)
+    # So a massage left for hours is listed (only a massage under way can have been left).
+    if version[1] and session_services.sessions_close_stale(baby=baby):
+        version = selectors.baby_history_version(baby)
+    content = pages.history_content(baby, request.GET.get("page"), version=version)
+    context = {"baby": baby, "content": content}
     return render(request, "cues/baby_history.html", context)
 
 
