@@ -47,9 +47,7 @@ from sessions.readiness import (
 @require_http_methods(["GET", "POST"])
 def session_start(request, baby_id, slug):
     baby = family_selectors.baby_to_change(request.user, baby_id, access.RECORD)
-    routine = library_selectors.routine_with_steps(
-        library_selectors.routines_visible_to(request.user), slug=slug
-    )
+    routine = library_selectors.visible_routine_with_steps(request.user, slug=slug)
     services.sessions_close_stale(baby=baby)
     running = selectors.running_session_for(baby)
     steps = list(routine.steps.all())
@@ -158,9 +156,7 @@ def session_offline_player(request, baby_id, slug):
     its scripts give the massage the phone's own id and send it later through /sync/. Nothing is
     stored by opening it."""
     baby = family_selectors.baby_to_change(request.user, baby_id, access.RECORD)
-    routine = library_selectors.routine_with_steps(
-        library_selectors.routines_visible_to(request.user), slug=slug
-    )
+    routine = library_selectors.visible_routine_with_steps(request.user, slug=slug)
     steps = list(routine.steps.all())
     if not steps:
         raise Http404(_("This routine has no steps yet."))

@@ -5,6 +5,7 @@ instructor's own routines in the studio.
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Abs
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,26 @@ def routines_instead(user, *, months, without_areas, instead_of, limit=2) -> lis
     )
 
 
+def visible_routine_with_steps(user, **lookup) -> Routine:
+    """routine_with_steps(routines_visible_to(user), **lookup), with the same 404, but the rule
+    is checked on the routine found: the assignments are read only for a routine that is
+    neither the library's nor the user's own."""
+    routine = routine_with_steps(Routine.objects.all(), **lookup)
+    if routine.author_id is None:
+        visible = routine.published
+    elif user.is_authenticated and routine.author_id == user.pk:
+        visible = True
+    else:
+        visible = (
+            routine.published
+            and user.is_authenticated
+            and routine.pk in teaching_selectors.assigned_routines(user)
+        )
+    if not visible:
+        raise Http404("No routine matches the given query.")
+    return routine
+
+
 def routine_with_steps(queryset: QuerySet[Routine], **lookup) -> Routine:
     """One routine with its steps and focus tags, in three queries however many steps it has."""
     return get_object_or_404(
@@ -80,26 +101,21 @@ def authored_step(user, step_id) -> Step:
 
 def routines_assigned_to(user, shown=()) -> list[Routine]:
     """The routines the user's families were assigned and may follow now, for the top of the
-    library (the routines, once each, however many assignments name them).
+    library (the routines, once each, however many assignments name them), in title order.
 
     `shown`: routines the page has read already, with their length and focus tags (the
-    library's); an assigned one among them is taken from there rather than read again, which
-    leaves one query when every assigned routine is in the library.
+    library's); an assigned one among them is taken from there rather than read again.
     """
     if not user.is_authenticated:
         return []
-    ids = list(
-        Routine.objects.filter(pk__in=teaching_selectors.assigned_routines(user), published=True)
-        .order_by("title", "pk")
-        .values_list("pk", flat=True)
-    )
-    found = {routine.pk: routine for routine in shown if routine.pk in ids}
+    ids = teaching_selectors.assigned_routines(user)
+    found = {routine.pk: routine for routine in shown if routine.pk in ids and routine.published}
     missing = [pk for pk in ids if pk not in found]
     if missing:
         found |= {
             routine.pk: routine
-            for routine in Routine.objects.filter(pk__in=missing)
+            for routine in Routine.objects.filter(pk__in=missing, published=True)
             .with_total_seconds()
             .prefetch_related("focus")
         }
-    return [found[pk] for pk in ids if pk in found]
+    return sorted(found.values(), key=lambda routine: (routine.title, routine.pk))

@@ -4,7 +4,7 @@ assignments, and what a family has been assigned.
 Each read is scoped: an instructor's reads to their own rows, a family's to its own (404 otherwise).
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -165,25 +165,41 @@ def assignments_of(instructor):
     )
 
 
-def assigned_routines(user, today=None):
+def assigned_routines(user, today=None) -> list[int]:
     """Ids of the routines assigned to the user's families and running today, from instructors
-    the family shares with: these are visible and startable for the family (only for it)."""
+    the family shares with: these are visible and startable for the family (only for it).
+
+    Two plain queries (one for a family no instructor sees) rather than one of nested
+    subqueries: the library, the routine page and Today ask on every request, and building that
+    query cost Django several times what running it cost the database."""
     today = today or timezone.localdate()
-    families = access.readable_families(user)
-    shared = InstructorLink.objects.with_scope().filter(
-        family__in=families, scope__in=access.SHARED_SCOPES
-    )
-    direct = shared.filter(family=OuterRef("family"), instructor=OuterRef("instructor"))
-    return (
+    shared = {
+        link_id: (instructor_id, family_id)
+        for link_id, instructor_id, family_id, scope in InstructorLink.objects.with_scope()
+        .filter(family__in=access.readable_families(user))
+        .values_list("pk", "instructor_id", "family_id", "scope")
+        if scope in access.SHARED_SCOPES
+    }
+    if not shared:
+        return []
+    pairs = set(shared.values())
+    running = (
         Assignment.objects.filter(starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .annotate(for_a_family_that_shares=Exists(direct))
         .filter(
-            Q(for_a_family_that_shares=True)
-            | Q(teaching_class__archived_at__isnull=True, teaching_class__links__in=shared)
+            Q(family__in={family_id for _, family_id in pairs})
+            | Q(teaching_class__archived_at__isnull=True, teaching_class__links__in=list(shared))
         )
-        .values("routine")
+        .values_list("routine_id", "instructor_id", "family_id")
     )
+    # A family's own assignment counts when it shares with that instructor; a class's, through
+    # the shared link that put the family in the class (matched by the query).
+    found = {
+        routine_id
+        for routine_id, instructor_id, family_id in running
+        if family_id is None or (instructor_id, family_id) in pairs
+    }
+    return sorted(found)
 
 
 # Class codes and requests to join ----------------------------------------------------------------

@@ -44,9 +44,7 @@ def _render_list(request, context, status=200):
 
 @require_safe
 def routine_detail(request, slug):
-    routine = library_selectors.routine_with_steps(
-        library_selectors.routines_visible_to(request.user), slug=slug
-    )
+    routine = library_selectors.visible_routine_with_steps(request.user, slug=slug)
     babies = list(family_selectors.babies_of(request.user)) if request.user.is_authenticated else []
     chosen = _chosen_baby(request.GET.get("baby"), babies)
     if chosen:
@@ -87,9 +85,7 @@ def _chosen_baby(value, babies):
 
 @require_safe
 def routine_print(request, slug):
-    routine = library_selectors.routine_with_steps(
-        library_selectors.routines_visible_to(request.user), slug=slug
-    )
+    routine = library_selectors.visible_routine_with_steps(request.user, slug=slug)
     return render(
         request, "massage/routine_print.html", {"routine": routine, "steps": routine.steps.all()}
     )

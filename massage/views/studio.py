@@ -63,9 +63,7 @@ def routine_create(request):
 @require_POST
 def routine_duplicate(request, slug):
     library_selectors.authored_routines(request.user)  # instructors only
-    source = library_selectors.routine_with_steps(
-        library_selectors.routines_visible_to(request.user), slug=slug
-    )
+    source = library_selectors.visible_routine_with_steps(request.user, slug=slug)
     copy = library_services.routine_duplicate(routine=source, author=request.user)
     messages.success(
         request,

@@ -202,9 +202,10 @@ def test_the_assigned_routines_in_the_library_come_in_title_order_with_their_det
         )
     client.force_login(rivers.user)
     url = reverse("massage:routine-list")
-    # session, user, babies, library routines and their focus tags, the assigned routines'
-    # ids, the one not in the library with its focus tags
-    with django_assert_max_num_queries(8):
+    # session, user, babies, library routines and their focus tags, the links the family
+    # shares and the assignments running (the assigned routines' ids), the one not in the
+    # library with its focus tags
+    with django_assert_max_num_queries(9):
         page = client.get(url).content.decode()
     assert assigned_titles(page) == ["Ines&#x27;s gentle legs", "Leg and tummy"]
     # With the library filtered down to neither, both are still read and shown.

@@ -142,10 +142,13 @@ def test_a_family_that_stopped_sharing_no_longer_gets_assignments(instructor, ow
         times_per_week=3,
         starts_on=today(),
     )
-    Consent.objects.create(link=link, scope=Scope.REVOKED, changed_by=membership.user)
+    page = reverse("massage:routine-detail", args=[own_routine.slug])
     client.force_login(membership.user)
+    assert client.get(page).status_code == 200
+    Consent.objects.create(link=link, scope=Scope.REVOKED, changed_by=membership.user)
     assert "From your instructor" not in client.get(reverse("today")).content.decode()
     assert own_routine not in routines_visible_to(membership.user)
+    assert client.get(page).status_code == 404
 
 
 def test_an_assignment_that_ended_or_is_yet_to_start_is_not_shown(instructor, own_routine, client):
