@@ -215,10 +215,9 @@ def _area_rows(review) -> list[dict]:
     ]
 
 
-def review_page(session, *, forms=None, timeline=None, notes=None):
-    """The session review's context; `forms` holds note forms to show with their errors.
-    `timeline` and `notes`: the session's, when already read (`family_review_page`)."""
-    review = selectors.session_review(session, timeline)
+def review_page(session, *, forms=None):
+    """The session review's context; `forms` holds note forms to show with their errors."""
+    review = selectors.session_review(session)
     set_massage_times(review)
     forms = forms or {}
     for cue in review["cues"]:
@@ -228,7 +227,7 @@ def review_page(session, *, forms=None, timeline=None, notes=None):
         "steps_table": _steps_table(review),
         "area_rows": _area_rows(review),
         "left_out": len(session.excluded_steps or []),
-        "notes": selectors.session_notes(session) if notes is None else notes,
+        "notes": selectors.session_notes(session),
     }
 
 
@@ -247,16 +246,12 @@ def family_review_page(session) -> dict:
     Each form's CSRF token is left out of what is kept (the page's `review_html` tag puts this
     request's back). A massage still going is drawn afresh (its length grows by the second).
     """
-    rows = selectors.session_timeline_rows(session)
-    notes = selectors.session_notes(session)
     if session.is_running:
-        timeline = selectors.timeline_from_rows(session, rows)
-        return review_page(session, timeline=timeline, notes=notes)
-    key = _review_key(session, rows, notes)
+        return review_page(session)
+    key = _review_key(session, selectors.session_review_rows(session))
     parts = cache.get(key)
     if parts is None:
-        timeline = selectors.timeline_from_rows(session, rows)
-        context = review_page(session, timeline=timeline, notes=notes)
+        context = review_page(session)
         html = render_to_string(REVIEW_CONTENT, context | {"csrf_token": _CSRF_MARK})
         parts = html.split(csrf_field(_CSRF_MARK))
         cache.set(key, parts, REVIEW_CACHE_SECONDS)
@@ -275,14 +270,12 @@ def csrf_field(token) -> str:
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
-def _review_key(session, rows, notes) -> str:
+def _review_key(session, rows) -> str:
     shown = (
         session.pk,
         _fields(session),
         _fields(session.baby),
-        rows["cues"],
-        rows["visits"],
-        [(_fields(note), _person(note.instructor), _person(note.replied_by)) for note in notes],
+        rows,
         get_language(),
         timezone.get_current_timezone_name(),
         get_script_prefix(),
@@ -297,17 +290,6 @@ def _fields(instance) -> tuple:
     return tuple(
         value.name if isinstance(value, FieldFile) else value
         for value in (values.get(field.attname) for field in instance._meta.concrete_fields)
-    )
-
-
-def _person(user):
-    """What a note may show of a person: everything but their password and last log-in."""
-    if user is None:
-        return None
-    return tuple(
-        value
-        for field, value in zip(user._meta.concrete_fields, _fields(user), strict=True)
-        if field.attname not in ("password", "last_login")
     )
 
 

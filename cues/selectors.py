@@ -3,6 +3,7 @@
 import functools
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import get_language
 
 from cues.models import CueEvent, InstructorNote, Valence
 from massage import access
-from massage.models import Step
+from massage.models import Step, User
 from massage.vocabulary import BODY_AREAS
 from sessions import selectors as session_selectors
 from sessions.models import MassageSession, StepVisit
@@ -94,50 +95,77 @@ def session_to_review(user, session_id) -> MassageSession:
 
 def session_timeline(session) -> dict:
     """A session's standing cues in time order and its steps (visits) in order: two queries."""
-    return timeline_from_rows(session, session_timeline_rows(session))
-
-
-def session_timeline_rows(session) -> dict:
-    """The same as rows: each cue's and each visit's columns in their model's field order, to
-    tell whether anything shown changed without building the instances (two queries)."""
     cues = CueEvent.objects.logged().filter(session=session)
-    visits = StepVisit.objects.filter(session=session)
-    return {
-        "cues": list(
-            cues.order_by("seconds_into_session", "at", "pk").values_list(*_columns(CueEvent))
-        ),
-        "visits": list(visits.order_by("order", "pk").values_list(*_columns(StepVisit))),
-    }
-
-
-def timeline_from_rows(session, rows) -> dict:
-    """`session_timeline` from its rows (`session_timeline_rows`): the instances, no query."""
     return {
         "session": session,
-        "cues": _instances(CueEvent, rows["cues"]),
-        "visits": _instances(StepVisit, rows["visits"]),
+        "cues": list(cues.order_by("seconds_into_session", "at", "pk")),
+        "visits": list(session.visits.order_by("order", "pk")),
     }
+
+
+def session_review_rows(session) -> list[tuple]:
+    """Every row the family's review draws from besides the session and its baby, as the
+    database holds it, in one query: the standing cues, the step visits, the instructors' notes
+    on the session and the people who wrote and answered them (all their columns but password
+    and last log-in). For telling whether anything the review shows has changed (its cache key,
+    `cues.pages.family_review_page`), not for drawing it: the values are as stored, unconverted.
+
+    The statement is written once per database, from the models' own tables and columns; the
+    ORM would spend longer building the four queries than the database takes to answer them.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_review_rows_sql(connection.vendor), [session.pk] * 5)
+        return cursor.fetchall()
 
 
 @functools.cache
-def _columns(model) -> tuple[str, ...]:
-    return tuple(field.attname for field in model._meta.concrete_fields)
+def _review_rows_sql(vendor) -> str:
+    quote = connection.ops.quote_name
+
+    def columns(model, leave_out=()):
+        return [
+            f"CAST({quote(field.column)} AS TEXT)"
+            for field in model._meta.concrete_fields
+            if field.attname not in leave_out
+        ]
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    notes = quote(InstructorNote._meta.db_table)
+    note_session = column(InstructorNote, "session")
+    people = (
+        f"{column(User, 'id')} IN (SELECT {column(InstructorNote, 'instructor')} FROM {notes} "
+        f"WHERE {note_session} = %s UNION SELECT {column(InstructorNote, 'replied_by')} "
+        f"FROM {notes} WHERE {note_session} = %s)"
+    )
+    parts = [
+        (
+            "cue",
+            CueEvent,
+            columns(CueEvent),
+            f"{column(CueEvent, 'session')} = %s AND {column(CueEvent, 'undone_at')} IS NULL",
+        ),
+        ("visit", StepVisit, columns(StepVisit), f"{column(StepVisit, 'session')} = %s"),
+        ("note", InstructorNote, columns(InstructorNote), f"{note_session} = %s"),
+        ("person", User, columns(User, ("password", "last_login")), people),
+    ]
+    width = max(len(selected) for _, _, selected, _ in parts)
+    selects = [
+        f"SELECT '{name}', {', '.join(selected + ['NULL'] * (width - len(selected)))} "
+        f"FROM {quote(model._meta.db_table)} WHERE {where}"
+        for name, model, selected, where in parts
+    ]
+    return " UNION ALL ".join(selects) + " ORDER BY 1, 2"
 
 
-def _instances(model, rows) -> list:
-    """Instances from rows of `_columns(model)`, as a query's own iteration builds them."""
-    db, names = model.objects.db, _columns(model)
-    return [model.from_db(db, names, row) for row in rows]
-
-
-def session_review(session, timeline=None) -> dict:
-    """Everything the review page shows, in four queries however long the session was (two
-    when given the session's `timeline`, already read).
+def session_review(session) -> dict:
+    """Everything the review page shows, in four queries however long the session was.
 
     The cues in time order, the steps (visits) in order, and the cues counted per body area and
     per step (a stroke done twice in a routine counts on each of its steps) by the database.
     """
-    timeline = timeline or session_timeline(session)
+    timeline = session_timeline(session)
     cues = CueEvent.objects.logged().filter(session=session)
     by_area = list(
         cues.values("body_area")

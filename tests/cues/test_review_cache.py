@@ -207,6 +207,30 @@ def test_an_instructors_word_and_its_reply_show_at_once(
     assert kept == afresh(client, session, monkeypatch)
 
 
+def test_an_instructors_new_name_shows_at_once(
+    client,
+    instructor,  # noqa: F811
+    taught,  # noqa: F811
+):
+    session, parent = taught["session"], taught["parent"]
+    write(client, instructor, taught, "Great pace", on_session=True)
+    client.force_login(parent)
+    assert "Ana Lopes" in page(client, session)
+    instructor.display_name = "Ana Lopes Ruiz"
+    instructor.save(update_fields=["display_name"])
+    assert "Ana Lopes Ruiz" in page(client, session)
+
+
+def test_a_step_changed_since_shows_at_once(as_parent, session, monkeypatch):
+    page(as_parent, session)
+    visit = session.visits.order_by("order").first()
+    visit.seconds = 95
+    visit.save(update_fields=["seconds"])
+    kept = same(page(as_parent, session))
+    assert "1:35" in kept
+    assert kept == afresh(as_parent, session, monkeypatch)
+
+
 def test_a_massage_still_going_is_drawn_every_time(as_parent, baby, parent, drawn):
     routine = routine_with_areas(["legs"])
     running = MassageSessionFactory(routine=routine, baby=baby, started_by=parent)
