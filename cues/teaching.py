@@ -237,7 +237,7 @@ def _flags(families, links, recent, *, now, today) -> dict:
     flags: dict[int, list[str]] = {pk: [] for pk in family_ids}
     if not family_ids:
         return flags
-    assigned = teaching_selectors.assignments_for(families, today)
+    assigned = teaching_selectors.assignments_for(families, today, details=False)
     for family_id in family_ids:
         done = recent[family_id]
         if assigned.get(family_id):

@@ -107,10 +107,11 @@ def routines_to_assign(instructor):
     )
 
 
-def assignments_for(families, today) -> dict[int, list[Assignment]]:
+def assignments_for(families, today, *, details=True) -> dict[int, list[Assignment]]:
     """The assignments running today for each family, from instructors it shares with, leaving
     out those it hid: family id → assignments. Four queries however many families (one for
-    families no instructor sees)."""
+    families no instructor sees). `details=False`: without their routine, instructor and baby,
+    for a page that reads only the assignments' own fields (the instructor's flags)."""
     family_ids = [family.pk for family in families]
     shared = InstructorLink.objects.with_scope().filter(
         family__in=family_ids, scope__in=access.SHARED_SCOPES
@@ -129,10 +130,11 @@ def assignments_for(families, today) -> dict[int, list[Assignment]]:
         Assignment.objects.filter(starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .filter(Q(family__in=family_ids) | Q(teaching_class__in=list(members)))
-        .select_related("routine", "instructor", "baby")
         .prefetch_related("hidden")
         .order_by("starts_on", "pk")
     )
+    if details:
+        running = running.select_related("routine", "instructor", "baby")
     for assignment in running:
         if assignment.family_id:
             targets = [assignment.family_id]
