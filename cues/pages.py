@@ -9,7 +9,7 @@ import django
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.html import format_html
@@ -294,18 +294,17 @@ def _fields(instance) -> tuple:
 
 
 _ROOT = Path(__file__).resolve().parent.parent
-_REVIEW_TEMPLATES = ["cues/session_review.html", "cues/partials/word_back.html"]
 
 
 @functools.cache
 def _review_code_digest() -> str:
-    """A digest of what draws a review besides its data: its templates, the Python of the apps
-    it comes from (labels, charts, icons, filters), the translations and Django's version."""
+    """A digest of what draws a review besides its data: its templates (the page, the
+    instructors' notes, the timeline's drawing: all of templates/cues), the Python of the apps it
+    comes from (labels, charts, icons, filters), the translations and Django's version."""
     digest = hashlib.blake2s(digest_size=8)
     digest.update(django.get_version().encode())
-    for name in _REVIEW_TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
     code = [
+        *sorted(_ROOT.glob("templates/cues/**/*.html")),
         *sorted(_ROOT.glob("cues/**/*.py")),
         *sorted(_ROOT.glob("massage/**/*.py")),
         *sorted(_ROOT.glob("sessions/**/*.py")),
