@@ -4,6 +4,7 @@ form built for each cue, and looks exactly as the form would draw it."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ def session(baby, parent):
 
 
 def page(client, session):
+    cache.clear()  # drawn, not taken from the cache (cues.pages.family_review_page)
     html = client.get(reverse("cues:session-review", args=[session.pk])).content.decode()
     # Without what changes on every request: the CSRF token and the scripts' nonce.
     return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": |nonce=)"[^"]+"', "", html)
