@@ -104,6 +104,8 @@ def tally(
     """
     strokes: dict[tuple[str, str], Tally] = {}
     areas: dict[str, Tally] = {}
+    # Each label translated once, not once per row (two years of massages are thousands).
+    labels = {area: str(label) for area, label in area_labels.items()}
     for row in rows:
         kind, n = row["kind"], row["n"]
         if kind not in CUES or not n:
@@ -111,7 +113,7 @@ def tally(
         area, stroke = row["body_area"], row["stroke"]
         if area == WHOLE_BODY:
             continue
-        label = str(area_labels.get(area, area))
+        label = labels.get(area, area)
         s = strokes.setdefault((area, stroke), Tally(name=stroke, area=area, area_label=label))
         s.kinds[kind] = s.kinds.get(kind, 0) + n
         a = areas.setdefault(area, Tally(name=label, area=area, area_label=label))
