@@ -1,5 +1,9 @@
+import json
+
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import translation
 
 from tests.factories import BabyFactory, MembershipFactory, UserFactory
@@ -13,6 +17,24 @@ def _site_language():
     next one's data."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+# The storages production serves static files with (massage/storage.py: minified, hashed,
+# compressed); the test settings use Django's plain storage instead.
+PRODUCTION_STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "massage.storage.StaticFilesStorage"},
+}
+
+
+@pytest.fixture(scope="session")
+def collected(tmp_path_factory):
+    """The site's static files as collectstatic writes them for production, once for the whole
+    run: their folder, and the manifest's hashed name of each file."""
+    root = tmp_path_factory.mktemp("collected")
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root, json.loads((root / "staticfiles.json").read_text())["paths"]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 them (massage/storage.py). Every script still parses and finds the modules it imports, every
 stylesheet keeps every rule and declaration, and the player works on them."""
 
-import json
 import mimetypes
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import handlers
-from django.core.management import call_command
 from django.test import override_settings
 from django.views.static import serve
 from playwright.sync_api import expect
@@ -19,12 +17,9 @@ from playwright.sync_api import expect
 from cues.models import CueEvent
 from tests.browser.conftest import wait_until
 from tests.browser.test_cues import start_player, tap
+from tests.conftest import PRODUCTION_STORAGES
 from tests.factories import BabyFactory, MembershipFactory, RoutineFactory, StepFactory
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "massage.storage.StaticFilesStorage"},
-}
 SOURCE = Path(settings.BASE_DIR) / "static"
 ORIGIN = "http://static.test"
 
@@ -55,14 +50,6 @@ RULES = """(text) => {
 
 def own(suffix):
     return sorted(str(p.relative_to(SOURCE)) for p in SOURCE.rglob(f"*{suffix}"))
-
-
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    root = tmp_path_factory.mktemp("collected")
-    with override_settings(STATIC_ROOT=root, STORAGES=STORAGES):
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return root, json.loads((root / "staticfiles.json").read_text())["paths"]
 
 
 @pytest.fixture
@@ -133,7 +120,7 @@ def deployed(collected, monkeypatch):
             request, self.file_path(request.path), document_root=settings.STATIC_ROOT
         ),
     )
-    with override_settings(STATIC_ROOT=root, STORAGES=STORAGES):
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
         yield manifest
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from PIL import Image
 
 from massage.icons import ICONS, same_pixels
+from tests.conftest import PRODUCTION_STORAGES
 
 
 def worker_config(response) -> dict:
@@ -174,26 +175,24 @@ def test_without_hashed_names_a_changed_file_changes_the_version(client, db, tmp
     assert after["shell"] == before["shell"]
 
 
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    root = tmp_path_factory.mktemp("collected")
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "massage.storage.StaticFilesStorage"},
-    }
-    with override_settings(STATIC_ROOT=root, STORAGES=storages):
-        call_command("collectstatic", interactive=False, verbosity=0)
-        yield json.loads((root / "staticfiles.json").read_text())["paths"]
+@pytest.fixture
+def production_static(collected):
+    """The collected files served with the production storage for the test's length."""
+    root, manifest = collected
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
+        yield manifest
 
 
-def test_in_production_the_worker_keeps_the_hashed_names(client, db, collected):
+def test_in_production_the_worker_keeps_the_hashed_names(client, db, production_static):
     config = worker_config(client.get(reverse("service-worker")))
     assert config["hashed"] is True
-    assert f"/static/{collected['css/app.css']}" in config["shell"]
-    assert f"/static/{collected['js/offline.js']}" in config["shell"]
+    assert f"/static/{production_static['css/app.css']}" in config["shell"]
+    assert f"/static/{production_static['js/offline.js']}" in config["shell"]
     assert "/static/css/app.css" not in config["shell"]
     manifest = json.loads(client.get(reverse("manifest")).content)
-    assert f"/static/{collected['img/icons/icon-512.png']}" in [i["src"] for i in manifest["icons"]]
+    assert f"/static/{production_static['img/icons/icon-512.png']}" in [
+        i["src"] for i in manifest["icons"]
+    ]
 
 
 # -- The offline page ------------------------------------------------------------------------------

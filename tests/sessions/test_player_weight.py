@@ -11,14 +11,11 @@ storage (massage.storage, which minifies the site's own), not as written in stat
 """
 
 import gzip
-import json
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 
 from massage.models import Routine
@@ -69,19 +66,6 @@ def static_files(page: str) -> set[str]:
                         resolved.append(part)
                 todo.append("/".join(resolved))
     return found
-
-
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    """Where collectstatic put the production files, and the manifest of their hashed names."""
-    root = tmp_path_factory.mktemp("collected")
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "massage.storage.StaticFilesStorage"},
-    }
-    with override_settings(STATIC_ROOT=root, STORAGES=storages):
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return root, json.loads((root / "staticfiles.json").read_text())["paths"]
 
 
 def figures_url(page: str) -> str:
