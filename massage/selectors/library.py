@@ -71,7 +71,7 @@ def visible_routine_with_steps(user, **lookup) -> Routine:
             and routine.pk in teaching_selectors.assigned_routines(user)
         )
     if not visible:
-        raise Http404("No routine matches the given query.")
+        raise Http404
     return routine
 
 
