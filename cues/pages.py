@@ -240,7 +240,7 @@ def family_review_page(session) -> dict:
     (`massage.fragments`): a note saved, a cue undone or a name changed gives a new key, and
     nothing needs to be told to forget. The key holds the massage's id and every cue's, so a
     review (its notes are the family's own) is only ever served on its own massage's page, which
-    `selectors.session_to_review` has checked the user may see; it shows nothing that depends on
+    `session_selectors.session_of` has checked the user may see; it shows nothing that depends on
     who looks (the site's bar, with the user's name and token, is drawn on every request).
 
     Each form's CSRF token is left out of what is kept (the page's `review_html` tag puts this

@@ -85,14 +85,6 @@ def _readiness_questions(language) -> list[tuple[str, str, dict[str, str]]]:
     ]
 
 
-def session_to_review(user, session_id) -> MassageSession:
-    """A session the user may see (`sessions_of`, as `session_of`), with its baby: all the
-    family's review reads of its relations (a massage still going reads its current step when
-    it draws it). 404 otherwise."""
-    sessions = session_selectors.sessions_of(user).select_related("baby")
-    return get_object_or_404(sessions, pk=session_id)
-
-
 def session_timeline(session) -> dict:
     """A session's standing cues in time order and its steps (visits) in order: two queries."""
     cues = CueEvent.objects.logged().filter(session=session)

@@ -25,23 +25,20 @@ def sessions_to_record(user) -> QuerySet[MassageSession]:
     return MassageSession.objects.filter(baby__family__in=families)
 
 
-def session_of(user, session_id) -> MassageSession:
+# What a session's pages show of its relations, read with it; `related=` names fewer for a
+# page that shows less (the player's saves read none, the family's review only the baby).
+SESSION_RELATED = ("baby", "routine", "current_step")
+
+
+def session_of(user, session_id, *, related=SESSION_RELATED) -> MassageSession:
     """A session of one of the user's babies, with what its pages show; 404 otherwise."""
-    return get_object_or_404(
-        sessions_of(user).select_related("baby", "routine", "current_step"), pk=session_id
-    )
+    return get_object_or_404(sessions_of(user).select_related(*related), pk=session_id)
 
 
-def session_to_record(user, session_id, *, with_related=True) -> MassageSession:
+def session_to_record(user, session_id, *, related=SESSION_RELATED) -> MassageSession:
     """Like session_of, for a change: playing it, its progress, its end, its cues and notes.
-    404 for a session the user may not change (today the same as those they may see).
-
-    `with_related=False`: the massage alone, for the player's saves (a cue, its progress), which
-    read none of its baby, routine or step; three models fewer to build on every tap."""
-    sessions = sessions_to_record(user)
-    if with_related:
-        sessions = sessions.select_related("baby", "routine", "current_step")
-    return get_object_or_404(sessions, pk=session_id)
+    404 for a session the user may not change (today the same as those they may see)."""
+    return get_object_or_404(sessions_to_record(user).select_related(*related), pk=session_id)
 
 
 def running_session_for(baby) -> MassageSession | None:

@@ -320,7 +320,7 @@ def _speech():
 @login_required_or_401(_lazy("Not saved: log in again, and the massage carries on from here."))
 @require_POST
 def session_progress(request, session_id):
-    session = selectors.session_to_record(request.user, session_id, with_related=False)
+    session = selectors.session_to_record(request.user, session_id, related=())
     form = ProgressForm(request.POST, steps=selectors.session_steps(session, to_record=True))
     if not form.is_valid():
         return _json_errors(form.errors, status=MALFORMED)

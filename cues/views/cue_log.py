@@ -36,7 +36,7 @@ _player_endpoint = login_required_or_401(_lazy("Not saved yet: log in again to s
 @_player_endpoint
 @require_POST
 def cue_create(request, session_id):
-    session = session_selectors.session_to_record(request.user, session_id, with_related=False)
+    session = session_selectors.session_to_record(request.user, session_id, related=())
     steps = session_selectors.session_steps(session, to_record=True)
     form = CueForm(request.POST, session=session, steps=steps)
     if not form.is_valid():

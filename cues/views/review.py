@@ -13,6 +13,7 @@ from cues.forms import InstructorNoteForm
 from massage.decorators import wants_fragment
 from massage.errors import INVALID
 from massage.selectors import families as family_selectors
+from sessions import selectors as session_selectors
 from sessions import services as session_services
 
 REVIEW = "cues/session_review.html"
@@ -25,7 +26,8 @@ def session_review(request, session_id):
 
     A massage still going can be reviewed too (its cues so far), with a way back to the player.
     """
-    session = selectors.session_to_review(request.user, session_id)
+    # The family's review reads only the baby (a massage still going, its step when drawn).
+    session = session_selectors.session_of(request.user, session_id, related=("baby",))
     return render(request, REVIEW, pages.family_review_page(session))
 
 
