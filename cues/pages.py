@@ -8,7 +8,6 @@ from pathlib import Path
 import django
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cues import charts, insights, selectors
 from cues.forms import CueNoteForm
+from massage.fragments import stored_values
 from massage.models import Step
 
 SESSIONS_PER_PAGE = 20
@@ -273,8 +273,8 @@ def csrf_field(token) -> str:
 def _review_key(session, rows) -> str:
     shown = (
         session.pk,
-        _fields(session),
-        _fields(session.baby),
+        stored_values(session),
+        stored_values(session.baby),
         rows,
         get_language(),
         timezone.get_current_timezone_name(),
@@ -282,15 +282,6 @@ def _review_key(session, rows) -> str:
         _review_code_digest(),
     )
     return "review-content:v1:" + hashlib.sha256(repr(shown).encode()).hexdigest()
-
-
-def _fields(instance) -> tuple:
-    """Every column of a model instance as loaded (files by name)."""
-    values = instance.__dict__
-    return tuple(
-        value.name if isinstance(value, FieldFile) else value
-        for value in (values.get(field.attname) for field in instance._meta.concrete_fields)
-    )
 
 
 _ROOT = Path(__file__).resolve().parent.parent

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 
 from massage.models import Step
 
-__all__ = ["fragments_version", "step_fragments"]
+__all__ = ["fragments_version", "step_fragments", "stored_values"]
 
 TIMEOUT = 24 * 3600
 # What the fragments are drawn with besides their own template.
@@ -50,15 +50,18 @@ def _code_digest(template_name: str) -> str:
 
 
 @functools.cache
-def _step_attnames() -> tuple[str, ...]:
-    return tuple(field.attname for field in Step._meta.concrete_fields)
+def _attnames(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
-def _signature(step: Step) -> tuple:
-    # Read from the instance's dict: getattr on a file field builds a FieldFile each time, and
-    # a page signs every step twice (its words and its picture).
-    values = step.__dict__
-    return tuple(_plain(values.get(name)) for name in _step_attnames())
+def stored_values(instance) -> tuple:
+    """Every column of a model instance as loaded, files by name: what a key of what a page
+    shows is made of (here a step's, `cues.pages` a review's).
+
+    Read from the instance's dict: getattr on a file field builds a FieldFile each time, and a
+    page signs every step twice (its words and its picture)."""
+    values = instance.__dict__
+    return tuple(_plain(values.get(name)) for name in _attnames(type(instance)))
 
 
 def _plain(value):
@@ -76,7 +79,7 @@ def fragments_version(steps: list[Step], template_name: str, **context) -> str:
                 _code_digest(template_name),
                 get_language(),
                 sorted(context.items()),
-                [_signature(step) for step in steps if not step.has_photo],
+                [stored_values(step) for step in steps if not step.has_photo],
             )
         ).encode(),
         digest_size=16,
