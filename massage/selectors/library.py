@@ -24,6 +24,20 @@ def routines_visible_to(user) -> QuerySet[Routine]:
     return Routine.objects.filter(visible)
 
 
+def may_see(user, routine) -> bool:
+    """`routines_visible_to`'s rule for one routine already read: the library's published ones,
+    the user's own, and the published ones assigned to the user's families (read only for a
+    routine that is neither the library's nor the user's). The two must say the same: see
+    tests/massage/test_teaching_classes.py."""
+    if routine.author_id is None:
+        return routine.published
+    if not user.is_authenticated:
+        return False
+    if routine.author_id == user.pk:
+        return True
+    return routine.published and routine.pk in teaching_selectors.assigned_routines(user)
+
+
 def library_routines(*, max_minutes=None, focus=None) -> list[Routine]:
     routines = (
         Routine.objects.library()
@@ -57,20 +71,10 @@ def routines_instead(user, *, months, without_areas, instead_of, limit=2) -> lis
 
 def visible_routine_with_steps(user, **lookup) -> Routine:
     """routine_with_steps(routines_visible_to(user), **lookup), with the same 404, but the rule
-    is checked on the routine found: the assignments are read only for a routine that is
-    neither the library's nor the user's own."""
+    is checked on the routine found (`may_see`), so a library routine or the user's own costs no
+    read of assignments."""
     routine = routine_with_steps(Routine.objects.all(), **lookup)
-    if routine.author_id is None:
-        visible = routine.published
-    elif user.is_authenticated and routine.author_id == user.pk:
-        visible = True
-    else:
-        visible = (
-            routine.published
-            and user.is_authenticated
-            and routine.pk in teaching_selectors.assigned_routines(user)
-        )
-    if not visible:
+    if not may_see(user, routine):
         raise Http404
     return routine
 

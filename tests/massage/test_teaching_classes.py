@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
 from massage.models import Assignment, Consent, HiddenAssignment, InstructorLink, Scope
 from massage.selectors import teaching as teaching_selectors
-from massage.selectors.library import routines_visible_to
+from massage.selectors.library import may_see, routines_visible_to
 from massage.services import teaching as teaching_services
 from sessions.models import Outcome
 from tests.factories import (
@@ -331,3 +332,58 @@ def test_a_family_that_stops_sharing_while_the_form_is_sent_is_refused_not_a_500
     assert response.status_code == 409
     assert "Only families you teach, and that share with you" in response.content.decode()
     assert not teaching_class.links.exists()
+
+
+def test_the_rule_for_one_routine_says_what_the_list_of_visible_routines_says(instructor, db):
+    """`may_see` (the routine pages) and `routines_visible_to` (lists, the figures, /sync/) are
+    the same rule written for one routine and for a query: they agree for everyone."""
+
+    def routine(title, *, author=None, published=True):
+        return RoutineFactory(title=title, author=author, published=published)
+
+    other = InstructorFactory()
+    sharing, link = linked_family(instructor, name="Sharing")
+    stopped, stopped_link = linked_family(instructor, name="Stopped")
+    in_class, class_link = linked_family(instructor, name="In a class")
+    teaching_class = teaching_services.class_create(
+        instructor=instructor, name="Tuesdays", starts_on=today(), meets_on=1
+    )
+    teaching_class.links.add(class_link)
+    archived = teaching_services.class_create(
+        instructor=instructor, name="Old", starts_on=today(), meets_on=2
+    )
+    archived.links.add(link)
+    routines = [
+        routine("Library"),
+        routine("Library, unpublished", published=False),
+        routine("Own draft", author=instructor, published=False),
+        routine("Other's published", author=other),
+    ]
+    for title, target in [
+        ("To the sharing family", {"family": sharing.family}),
+        ("To the family that stopped", {"family": stopped.family}),
+        ("To the class", {"teaching_class": teaching_class}),
+        ("To the archived class", {"teaching_class": archived}),
+        ("Ended", {"family": sharing.family, "ends_on": today() - timedelta(days=1)}),
+    ]:
+        assigned = routine(title, author=instructor)
+        routines.append(assigned)
+        starts = today() - timedelta(days=7)
+        teaching_services.assignment_create(
+            instructor=instructor, routine=assigned, times_per_week=2, starts_on=starts, **target
+        )
+    # Assigned while they could be; then the family stops sharing and the class ends.
+    Consent.objects.create(link=stopped_link, scope=Scope.REVOKED, changed_by=stopped.user)
+    archived.archived_at = timezone.now()
+    archived.save()
+    people = [AnonymousUser(), sharing.user, stopped.user, in_class.user, instructor, other]
+    for person in people:
+        listed = set(routines_visible_to(person))
+        for each in routines:
+            assert may_see(person, each) == (each in listed), (person, each.title)
+    # The world is not trivial: each kind of answer happens.
+    assert {r.title for r in routines if may_see(sharing.user, r)} == {
+        "Library",
+        "To the sharing family",
+    }
+    assert {r.title for r in routines if may_see(in_class.user, r)} == {"Library", "To the class"}
