@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from cues.models import CueEvent, CueKind
 from massage.views.app_shell import SHELL_CACHE_PREFIX, shell
 from tests.browser.conftest import log_in, shoot, wait_until
+from tests.conftest import PRODUCTION_STORAGES
 from tests.factories import (
     BabyFactory,
     MassageSessionFactory,
@@ -123,15 +124,13 @@ def deployed(tmp_path, monkeypatch):
             request, self.file_path(request.path), document_root=settings.STATIC_ROOT
         ),
     )
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "massage.storage.StaticFilesStorage"},
-    }
     overrides = []
 
     def deploy():
         root = tmp_path / f"collected-{len(overrides)}"
-        override = override_settings(STATIC_ROOT=root, STATICFILES_DIRS=[source], STORAGES=storages)
+        override = override_settings(
+            STATIC_ROOT=root, STATICFILES_DIRS=[source], STORAGES=PRODUCTION_STORAGES
+        )
         override.enable()
         overrides.append(override)
         call_command("collectstatic", interactive=False, verbosity=0)
