@@ -57,11 +57,11 @@ def cue_note(request, session_id, client_id):
 def baby_history(request, baby_id):
     """A baby's massages, the last weeks as charts, and what the cues suggest so far."""
     baby = family_selectors.baby_of(request.user, baby_id)
-    version = selectors.baby_history_version(baby)
+    version, running = selectors.baby_history_version(baby)
     # So a massage left for hours is listed (only a massage under way can have been left).
-    if version[1] and session_services.sessions_close_stale(baby=baby):
-        version = selectors.baby_history_version(baby)
-    content = pages.history_content(baby, request.GET.get("page"), version=version)
+    if running and session_services.sessions_close_stale(baby=baby):
+        version, running = selectors.baby_history_version(baby)
+    content = pages.history_content(baby, request.GET.get("page"), version=(version, running))
     context = {"baby": baby, "content": content}
     return render(request, "cues/baby_history.html", context)
 
