@@ -32,13 +32,18 @@ SESSION_RELATED = ("baby", "routine", "current_step")
 
 def session_of(user, session_id, *, related=SESSION_RELATED) -> MassageSession:
     """A session of one of the user's babies, with what its pages show; 404 otherwise."""
-    return get_object_or_404(sessions_of(user).select_related(*related), pk=session_id)
+    return get_object_or_404(_with_related(sessions_of(user), related), pk=session_id)
 
 
 def session_to_record(user, session_id, *, related=SESSION_RELATED) -> MassageSession:
     """Like session_of, for a change: playing it, its progress, its end, its cues and notes.
     404 for a session the user may not change (today the same as those they may see)."""
-    return get_object_or_404(sessions_to_record(user).select_related(*related), pk=session_id)
+    return get_object_or_404(_with_related(sessions_to_record(user), related), pk=session_id)
+
+
+def _with_related(sessions, related):
+    # select_related() with no names would follow every relation, the opposite of "none".
+    return sessions.select_related(*related) if related else sessions
 
 
 def running_session_for(baby) -> MassageSession | None:

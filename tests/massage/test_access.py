@@ -9,6 +9,7 @@ from massage import access
 from massage.models import Family, Membership
 from massage.selectors import families as family_selectors
 from sessions import selectors as session_selectors
+from sessions.models import MassageSession
 from tests.factories import (
     BabyFactory,
     CueEventFactory,
@@ -95,6 +96,20 @@ def test_changing_a_baby_outside_the_users_families_is_404_not_403(outsider, bab
 def test_baby_to_change_is_one_query(caregiver, baby, django_assert_num_queries):
     with django_assert_num_queries(1):
         family_selectors.baby_to_change(caregiver, baby.pk, access.RECORD)
+
+
+def test_a_session_is_read_with_the_relations_asked_for_and_no_more(parent, baby):
+    """`related=()` reads the massage alone (the player's saves), not every relation."""
+    session = MassageSessionFactory(baby=baby, started_by=parent)
+    relations = {"baby", "routine", "started_by"}
+    for select, related, cached in [
+        (session_selectors.session_to_record, (), set()),
+        (session_selectors.session_of, ("baby",), {"baby"}),
+        (session_selectors.session_of, session_selectors.SESSION_RELATED, {"baby", "routine"}),
+    ]:
+        found = select(parent, session.pk, related=related)
+        read = {name for name in relations if MassageSession._meta.get_field(name).is_cached(found)}
+        assert read == cached, (select.__name__, related)
 
 
 def test_members_record_in_their_familys_sessions(parent, caregiver, outsider, baby):
