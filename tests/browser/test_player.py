@@ -165,7 +165,7 @@ def test_reload_resumes_on_the_same_step_with_the_time_left(
 
 
 def test_a_reload_resumes_exactly_even_before_the_leaving_pages_save_lands(
-    phone, live_server, parent_and_baby, short_routine, monkeypatch
+    phone, live_server, parent_and_baby, short_routine, monkeypatch, request
 ):
     page = phone
     baby = open_player(page, live_server, parent_and_baby, short_routine)
@@ -181,23 +181,33 @@ def test_a_reload_resumes_exactly_even_before_the_leaving_pages_save_lands(
     # The server takes its time over the saves the page sends as it leaves: the new page is
     # drawn from the older progress.
     let_through = threading.Event()
+    request.addfinalizer(let_through.set)  # a failing test leaves no request waiting
     held = []
     save_progress = services.session_progress
 
     def slow_save(**kwargs):
         held.append(kwargs["seq"])
-        let_through.wait(40)
+        let_through.wait(120)
         return save_progress(**kwargs)
 
     monkeypatch.setattr(services, "session_progress", slow_save)
-    sent = []
-    page.on("request", lambda r: r.url.endswith("/progress/") and sent.append(r.url))
-    page.reload()
-    expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
-    expect(page.locator("[data-count]")).to_have_text("0:04")
-    expect(page.get_by_role("button", name="Continue")).to_be_visible()
-    # A keepalive request from a page going away can take a while on a busy machine.
-    assert wait_until(page, lambda: held, seconds=30), f"no leaving save arrived; sent: {sent}"
+    failures = []  # what the browser said of the saves it could not send
+    page.on(
+        "requestfailed",
+        lambda r: r.url.endswith("/progress/") and failures.append(r.failure),
+    )
+    # Chromium does not promise to send what a page sends as it goes away: here about one reload
+    # in four lost both of its leaving saves. The page after must not need them, which every
+    # reload shows; what comes next needs one to arrive, so the page is left again until one has.
+    for _attempt in range(5):
+        page.reload()
+        expect(page.get_by_role("heading", name="Leg glide")).to_be_visible()
+        expect(page.locator("[data-count]")).to_have_text("0:04")
+        expect(page.get_by_role("button", name="Continue")).to_be_visible()
+        if arrives_within(page, held, seconds=10):
+            break
+    else:
+        raise AssertionError(f"no leaving save reached the server in five reloads: {failures}")
     assert MassageSession.objects.get(baby=baby).progress_seq == seq_before
 
     # They land late, and the new page's own save is still taken: it is numbered after them.
@@ -219,6 +229,15 @@ def test_a_reload_resumes_exactly_even_before_the_leaving_pages_save_lands(
     assert fresh_seq(baby) > max(held)
     assert not refused
     expect(page.locator("[data-conflict-banner]")).to_be_hidden()
+
+
+def arrives_within(page, held, *, seconds):
+    """Whether a held save has reached the server within `seconds` (a keepalive request from a
+    page going away can take a while on a busy machine)."""
+    try:
+        return wait_until(page, lambda: held, seconds=seconds)
+    except AssertionError:
+        return False
 
 
 def fresh_seq(baby):
