@@ -856,6 +856,7 @@ def render_bodymap(
     motion: str,
     pace_seconds: float | None = None,
     title: str = "",
+    lang: str = "",
     size: str = "full",
     key: object = "",
     shared: bool = False,
@@ -869,6 +870,7 @@ def render_bodymap(
     With `shared`, the outline and details are ``<use>`` references to the page's sprite
     (render_bodymap_sprite), which the page must include once. Without `labels`, a full-size
     picture leaves out its "baby's right / left" words, for a page that shows them itself.
+    `lang` is the title's language when it is not the page's (a step not yet translated).
     """
     if body_area not in AREAS:
         raise ValueError(f"Unknown body area: {body_area!r}")
@@ -898,11 +900,14 @@ def render_bodymap(
     parts: list[str] = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="{}" role="img" '
-            'aria-label="{}" preserveAspectRatio="xMidYMid meet">',
+            'aria-label="{}"{} preserveAspectRatio="xMidYMid meet">',
             VIEW_W,
             VIEW_H,
             " ".join(classes),
             label,
+            # Only the name is read out: a picture's insides are not, so their words may be
+            # in the page's language.
+            format_html(' lang="{}"', lang) if lang else "",
         ),
         f"<title>{escape(label)}</title>",
     ]

@@ -26,10 +26,12 @@ __all__ = [
     "column",
     "columns",
     "language_codes",
+    "language_in_sentence",
     "language_name",
     "language_note",
     "page_language",
     "shown_language",
+    "stand_in_language",
 ]
 
 FALLBACK_LANGUAGE = "en"
@@ -78,6 +80,13 @@ def shown_language(obj, name: str) -> str | None:
     return None
 
 
+def stand_in_language(obj, name: str) -> str | None:
+    """The language ``obj.<name>`` is shown in when that is not the page's (it stands in for a
+    missing translation), else None."""
+    shown = shown_language(obj, name)
+    return shown if shown and shown != page_language() else None
+
+
 # The note beside a text shown in another language than the page's, named in the page's words.
 _NOTES = {"en": _("In English"), "es": _("In Spanish")}
 
@@ -85,6 +94,19 @@ _NOTES = {"en": _("In English"), "es": _("In Spanish")}
 def language_name(language: str) -> str:
     """The language's name in the page's language ("Spanish", "Español")."""
     return str(get_language_info(language)["name_translated"])
+
+
+# Languages that write a language's name in lower case within a sentence ("el título en inglés").
+_LOWER_CASE_LANGUAGE_NAMES = {"es"}
+
+
+def language_in_sentence(language: str) -> str:
+    """The language's name as it is written inside a sentence of the page's language: "Spanish"
+    on an English page, "inglés" (not "Inglés") on a Spanish one."""
+    name = language_name(language)
+    if page_language() in _LOWER_CASE_LANGUAGE_NAMES:
+        return name[:1].lower() + name[1:]
+    return name
 
 
 def language_note(language: str) -> str:

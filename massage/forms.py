@@ -4,7 +4,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from massage.content import column, columns, language_codes, language_name
+from massage.content import (
+    column,
+    columns,
+    language_codes,
+    language_in_sentence,
+    language_name,
+)
 from massage.converters import MAX_DIGITS
 from massage.models import (
     Baby,
@@ -51,10 +57,20 @@ class ProfileForm(forms.ModelForm):
         name.required = True
         name.error_messages["required"] = _("Please give your name.")
         # Each language named in its own words, and the browser's choice as the blank one.
-        self.fields["language"].choices = [
-            ("", _("The one my browser asks for")),
-            *settings.LANGUAGES,
-        ]
+        language = self.fields["language"]
+        language.widget = LanguageSelect()
+        language.choices = [("", _("The one my browser asks for")), *settings.LANGUAGES]
+
+
+class LanguageSelect(forms.Select):
+    """A choice of languages, each named in its own words: each option says which language it
+    is written in, so a screen reader reads "Español" as Spanish on an English page."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
 
 
 class AccountDeleteForm(forms.Form):
@@ -153,12 +169,13 @@ class LibraryFilterForm(forms.Form):
 
 
 def _in_language(label, code):
-    return _("%(field)s (%(language)s)") % {"field": label, "language": language_name(code)}
+    return _("%(field)s (%(language)s)") % {"field": label, "language": language_in_sentence(code)}
 
 
 _in_language_lazy = lazy(_in_language, str)
 _narration_label = lazy(
-    lambda code: _("Narration (%(language)s, optional)") % {"language": language_name(code)}, str
+    lambda code: _("Narration (%(language)s, optional)") % {"language": language_in_sentence(code)},
+    str,
 )
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from massage import access
-from massage.content import language_name, page_language
+from massage.content import language_in_sentence, page_language
 from massage.decorators import login_required_or_401
 from massage.errors import CONFLICT, GONE, INVALID, MALFORMED
 from massage.fragments import fragments_version, step_fragments
@@ -313,7 +313,7 @@ def _speech():
             "recording still plays where it has one, and the chime marks each new step while "
             "Hands-free is on."
         )
-        % {"language": language_name(language)},
+        % {"language": language_in_sentence(language)},
     }
 
 

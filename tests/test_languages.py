@@ -111,7 +111,10 @@ def test_fragments_and_history_restores_come_in_the_chosen_language(
 def test_the_account_page_chooses_the_language_too(client, parent):
     client.force_login(parent)
     page = client.get(reverse("massage:account")).content.decode()
-    assert '<option value="es">Español</option>' in page
+    # Each language is named, and read out, in itself.
+    assert '<option value="es" lang="es">Español</option>' in page
+    assert '<option value="en" lang="en">English</option>' in page
+    assert '<option value="" selected>' in page
     response = client.post(
         reverse("massage:account"), {"display_name": parent.display_name, "language": "es"}
     )

@@ -7,19 +7,12 @@ from django.utils.html import format_html
 from massage.content import (
     column,
     language_codes,
-    language_name,
+    language_in_sentence,
     language_note,
-    page_language,
-    shown_language,
+    stand_in_language,
 )
 
 register = template.Library()
-
-
-def _stand_in(obj, name):
-    """The language the text is shown in when it is not the page's, else None."""
-    shown = shown_language(obj, name)
-    return shown if shown and shown != page_language() else None
 
 
 @register.filter
@@ -27,7 +20,7 @@ def translated(obj, name):
     """The text, and when it stands in from another language, ``lang`` on it (so a screen
     reader reads it in that language) and a small note naming the language after it."""
     text = getattr(obj, name)
-    language = _stand_in(obj, name)
+    language = stand_in_language(obj, name)
     if language is None:
         return text
     return format_html(
@@ -42,7 +35,7 @@ def translated(obj, name):
 def fallback_lang(obj, name):
     """' lang="en"' for an element whose whole text stands in from English (or another
     language), else ''."""
-    language = _stand_in(obj, name)
+    language = stand_in_language(obj, name)
     return format_html(' lang="{}"', language) if language else ""
 
 
@@ -51,7 +44,7 @@ def stand_in_note(obj, names):
     """The note for the first of the comma-separated texts that stands in from another
     language ("In English"), or "" when they are all in the page's language."""
     for name in names.split(","):
-        language = _stand_in(obj, name.strip())
+        language = stand_in_language(obj, name.strip())
         if language:
             return language_note(language)
     return ""
@@ -62,7 +55,7 @@ def missing_in(obj, names):
     """The languages (named in the page's) in which any of the comma-separated texts is still
     empty, for the studio to show what is left to translate: "Spanish", or ""."""
     missing = [
-        language_name(code)
+        language_in_sentence(code)
         for code in language_codes()
         if any(not getattr(obj, column(name.strip(), code)) for name in names.split(","))
     ]

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from massage.bodymap import render_bodymap, render_bodymap_sprite
 from massage.bodymap import side_labels as bodymap_side_labels
+from massage.content import stand_in_language
 from massage.formats import DAY_MONTH
 from massage.fragments import step_fragments
 
@@ -36,6 +37,7 @@ def bodymap(step, size="full", shared=False, labels=True):
         motion=step.motion,
         pace_seconds=pace,
         title=step.stroke,
+        lang=stand_in_language(step, "stroke") or "",
         size=size,
         key=step.pk or "",
         shared=bool(shared),

@@ -79,6 +79,9 @@ def test_a_text_without_spanish_is_the_english_marked_and_read_as_english(as_par
     # The Spanish texts carry no mark.
     assert '<span lang="en">Deslizar' not in spanish
     assert spanish.count('class="in-english"') == 2  # the untranslated step's name and words
+    # Its picture is named by the English too, and read out as English; the other's is not.
+    assert re.search(r'<svg [^>]*aria-label="Thumb walk" lang="en"', spanish)
+    assert re.search(r'<svg [^>]*aria-label="Deslizar por la pierna" preserve', spanish)
 
     printable = page(as_parent, reverse("massage:routine-print", args=[bilingual.slug]), ES)
     assert '<span lang="en">Walk your thumbs.</span>' in printable
@@ -195,6 +198,10 @@ def test_the_routine_form_shows_both_languages_clearly(as_instructor):
         assert f'name="{name}_en"' in html and f'name="{name}_es"' in html
     assert "Title (English)" in html and "Title (Spanish)" in html
     assert 'lang="es"' in html
+    # Spanish writes a language's name in lower case within a label.
+    html = as_instructor.get(reverse("massage:routine-create"), **ES).content.decode()
+    assert "Título (inglés)" in html and "Título (español)" in html
+    assert "Inglés" not in html
 
 
 @pytest.mark.parametrize(
