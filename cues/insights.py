@@ -9,11 +9,12 @@ with cues noted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from cues.models import CUES
 
@@ -132,7 +133,23 @@ def _kinds_text(kinds: list[tuple[str, int]]) -> str:
     ]
     if len(parts) == 1:
         return parts[0]
-    return _("%(first)s and %(second)s") % {"first": parts[0], "second": parts[1]}
+    return joined_by_and(parts[0], parts[1])
+
+
+# A word that starts with the sound "i": "hipo", "irritado", but not "hielo" (there the "hi"
+# sounds like "y").
+_STARTS_WITH_I_SOUND = re.compile(r"h?[ií](?![aeouáéóú])", re.IGNORECASE)
+
+
+def joined_by_and(first: str, second: str) -> str:
+    """'crying (3) and hiccups (2)'. Spanish says "e" instead of "y" before the sound "i"
+    ("llanto e hipo"), so that case has a translation of its own; in English both are "and"."""
+    words = {"first": first, "second": second}
+    if _STARTS_WITH_I_SOUND.match(second):
+        return pgettext("before a word starting with the sound i", "%(first)s and %(second)s") % (
+            words
+        )
+    return _("%(first)s and %(second)s") % words
 
 
 def _over(sessions: int) -> str:

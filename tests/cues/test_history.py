@@ -8,10 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cues import charts, selectors
-from cues.insights import MIN_SESSIONS
+from cues.insights import MIN_SESSIONS, joined_by_and
 from sessions.models import Outcome
 from tests.factories import (
     BabyFactory,
@@ -439,3 +439,27 @@ def test_the_kept_page_is_drawn_again_for_what_it_shows(as_parent, baby, routine
     running.save(update_fields=["started_at"])
     page = text(as_parent.get(history_url(baby)))
     assert "Still going" in page and "25 min" in page
+
+
+def test_spanish_insight_says_e_before_the_sound_i(as_parent, baby, routine, steps):
+    for n in range(3):
+        massage(
+            baby,
+            routine,
+            steps,
+            started_at=timezone.now() - timedelta(days=n + 1),
+            cues=[(1, "crying"), (1, "crying"), (1, "hiccups")],
+        )
+    page = text(as_parent.get(history_url(baby), headers={"Accept-Language": "es"}))
+    assert "llanto (6) e hipo (3)" in page
+    assert " y hipo" not in page
+
+
+def test_and_is_e_in_spanish_only_before_the_sound_i():
+    with translation.override("es"):
+        assert joined_by_and("llanto (2)", "hipo (1)") == "llanto (2) e hipo (1)"
+        assert joined_by_and("llanto (2)", "Irritación (1)") == "llanto (2) e Irritación (1)"
+        assert joined_by_and("llanto (2)", "hielo (1)") == "llanto (2) y hielo (1)"
+        assert joined_by_and("hipo (2)", "sonrisa (1)") == "hipo (2) y sonrisa (1)"
+    with translation.override("en"):
+        assert joined_by_and("crying (2)", "hiccups (1)") == "crying (2) and hiccups (1)"
