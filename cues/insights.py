@@ -96,7 +96,8 @@ def tally(
     area_sessions: Mapping[str, int],
     area_labels: Mapping[str, str],
 ) -> tuple[list[Tally], list[Tally]]:
-    """Fold rows of {body_area, stroke, kind, n} into tallies per stroke and per area.
+    """Fold rows of {body_area, stroke, kind, n} into tallies per stroke and per area; a row's
+    `name`, when it has one, is the stroke's name to show.
 
     The sessions a stroke or area was done in come from the step visits; a stroke with cues but
     no visit on record still counts one massage. Whole-body steps (asking permission, the still
@@ -115,7 +116,8 @@ def tally(
         if area == WHOLE_BODY:
             continue
         label = labels.get(area, area)
-        s = strokes.setdefault((area, stroke), Tally(name=stroke, area=area, area_label=label))
+        name = row.get("name") or stroke
+        s = strokes.setdefault((area, stroke), Tally(name=name, area=area, area_label=label))
         s.kinds[kind] = s.kinds.get(kind, 0) + n
         a = areas.setdefault(area, Tally(name=label, area=area, area_label=label))
         a.kinds[kind] = a.kinds.get(kind, 0) + n

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from massage.content import in_page_language, texts_by_language
 from massage.labels import CachedChoiceLabels, choice_label
 from massage.models import Step
 
@@ -213,6 +214,9 @@ class CueEvent(CachedChoiceLabels, models.Model):
     # Copied from the step so the history stays readable if the routine changes later.
     body_area = models.CharField(_("body area"), max_length=20, choices=Step.BodyArea)
     stroke = models.CharField(_("stroke"), max_length=80)
+    # The stroke in each language the step was written in then (massage.content.texts_by_language),
+    # so the history reads in the language of whoever looks back; `stroke` is as it was played.
+    stroke_names = models.JSONField(default=dict, blank=True, verbose_name=_("stroke's names"))
     kind = models.CharField(_("cue"), max_length=24, choices=CueKind)
     # Kept beside the kind so the database can count engagement without knowing the taxonomy.
     valence = models.CharField(
@@ -270,6 +274,11 @@ class CueEvent(CachedChoiceLabels, models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def stroke_shown(self) -> str:
+        """The stroke's name in the page's language, else as it was played."""
+        return in_page_language(self.stroke_names, self.stroke)
+
+    @property
     def engaging(self):
         return self.valence == Valence.ENGAGEMENT
 
@@ -281,6 +290,7 @@ class CueEvent(CachedChoiceLabels, models.Model):
             step=step,
             body_area=step.body_area,
             stroke=step.stroke,
+            stroke_names=texts_by_language(step, "stroke"),
             kind=kind,
             at=at,
             seconds_into_session=max((at - session.started_at).total_seconds(), 0),

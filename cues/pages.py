@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cues import charts, insights, selectors
 from cues.forms import CueNoteForm
+from massage.content import in_page_language
 from massage.fragments import stored_values
 from massage.models import Step
 
@@ -43,7 +44,7 @@ def _bands(review) -> list[charts.Band]:
         charts.Band(
             key=visit.step_id,
             number=number,
-            label=f"{visit.stroke} · {visit.get_body_area_display()}",
+            label=f"{visit.stroke_shown} · {visit.get_body_area_display()}",
             seconds=visit.seconds,
             skipped=visit.skipped,
         )
@@ -69,7 +70,10 @@ def _marks(review) -> list[charts.Mark]:
             seconds=cue.seconds_into_session,
             engaging=cue.engaging,
             potent=cue.potent,
-            label=f"{cue.get_kind_display()} · {charts.clock(cue.massage_seconds)} · {cue.stroke}",
+            label=(
+                f"{cue.get_kind_display()} · {charts.clock(cue.massage_seconds)} · "
+                f"{cue.stroke_shown}"
+            ),
         )
         for cue in review["cues"]
     ]
@@ -155,7 +159,7 @@ def _steps_table(review) -> list[dict]:
         rows.append(
             {
                 "number": number,
-                "stroke": visit.stroke,
+                "stroke": visit.stroke_shown,
                 "area": visit.get_body_area_display(),
                 "skipped": visit.skipped,
                 "start": None if visit.skipped else charts.clock(start),
@@ -186,7 +190,7 @@ def _steps_table(review) -> list[dict]:
         rows.append(
             {
                 "number": None,
-                "stroke": row["stroke"],
+                "stroke": in_page_language(row["stroke_names"], row["stroke"]),
                 "area": _area_label(row["body_area"]),
                 "skipped": False,
                 "start": None,
@@ -279,7 +283,7 @@ def _review_key(session, rows) -> str:
         get_language(),
         timezone.get_current_timezone_name(),
         get_script_prefix(),
-        _review_code_digest(),
+        _code_digest(),
     )
     return "review-content:v1:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 
@@ -288,10 +292,12 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 @functools.cache
-def _review_code_digest() -> str:
-    """A digest of what draws a review besides its data: its templates (the page, the
-    instructors' notes, the timeline's drawing: all of templates/cues), the Python of the apps it
-    comes from (labels, charts, icons, filters), the translations and Django's version."""
+def _code_digest() -> str:
+    """A digest of what draws a review, a history or an insight besides their data: their
+    templates (all of templates/cues: the pages, the instructors' notes, the charts), the Python
+    of the apps they come from (labels, charts, icons, filters, the insight's wording), the
+    translations and Django's version. In a cache key, a deploy that changes any of them draws
+    the pages afresh."""
     digest = hashlib.blake2s(digest_size=8)
     digest.update(django.get_version().encode())
     code = [
@@ -344,9 +350,10 @@ class SavedNote:
 def _insight(baby, version=None) -> insights.Insight:
     """What the cues suggest so far. Its counts run over the baby's whole history (two years of
     daily massages are 11,000 cues), so the result is kept in the cache, under a key that
-    changes whenever a massage or a cue of the baby does, and in the language it was worded in."""
+    changes whenever a massage or a cue of the baby does or the code that words it, and in the
+    language it was worded in."""
     version = version or selectors.baby_history_version(baby)[0]
-    key = f"history-insight:v1:{version}:{get_language()}"
+    key = f"history-insight:v1:{version}:{get_language()}:{_code_digest()}"
     insight = cache.get(key)
     if insight is None:
         counts = selectors.baby_insight_counts(baby)
@@ -382,6 +389,7 @@ def history_content(baby, page_number, *, version=None) -> str:
             timezone.get_current_timezone_name(),
             get_language(),
             page_number,
+            _code_digest(),
         )
         key = "history-content:v1:" + hashlib.sha256(repr(shown).encode()).hexdigest()
         content = cache.get(key)

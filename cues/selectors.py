@@ -4,13 +4,16 @@ import functools
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from cues.models import CueEvent, InstructorNote, Valence
 from massage import access
+from massage.content import FALLBACK_LANGUAGE, page_language
 from massage.models import Step, User
 from massage.vocabulary import BODY_AREAS
 from sessions import selectors as session_selectors
@@ -165,7 +168,7 @@ def session_review(session) -> dict:
         .order_by("first", "body_area")
     )
     by_step = list(
-        cues.values("step_id", "body_area", "stroke")
+        cues.values("step_id", "body_area", "stroke", "stroke_names")
         .annotate(**_valence_counts(), first=Min("seconds_into_session"))
         .order_by("first", "stroke")
     )
@@ -271,21 +274,43 @@ def baby_history_version(baby) -> tuple[str, bool]:
     return key, sessions["ended"] < sessions["n"]
 
 
+def _same_stroke():
+    """A stroke the same whichever language it was played in: its step's English name where it
+    had one, else its name as played."""
+    return Coalesce(KT(f"stroke_names__{FALLBACK_LANGUAGE}"), "stroke", output_field=CharField())
+
+
+def _stroke_in_page_language():
+    return Coalesce(KT(f"stroke_names__{page_language()}"), "stroke", output_field=CharField())
+
+
 def baby_insight_counts(baby) -> dict:
     """The counts the insight is built from, over the baby's ended massages: four queries.
 
-    Cues per (body area, stroke, kind); the massages each stroke and each area was done in
+    Cues per (body area, stroke, kind), a stroke played in two languages counted as one and
+    named in the page's (`name`); the massages each stroke and each area was done in
     (from the steps done); and how many massages have cues at all. A session ended before any
     step was done is not a massage, and its cues are left out with it.
     """
     ended = MassageSession.objects.massages().filter(baby=baby, ended_at__isnull=False)
     cues = CueEvent.objects.logged().filter(session__in=ended)
-    rows = list(cues.values("body_area", "stroke", "kind").annotate(n=Count("pk")).order_by())
+    rows = [
+        {
+            "body_area": row["body_area"],
+            "stroke": row["same_stroke"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "n": row["n"],
+        }
+        for row in cues.values("body_area", "kind", same_stroke=_same_stroke())
+        .annotate(n=Count("pk"), name=Max(_stroke_in_page_language()))
+        .order_by()
+    ]
     sessions_with_cues = cues.aggregate(n=Count("session", distinct=True))["n"]
     visits = StepVisit.objects.done().filter(session__baby=baby, session__ended_at__isnull=False)
     stroke_sessions = {
-        (row["body_area"], row["stroke"]): row["n"]
-        for row in visits.values("body_area", "stroke")
+        (row["body_area"], row["same_stroke"]): row["n"]
+        for row in visits.values("body_area", same_stroke=_same_stroke())
         .annotate(n=Count("session", distinct=True))
         .order_by()
     }

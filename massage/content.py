@@ -25,6 +25,7 @@ __all__ = [
     "STEP_TEXTS",
     "column",
     "columns",
+    "in_page_language",
     "language_codes",
     "language_in_sentence",
     "language_name",
@@ -32,6 +33,7 @@ __all__ = [
     "page_language",
     "shown_language",
     "stand_in_language",
+    "texts_by_language",
 ]
 
 FALLBACK_LANGUAGE = "en"
@@ -85,6 +87,20 @@ def stand_in_language(obj, name: str) -> str | None:
     missing translation), else None."""
     shown = shown_language(obj, name)
     return shown if shown and shown != page_language() else None
+
+
+def texts_by_language(obj, name: str) -> dict[str, str]:
+    """``obj.<name>`` in each language it is written in: {"en": "Leg glide", "es": "Deslizar
+    por la pierna"}. A massage keeps a step's stroke like this, so its history reads in the
+    language of whoever looks back, whichever language it was played in."""
+    texts = ((code, getattr(obj, column(name, code))) for code in language_codes())
+    return {code: text for code, text in texts if text}
+
+
+def in_page_language(texts: dict, played: str) -> str:
+    """A text kept in each language (texts_by_language) in the page's; `played`, the text as
+    it was shown then, when it had none in the page's language."""
+    return texts.get(page_language()) or played
 
 
 # The note beside a text shown in another language than the page's, named in the page's words.

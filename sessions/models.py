@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from massage.content import in_page_language, texts_by_language
 from massage.labels import CachedChoiceLabels
 from massage.models import Step, TeachingClass
 
@@ -205,6 +206,9 @@ class StepVisit(CachedChoiceLabels, models.Model):
     order = models.PositiveSmallIntegerField(verbose_name=_("order"))
     body_area = models.CharField(max_length=20, choices=Step.BodyArea, verbose_name=_("body area"))
     stroke = models.CharField(max_length=80, verbose_name=_("stroke"))
+    # The stroke in each language the step was written in then (massage.content.texts_by_language),
+    # so the history reads in the language of whoever looks back; `stroke` is as it was played.
+    stroke_names = models.JSONField(default=dict, blank=True, verbose_name=_("stroke's names"))
     seconds = models.FloatField(default=0, verbose_name=_("seconds"))
     extra_seconds = models.PositiveSmallIntegerField(
         default=0,
@@ -234,6 +238,11 @@ class StepVisit(CachedChoiceLabels, models.Model):
     def __str__(self):
         return f"{self.stroke} ({'skipped' if self.skipped else f'{self.seconds:.0f} s'})"
 
+    @property
+    def stroke_shown(self) -> str:
+        """The stroke's name in the page's language, else as it was played."""
+        return in_page_language(self.stroke_names, self.stroke)
+
     @classmethod
     def of(cls, session, step, **fields):
         """An unsaved visit of `step`, with the step's order, area and stroke copied onto it."""
@@ -243,6 +252,7 @@ class StepVisit(CachedChoiceLabels, models.Model):
             order=step.order,
             body_area=step.body_area,
             stroke=step.stroke,
+            stroke_names=texts_by_language(step, "stroke"),
             **fields,
         )
 

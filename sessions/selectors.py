@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from massage import access
+from massage.content import columns
 from massage.models import Assignment, Membership, Routine, Step
 from massage.selectors import library as library_selectors
 from massage.selectors import teaching as teaching_selectors
@@ -66,14 +67,15 @@ def family_has_done(routine, family) -> bool:
 
 
 # What the player's saves read of a step: that it is one of the massage's, its order, area and
-# stroke (copied onto the cue or the visit) and its length (a visit's cap). Not its other texts, a
-# column per language each.
+# stroke in each language (copied onto the cue or the visit) and its length (a visit's cap). Not
+# its other texts, a column per language each.
 STEP_FIELDS_TO_RECORD = (
     "id",
     "routine_id",
     "order",
     "body_area",
     "stroke",
+    *columns("stroke"),
     "seconds",
     "repetitions",
     "seconds_per_repetition",

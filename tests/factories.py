@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from cues.models import CueEvent
+from massage.content import texts_by_language
 from massage.models import Baby, Family, FocusTag, Membership, Routine, Step, User
 from massage.services.library import next_step_order
 from sessions.models import BabyState, MassageSession, Reminder, StepVisit
@@ -143,6 +144,7 @@ class StepVisitFactory(factory.django.DjangoModelFactory):
     order = factory.LazyAttribute(lambda visit: visit.step.order)
     body_area = factory.LazyAttribute(lambda visit: visit.step.body_area)
     stroke = factory.LazyAttribute(lambda visit: visit.step.stroke)
+    stroke_names = factory.LazyAttribute(lambda visit: texts_by_language(visit.step, "stroke"))
     seconds = 30
 
 
@@ -172,6 +174,9 @@ class CueEventFactory(factory.django.DjangoModelFactory):
     step = factory.LazyAttribute(lambda cue: cue.session.current_step)
     body_area = factory.LazyAttribute(lambda cue: cue.step.body_area if cue.step else "legs")
     stroke = factory.LazyAttribute(lambda cue: cue.step.stroke if cue.step else "Stroke")
+    stroke_names = factory.LazyAttribute(
+        lambda cue: texts_by_language(cue.step, "stroke") if cue.step else {}
+    )
     kind = "smiling"
     seconds_into_session = 60
     at = factory.LazyAttribute(

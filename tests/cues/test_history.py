@@ -266,7 +266,13 @@ def test_insight_counts_come_from_ended_massages_only(baby, routine, steps):
     counts = selectors.baby_insight_counts(baby)
     assert counts["sessions_with_cues"] == 1
     assert counts["rows"] == [
-        {"body_area": "legs", "stroke": steps[0].stroke, "kind": "smiling", "n": 1}
+        {
+            "body_area": "legs",
+            "stroke": steps[0].stroke,
+            "name": steps[0].stroke,
+            "kind": "smiling",
+            "n": 1,
+        }
     ]
     assert counts["stroke_sessions"][("legs", steps[0].stroke)] == 1
     assert counts["area_sessions"] == {"legs": 1, "tummy": 1, "back": 1}
@@ -363,7 +369,13 @@ def test_the_weeks_and_the_insight_leave_out_sessions_with_no_step_done(baby, ro
     counts = selectors.baby_insight_counts(baby)
     assert counts["sessions_with_cues"] == 1
     assert counts["rows"] == [
-        {"body_area": "legs", "stroke": steps[0].stroke, "kind": "smiling", "n": 1}
+        {
+            "body_area": "legs",
+            "stroke": steps[0].stroke,
+            "name": steps[0].stroke,
+            "kind": "smiling",
+            "n": 1,
+        }
     ]
     assert counts["area_sessions"] == {"legs": 1, "tummy": 1, "back": 1}
 

@@ -1,0 +1,179 @@
+"""A massage keeps each step's stroke in every language the step is written in, so a family that
+plays in English and looks back in Spanish (or the other way round) reads its history in its
+own words, and a stroke played in both languages is one stroke in the insight."""
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cues import selectors
+from cues.models import CueEvent
+from massage.models import Step
+from sessions.models import Outcome, StepVisit
+from tests.factories import (
+    CueEventFactory,
+    MassageSessionFactory,
+    StepVisitFactory,
+    routine_with_areas,
+)
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
+SPANISH = {"Legs stroke 1": "Piernas, primera", "Tummy stroke 2": "Barriga, segunda"}
+
+
+@pytest.fixture
+def routine(db):
+    with translation.override("en"):
+        routine = routine_with_areas(["legs", "tummy"], title="Evening calm")
+    for english, spanish in SPANISH.items():
+        Step.objects.filter(routine=routine, stroke_en=english).update(stroke_es=spanish)
+    return routine
+
+
+@pytest.fixture
+def steps(routine):
+    return list(Step.objects.filter(routine=routine).order_by("order"))
+
+
+def played(baby, steps, language, *, days_ago=1, cues=("smiling", "cooing")):
+    """An ended massage played in `language`: every step done, the cues on the legs."""
+    session = MassageSessionFactory(
+        routine=steps[0].routine,
+        baby=baby,
+        started_at=timezone.now() - timedelta(days=days_ago),
+    )
+    with translation.override(language):
+        for step in steps:
+            StepVisitFactory(session=session, step=step, seconds=30)
+        for n, kind in enumerate(cues):
+            CueEventFactory(session=session, step=steps[0], kind=kind, seconds_into_session=5 + n)
+    session.finish(outcome=Outcome.COMPLETED, at=session.started_at + timedelta(minutes=3))
+    return session
+
+
+def test_the_players_saves_keep_the_stroke_in_each_language(as_parent, baby, steps):
+    session = MassageSessionFactory(routine=steps[0].routine, baby=baby)
+    answer = as_parent.post(
+        reverse("cues:cue-create", args=[session.pk]),
+        {"client_id": str(uuid.uuid4()), "kind": "smiling", "step": steps[0].pk},
+        HTTP_ACCEPT="application/json",
+        **EN,
+    )
+    assert answer.status_code in (200, 201)
+    visits = json.dumps({str(steps[0].pk): [30, False]})
+    saved = as_parent.post(
+        reverse("sessions:session-progress", args=[session.pk]),
+        {"seq": 1, "step": steps[1].pk, "elapsed": 2, "visits": visits},
+        **ES,
+    )
+    assert saved.status_code == 204
+
+    cue = CueEvent.objects.get(session=session)
+    assert cue.stroke == "Legs stroke 1"  # as played, in English
+    assert cue.stroke_names == {"en": "Legs stroke 1", "es": "Piernas, primera"}
+    visit = StepVisit.objects.get(session=session)
+    assert visit.stroke == "Piernas, primera"  # as played, in Spanish
+    assert visit.stroke_names == {"en": "Legs stroke 1", "es": "Piernas, primera"}
+
+
+def test_a_massage_played_in_english_reads_in_spanish(as_parent, baby, steps):
+    session = played(baby, steps, "en")
+    url = reverse("cues:session-review", args=[session.pk])
+    spanish = as_parent.get(url, **ES).content.decode()
+    assert "Piernas, primera" in spanish and "Barriga, segunda" in spanish
+    assert "Legs stroke 1" not in spanish
+    english = as_parent.get(url, **EN).content.decode()
+    assert "Legs stroke 1" in english and "Piernas, primera" not in english
+
+    summary = as_parent.get(reverse("sessions:session-summary", args=[session.pk]), **ES)
+    assert "Barriga, segunda" in summary.content.decode()
+
+
+def test_a_step_without_the_readers_language_shows_the_name_as_played(as_parent, baby, steps):
+    Step.objects.filter(pk=steps[1].pk).update(stroke_es=None)
+    session = played(baby, list(Step.objects.filter(pk__in=[s.pk for s in steps])), "es")
+    spanish = as_parent.get(reverse("cues:session-review", args=[session.pk]), **ES)
+    assert "Tummy stroke 2" in spanish.content.decode()  # it was played in English, the only one
+
+
+def test_one_stroke_played_in_two_languages_is_one_stroke_in_the_insight(as_parent, baby, steps):
+    played(baby, steps, "en", days_ago=3)
+    played(baby, steps, "es", days_ago=2)
+    played(baby, steps, "es", days_ago=1)
+    counts = selectors.baby_insight_counts(baby)
+    legs = [row for row in counts["rows"] if row["body_area"] == "legs"]
+    assert {row["stroke"] for row in legs} == {"Legs stroke 1"}
+    assert sum(row["n"] for row in legs) == 6
+    assert counts["stroke_sessions"][("legs", "Legs stroke 1")] == 3
+
+    history = reverse("cues:baby-history", args=[baby.pk])
+    spanish = as_parent.get(history, **ES).content.decode()
+    assert "Piernas, primera" in spanish and "Legs stroke 1" not in spanish
+    english = as_parent.get(history, **EN).content.decode()
+    assert "Legs stroke 1" in english and "Piernas, primera" not in english
+
+
+def test_the_insight_counts_stay_four_queries(baby, steps, django_assert_max_num_queries):
+    for day in range(1, 4):
+        played(baby, steps, "es" if day % 2 else "en", days_ago=day)
+    with django_assert_max_num_queries(4):
+        selectors.baby_insight_counts(baby)
+
+
+# -- The migration -------------------------------------------------------------------------------
+
+BEFORE = [
+    ("cues", "0004_admin_names_translated"),
+    ("massage_sessions", "0004_admin_names_translated"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_earlier_rows_their_steps_names_where_the_name_still_matches():
+    with translation.override("en"):
+        routine = routine_with_areas(["legs", "tummy"], title="Old routine")
+    steps = list(Step.objects.filter(routine=routine).order_by("order"))
+    Step.objects.filter(pk=steps[0].pk).update(stroke_es="Piernas, primera")
+    session = MassageSessionFactory(routine=routine)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    OldVisit = old.get_model("massage_sessions", "StepVisit")
+    OldCue = old.get_model("cues", "CueEvent")
+    for step, stroke in [(steps[0], "Piernas, primera"), (steps[1], "Renamed since")]:
+        OldVisit.objects.create(
+            session_id=session.pk,
+            step_id=step.pk,
+            order=step.order,
+            body_area=step.body_area,
+            stroke=stroke,
+            seconds=30,
+        )
+        OldCue.objects.create(
+            session_id=session.pk,
+            step_id=step.pk,
+            body_area=step.body_area,
+            stroke=stroke,
+            kind="smiling",
+            valence="engagement",
+            at=timezone.now(),
+            seconds_into_session=3,
+            client_id=uuid.uuid4(),
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    both = {"en": "Legs stroke 1", "es": "Piernas, primera"}
+    names = dict(StepVisit.objects.values_list("stroke", "stroke_names"))
+    assert names == {"Piernas, primera": both, "Renamed since": {}}
+    names = dict(CueEvent.objects.values_list("stroke", "stroke_names"))
+    assert names == {"Piernas, primera": both, "Renamed since": {}}
