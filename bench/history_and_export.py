@@ -99,6 +99,7 @@ def load():
     from django.utils import timezone
 
     from cues.models import CUES, CueEvent, Response, Valence
+    from massage.content import texts_by_language
     from massage.models import Baby, Family, Membership, Routine, Step, User
     from sessions.models import BabyState, MassageSession, Outcome, StepVisit
 
@@ -148,6 +149,7 @@ def load():
                     baby=baby,
                     routine=routine,
                     routine_title=routine.title,
+                    routine_titles=texts_by_language(routine, "title"),
                     started_by=parent if day % 3 else caregiver,
                     started_at=started_at,
                     last_activity_at=started_at + timedelta(minutes=10),

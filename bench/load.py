@@ -114,6 +114,7 @@ def seed(scale):
     from django.utils import timezone
 
     from cues.models import CUES, CueEvent, Valence
+    from massage.content import texts_by_language
     from massage.models import (
         Assignment,
         Baby,
@@ -205,6 +206,7 @@ def seed(scale):
                         baby=baby,
                         routine=routine,
                         routine_title=routine.title,
+                        routine_titles=texts_by_language(routine, "title"),
                         started_by=parent_of[baby.family_id],
                         started_at=started_at,
                         last_activity_at=started_at + timedelta(minutes=10),

@@ -87,6 +87,9 @@ class MassageSession(CachedChoiceLabels, models.Model):
         verbose_name=_("routine"),
     )
     routine_title = models.CharField(max_length=120, verbose_name=_("routine title"))
+    # The title in each language the routine had then (massage.content.texts_by_language), so the
+    # history reads in the language of whoever looks back; `routine_title` is as it was played.
+    routine_titles = models.JSONField(default=dict, blank=True, verbose_name=_("routine's titles"))
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -145,6 +148,11 @@ class MassageSession(CachedChoiceLabels, models.Model):
 
     def __str__(self):
         return f"{self.routine_title} with {self.baby} on {self.started_at:%Y-%m-%d}"
+
+    @property
+    def routine_title_shown(self) -> str:
+        """The routine's title in the page's language, else as it was played."""
+        return in_page_language(self.routine_titles, self.routine_title)
 
     @property
     def is_running(self):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massage import access
+from massage.content import texts_by_language
 from massage.errors import AppError, Code
 from sessions.models import (
     STALE_AFTER,
@@ -77,6 +78,7 @@ def session_start(
                 baby=baby,
                 routine=routine,
                 routine_title=routine.title,
+                routine_titles=texts_by_language(routine, "title"),
                 started_by=user,
                 state_at_start=answers["state"],
                 readiness=answers,
@@ -105,6 +107,7 @@ def session_unsaved(*, baby, routine, user) -> MassageSession:
         baby=baby,
         routine=routine,
         routine_title=routine.title,
+        routine_titles=texts_by_language(routine, "title"),
         started_by=user,
         started_at=timezone.now(),
     )

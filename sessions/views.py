@@ -269,7 +269,7 @@ def _player_data(session, steps, current, visits):
             for step in steps
         ],
         "session": session.pk,
-        "routine": {"title": session.routine_title, "artwork": static("img/icon.svg")},
+        "routine": {"title": session.routine_title_shown, "artwork": static("img/icon.svg")},
         "current": current.pk,
         "elapsed": session.current_elapsed,
         "seq": session.progress_seq,

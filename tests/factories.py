@@ -117,6 +117,9 @@ class MassageSessionFactory(factory.django.DjangoModelFactory):
     baby = factory.SubFactory(BabyFactory)
     routine = factory.SubFactory(RoutineFactory)
     routine_title = factory.LazyAttribute(lambda session: session.routine.title)
+    routine_titles = factory.LazyAttribute(
+        lambda session: texts_by_language(session.routine, "title") if session.routine else {}
+    )
     started_by = None
     state_at_start = BabyState.QUIET_ALERT
     readiness = factory.LazyAttribute(

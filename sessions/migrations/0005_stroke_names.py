@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from sessions.migrations._stroke_names import keep_stroke_names
+from sessions.migrations._texts_by_language import keep_texts_by_language
 
 
 class Migration(migrations.Migration):
@@ -18,5 +18,14 @@ class Migration(migrations.Migration):
             name='stroke_names',
             field=models.JSONField(blank=True, default=dict, verbose_name="stroke's names"),
         ),
-        migrations.RunPython(keep_stroke_names("massage_sessions.StepVisit"), migrations.RunPython.noop),
+        migrations.RunPython(
+            keep_texts_by_language(
+                "massage_sessions.StepVisit",
+                source="step",
+                text="stroke",
+                kept="stroke",
+                into="stroke_names",
+            ),
+            migrations.RunPython.noop,
+        ),
     ]

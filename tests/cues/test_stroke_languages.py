@@ -1,6 +1,6 @@
-"""A massage keeps each step's stroke in every language the step is written in, so a family that
-plays in English and looks back in Spanish (or the other way round) reads its history in its
-own words, and a stroke played in both languages is one stroke in the insight."""
+"""A massage keeps its routine's title and each step's stroke in every language they are written
+in, so a family that plays in English and looks back in Spanish (or the other way round) reads
+its history in its own words, and a stroke played in both languages is one in the insight."""
 
 import json
 import uuid
@@ -14,14 +14,15 @@ from django.utils import timezone, translation
 
 from cues import selectors
 from cues.models import CueEvent
-from massage.models import Step
-from sessions.models import Outcome, StepVisit
+from massage.models import Routine, Step
+from sessions.models import MassageSession, Outcome, StepVisit
 from tests.factories import (
     CueEventFactory,
     MassageSessionFactory,
     StepVisitFactory,
     routine_with_areas,
 )
+from tests.sessions.test_views import ALL_CLEAR, start_url
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
@@ -34,6 +35,8 @@ def routine(db):
         routine = routine_with_areas(["legs", "tummy"], title="Evening calm")
     for english, spanish in SPANISH.items():
         Step.objects.filter(routine=routine, stroke_en=english).update(stroke_es=spanish)
+    Routine.objects.filter(pk=routine.pk).update(title_es="Calma de la tarde")
+    routine.refresh_from_db()
     return routine
 
 
@@ -83,17 +86,34 @@ def test_the_players_saves_keep_the_stroke_in_each_language(as_parent, baby, ste
     assert visit.stroke_names == {"en": "Legs stroke 1", "es": "Piernas, primera"}
 
 
+def test_starting_keeps_the_routines_title_in_each_language(as_parent, baby, routine):
+    response = as_parent.post(start_url(baby, routine), ALL_CLEAR, **EN)
+    assert response.status_code == 302
+    session = MassageSession.objects.get(baby=baby)
+    assert session.routine_title == "Evening calm"
+    assert session.routine_titles == {"en": "Evening calm", "es": "Calma de la tarde"}
+    player = as_parent.get(response.url, **ES).content.decode()
+    assert "<title>Calma de la tarde" in player
+
+
 def test_a_massage_played_in_english_reads_in_spanish(as_parent, baby, steps):
     session = played(baby, steps, "en")
     url = reverse("cues:session-review", args=[session.pk])
     spanish = as_parent.get(url, **ES).content.decode()
     assert "Piernas, primera" in spanish and "Barriga, segunda" in spanish
-    assert "Legs stroke 1" not in spanish
+    assert "Calma de la tarde" in spanish
+    assert "Legs stroke 1" not in spanish and "Evening calm" not in spanish
     english = as_parent.get(url, **EN).content.decode()
-    assert "Legs stroke 1" in english and "Piernas, primera" not in english
+    assert "Legs stroke 1" in english and "Evening calm" in english
+    assert "Piernas, primera" not in english and "Calma" not in english
 
     summary = as_parent.get(reverse("sessions:session-summary", args=[session.pk]), **ES)
     assert "Barriga, segunda" in summary.content.decode()
+    assert "Calma de la tarde" in summary.content.decode()
+    history = as_parent.get(reverse("cues:baby-history", args=[baby.pk]), **ES)
+    assert "Calma de la tarde" in history.content.decode()
+    today = as_parent.get(reverse("today"), **ES)
+    assert "Calma de la tarde" in today.content.decode()
 
 
 def test_a_step_without_the_readers_language_shows_the_name_as_played(as_parent, baby, steps):
@@ -142,6 +162,7 @@ def test_the_migration_gives_earlier_rows_their_steps_names_where_the_name_still
     steps = list(Step.objects.filter(routine=routine).order_by("order"))
     Step.objects.filter(pk=steps[0].pk).update(stroke_es="Piernas, primera")
     session = MassageSessionFactory(routine=routine)
+    renamed = MassageSessionFactory(routine=routine, routine_title="An older title")
 
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
@@ -177,3 +198,5 @@ def test_the_migration_gives_earlier_rows_their_steps_names_where_the_name_still
     assert names == {"Piernas, primera": both, "Renamed since": {}}
     names = dict(CueEvent.objects.values_list("stroke", "stroke_names"))
     assert names == {"Piernas, primera": both, "Renamed since": {}}
+    titles = dict(MassageSession.objects.values_list("pk", "routine_titles"))
+    assert titles == {session.pk: {"en": "Old routine"}, renamed.pk: {}}

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cues.models import CueEvent
 from cues.services import baby_led_reason
+from massage.content import texts_by_language
 from massage.management.commands.seed_demo import BERGS, DEMO_FAMILY, OKAFORS
 from massage.models import Baby, Membership, Routine
 from sessions.models import BabyState, MassageSession, Outcome, StepVisit
@@ -168,6 +169,7 @@ def _seed_session(baby, routine, parent, started, rng, *, baby_led, cheer=0.0, n
         baby=baby,
         routine=routine,
         routine_title=routine.title,
+        routine_titles=texts_by_language(routine, "title"),
         started_by=parent,
         started_at=started,
         last_activity_at=started,
