@@ -91,8 +91,8 @@ def stand_in_language(obj, name: str) -> str | None:
 
 def texts_by_language(obj, name: str) -> dict[str, str]:
     """``obj.<name>`` in each language it is written in: {"en": "Leg glide", "es": "Deslizar
-    por la pierna"}. A massage keeps a step's stroke like this, so its history reads in the
-    language of whoever looks back, whichever language it was played in."""
+    por la pierna"}. A massage keeps its routine's title and each step's stroke like this, so
+    its history reads in the language of whoever looks back, whichever it was played in."""
     texts = ((code, getattr(obj, column(name, code))) for code in language_codes())
     return {code: text for code, text in texts if text}
 
