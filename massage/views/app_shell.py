@@ -15,17 +15,20 @@ import re
 
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import HashedFilesMixin, staticfiles_storage
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from massage.content import language_codes
 from massage.icons import MANIFEST_ICONS
 
 # The worker's caches are named from here; the page's logout clearing (static/js/offline.js)
@@ -44,6 +47,8 @@ KEPT_PAGES = [
     r"^/routines/[^/]+/$",
     r"^/babies/[0-9]+/routines/[^/]+/(start|offline)/$",
 ]
+# Where the worker notes the language of the last page it saw (in the shell's cache).
+LANGUAGE_NOTE_URL = "/page-language"
 SYNC_TAG = "gentle-hands-outbox"
 DAY, NIGHT = "#f7f3ec", "#17171d"  # --bg of static/css/app.css, as the theme-color tags
 OFFLINE_TEMPLATE = "massage/offline.html"
@@ -71,6 +76,11 @@ def shell() -> dict:
     paths = _project_static_paths()
     urls = [static(path) for path in paths] + _htmx_urls()
     offline_url = reverse("offline")
+    # One offline page per language besides the browser's: the worker shows the one in the
+    # language of the last page it saw, which a request without cookies can't ask for.
+    offline_in = {
+        code: f"{offline_url}?{urlencode({'language': code})}" for code in language_codes()
+    }
     hashed = _hashed_names()
     digest = hashlib.sha256()
     for url in urls:
@@ -80,11 +90,16 @@ def shell() -> dict:
             with open(finders.find(path), "rb") as file:
                 digest.update(hashlib.sha256(file.read()).digest())
     digest.update(render_to_string(OFFLINE_TEMPLATE).encode())
+    for code in offline_in:
+        with translation.override(code):
+            digest.update(render_to_string(OFFLINE_TEMPLATE).encode())
     return {
         "version": digest.hexdigest()[:20],
         "cachePrefix": SHELL_CACHE_PREFIX,
-        "shell": [*urls, offline_url],
+        "shell": [*urls, offline_url, *offline_in.values()],
         "offline": offline_url,
+        "offlineIn": offline_in,
+        "languageUrl": LANGUAGE_NOTE_URL,
         "hashed": hashed,
         "pagesPrefix": PAGES_CACHE_PREFIX,
         "whoCache": WHO_CACHE,
@@ -148,5 +163,14 @@ def manifest(request):
 @require_safe
 def offline(request) -> HttpResponse:
     """The page the worker shows in place of one it can't fetch. The worker keeps the copy it
-    fetched without cookies, so it names nobody; it renders the same for everyone."""
-    return render(request, OFFLINE_TEMPLATE)
+    fetched without cookies, so it names nobody; it renders the same for everyone. In the
+    browser's language, or in the one `?language=` names (one of the site's)."""
+    language = request.GET.get("language")
+    if language is None:
+        return render(request, OFFLINE_TEMPLATE)
+    if language not in language_codes():
+        raise Http404
+    with translation.override(language):
+        response = render(request, OFFLINE_TEMPLATE)
+    response.headers["Content-Language"] = language
+    return response

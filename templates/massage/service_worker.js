@@ -14,6 +14,7 @@ const SHELL_CACHE = CONFIG.cachePrefix + CONFIG.version;
 const SHELL = new Set(CONFIG.shell.map((url) => new URL(url, self.location.href).href));
 const KEPT_PAGES = CONFIG.keep.map((pattern) => new RegExp(pattern));
 const USER_MARK = /<body[^>]*\sdata-user="([0-9]+)"/;
+const PAGE_LANGUAGE = /<html[^>]*\slang="([^"]+)"/;
 
 self.addEventListener("install", (event) => {
   // Without cookies: what is kept is the same for everyone on this phone. "reload" skips the
@@ -100,6 +101,8 @@ async function look(request, response) {
   const text = await response.clone().text();
   const mark = USER_MARK.exec(text);
   const user = mark ? mark[1] : "";
+  const language = PAGE_LANGUAGE.exec(text);
+  if (language) await noteLanguage(language[1]);
   await noteWho(user);
   if (user && keptPage(request.url)) {
     const cache = await caches.open(CONFIG.pagesPrefix + user);
@@ -142,6 +145,23 @@ async function keptCopy(request) {
   return (await cache.match(request.mode === "navigate" ? url.pathname : request, { ignoreVary: true })) || null;
 }
 
+// The language of the last page the site sent (the one the person chose, or their browser's), so
+// the offline page speaks it. Kept with the shell: it says nothing about who.
+async function noteLanguage(language) {
+  if (!CONFIG.offlineIn[language]) return;
+  const cache = await caches.open(SHELL_CACHE);
+  const noted = await cache.match(CONFIG.languageUrl);
+  if (noted && (await noted.text()) === language) return;
+  await cache.put(CONFIG.languageUrl, new Response(language));
+}
+
+async function offlinePage() {
+  const noted = await caches.match(CONFIG.languageUrl, { cacheName: SHELL_CACHE });
+  const language = noted ? await noted.text() : "";
+  const url = CONFIG.offlineIn[language] || CONFIG.offline;
+  return caches.match(url, { cacheName: SHELL_CACHE, ignoreVary: true });
+}
+
 // Pages: the network first, always; without one, this person's kept copy, or the offline page.
 async function page(event) {
   try {
@@ -152,7 +172,7 @@ async function page(event) {
   } catch (error) {
     const kept = await keptCopy(event.request);
     if (kept) return kept;
-    const offline = await caches.match(CONFIG.offline, { cacheName: SHELL_CACHE, ignoreVary: true });
+    const offline = await offlinePage();
     return offline || Response.error();
   }
 }

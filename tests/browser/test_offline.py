@@ -17,7 +17,7 @@ from django.views.static import serve
 from playwright.sync_api import expect
 
 from cues.models import CueEvent, CueKind
-from massage.views.app_shell import SHELL_CACHE_PREFIX, shell
+from massage.views.app_shell import LANGUAGE_NOTE_URL, SHELL_CACHE_PREFIX, shell
 from tests.browser.conftest import log_in, shoot, wait_until
 from tests.conftest import PRODUCTION_STORAGES
 from tests.factories import (
@@ -39,6 +39,16 @@ KEPT_PATHS = """async (name) => {
   const cache = await caches.open(name);
   return (await cache.keys()).map((request) => new URL(request.url).pathname);
 }"""
+
+# The page language the worker last noted is `language` (it notes it after the page is shown).
+NOTED_LANGUAGE = f"""async (language) => {{
+  for (const name of await caches.keys()) {{
+    if (!name.startsWith('{SHELL_CACHE_PREFIX}')) continue;
+    const noted = await (await caches.open(name)).match('{LANGUAGE_NOTE_URL}');
+    if (noted && (await noted.text()) === language) return true;
+  }}
+  return false;
+}}"""
 
 
 @pytest.fixture
@@ -96,6 +106,31 @@ def test_with_no_network_a_page_shows_the_offline_page(phone, live_server, paren
     phone.context.set_offline(False)
     phone.get_by_role("link", name="Try again").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Routines")
+
+
+def test_the_offline_page_speaks_the_language_the_person_chose(phone, live_server, parent):
+    parent.language = "es"  # the browser asks for English
+    parent.save(update_fields=["language"])
+    log_in(phone, live_server, parent)
+    open_controlled(phone, live_server)
+    phone.goto("/today/")  # a page the worker sees: it notes its language
+    expect(phone.locator("html")).to_have_attribute("lang", "es")
+    phone.wait_for_function(NOTED_LANGUAGE, arg="es")
+    phone.context.set_offline(True)
+    phone.goto("/routines/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ahora mismo no hay conexión")
+    expect(phone.locator("html")).to_have_attribute("lang", "es")
+
+    # Back to the browser's language: the next offline page follows.
+    phone.context.set_offline(False)
+    parent.language = ""
+    parent.save(update_fields=["language"])
+    phone.goto("/today/")
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    phone.wait_for_function(NOTED_LANGUAGE, arg="en")
+    phone.context.set_offline(True)
+    phone.goto("/routines/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("No connection just now")
 
 
 def test_pages_still_come_from_the_network_while_it_is_there(phone, live_server, parent):

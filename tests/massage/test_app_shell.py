@@ -156,10 +156,15 @@ def test_the_worker_keeps_the_app_shell(client, db):
     ]:
         assert url in config["shell"], url
     assert config["offline"] == "/offline/"
+    assert config["offlineIn"] == {"en": "/offline/?language=en", "es": "/offline/?language=es"}
     assert config["hashed"] is False  # the tests' storage, as in development
     assert config["cachePrefix"] == "gentle-hands-shell-"
-    # Nothing anyone's own: no page but the offline one.
-    assert [url for url in config["shell"] if not url.startswith("/static/")] == ["/offline/"]
+    # Nothing anyone's own: no page but the offline one, in the browser's and each language.
+    assert [url for url in config["shell"] if not url.startswith("/static/")] == [
+        "/offline/",
+        "/offline/?language=en",
+        "/offline/?language=es",
+    ]
 
 
 def test_without_hashed_names_a_changed_file_changes_the_version(client, db, tmp_path):
@@ -207,6 +212,26 @@ def test_the_offline_page_says_what_still_works_and_names_nobody(client, parent)
     assert "csrfmiddlewaretoken" not in text and "X-CSRFToken" not in text
     client.force_login(parent)
     assert client.get(reverse("offline")).content == anonymous.content
+
+
+def test_the_offline_page_in_each_language_whatever_the_browser_asks(client, db):
+    url = reverse("offline")
+    spanish = client.get(url, {"language": "es"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert spanish.status_code == 200
+    assert spanish["Content-Language"] == "es"
+    text = spanish.content.decode()
+    assert '<html lang="es"' in text and "No connection just now" not in text
+    english = client.get(url, {"language": "en"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert english["Content-Language"] == "en"
+    assert "No connection just now" in english.content.decode()
+    # The browser's language without one.
+    assert '<html lang="es"' in client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+
+@pytest.mark.parametrize("language", ["", "xx", "es-mx", "<b>"])
+def test_an_offline_page_in_no_language_of_the_site_is_not_found(client, db, language):
+    response = client.get(reverse("offline"), {"language": language})
+    assert response.status_code == 404
 
 
 # -- Logging out -----------------------------------------------------------------------------------
