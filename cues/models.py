@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massage.content import in_page_language, texts_by_language
+from massage.content import in_page_language, in_page_language_html, texts_by_language
 from massage.labels import CachedChoiceLabels, choice_label
 from massage.models import Step
 
@@ -277,6 +277,11 @@ class CueEvent(CachedChoiceLabels, models.Model):
     def stroke_shown(self) -> str:
         """The stroke's name in the page's language, else as it was played."""
         return in_page_language(self.stroke_names, self.stroke)
+
+    @property
+    def stroke_html(self) -> str:
+        """stroke_shown, marked with its language when that is not the page's."""
+        return in_page_language_html(self.stroke_names, self.stroke)
 
     @property
     def engaging(self):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cues import charts, insights, selectors
 from cues.forms import CueNoteForm
-from massage.content import in_page_language
+from massage.content import in_page_language_html, stand_in_language
 from massage.fragments import stored_values
 from massage.models import Step
 
@@ -143,6 +143,14 @@ def _seconds_on_current(session, visits) -> float:
     return min(max(session.current_elapsed, unaccounted, 1), 3600)
 
 
+def _step_name_html(step) -> str:
+    """The step's name in the page's language, marked with its own when it stands in."""
+    language = stand_in_language(step, "stroke")
+    return (
+        format_html('<span lang="{}">{}</span>', language, step.stroke) if language else step.stroke
+    )
+
+
 def _steps_table(review) -> list[dict]:
     """One row per step of the session with its cue counts; strokes not on record after them."""
     counts, unplaced = {}, []
@@ -159,7 +167,7 @@ def _steps_table(review) -> list[dict]:
         rows.append(
             {
                 "number": number,
-                "stroke": visit.stroke_shown,
+                "stroke": visit.stroke_html,
                 "area": visit.get_body_area_display(),
                 "skipped": visit.skipped,
                 "start": None if visit.skipped else charts.clock(start),
@@ -176,7 +184,7 @@ def _steps_table(review) -> list[dict]:
         rows.append(
             {
                 "number": len(rows) + 1,
-                "stroke": current.stroke,
+                "stroke": _step_name_html(current),
                 "area": current.get_body_area_display(),
                 "skipped": False,
                 "now": True,
@@ -190,7 +198,7 @@ def _steps_table(review) -> list[dict]:
         rows.append(
             {
                 "number": None,
-                "stroke": in_page_language(row["stroke_names"], row["stroke"]),
+                "stroke": in_page_language_html(row["stroke_names"], row["stroke"]),
                 "area": _area_label(row["body_area"]),
                 "skipped": False,
                 "start": None,

@@ -11,6 +11,7 @@ in that language), so pages ask ``shown_language`` rather than guess.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import (
     get_language,
     get_language_info,
@@ -26,6 +27,7 @@ __all__ = [
     "column",
     "columns",
     "in_page_language",
+    "in_page_language_html",
     "language_codes",
     "language_in_sentence",
     "language_name",
@@ -101,6 +103,17 @@ def in_page_language(texts: dict, played: str) -> str:
     """A text kept in each language (texts_by_language) in the page's; `played`, the text as
     it was shown then, when it had none in the page's language."""
     return texts.get(page_language()) or played
+
+
+def in_page_language_html(texts: dict, played: str) -> str:
+    """in_page_language's text for a page's body: with ``lang`` on it when it can only be shown
+    in another language than the page's (the one it was played in), so that a screen reader
+    reads it in that language."""
+    shown = in_page_language(texts, played)
+    if page_language() in texts:
+        return shown
+    language = next((code for code, text in texts.items() if text == played), None)
+    return format_html('<span lang="{}">{}</span>', language, shown) if language else shown
 
 
 # The note beside a text shown in another language than the page's, named in the page's words.

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massage.content import in_page_language, texts_by_language
+from massage.content import in_page_language, in_page_language_html, texts_by_language
 from massage.labels import CachedChoiceLabels
 from massage.models import Step, TeachingClass
 
@@ -155,6 +155,11 @@ class MassageSession(CachedChoiceLabels, models.Model):
         return in_page_language(self.routine_titles, self.routine_title)
 
     @property
+    def routine_title_html(self) -> str:
+        """routine_title_shown, marked with its language when that is not the page's."""
+        return in_page_language_html(self.routine_titles, self.routine_title)
+
+    @property
     def is_running(self):
         return self.ended_at is None
 
@@ -250,6 +255,11 @@ class StepVisit(CachedChoiceLabels, models.Model):
     def stroke_shown(self) -> str:
         """The stroke's name in the page's language, else as it was played."""
         return in_page_language(self.stroke_names, self.stroke)
+
+    @property
+    def stroke_html(self) -> str:
+        """stroke_shown, marked with its language when that is not the page's."""
+        return in_page_language_html(self.stroke_names, self.stroke)
 
     @classmethod
     def of(cls, session, step, **fields):

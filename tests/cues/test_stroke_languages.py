@@ -116,11 +116,25 @@ def test_a_massage_played_in_english_reads_in_spanish(as_parent, baby, steps):
     assert "Calma de la tarde" in today.content.decode()
 
 
-def test_a_step_without_the_readers_language_shows_the_name_as_played(as_parent, baby, steps):
+def test_a_text_without_the_readers_language_shows_as_played_marked_with_its_own(
+    as_parent, baby, routine, steps
+):
     Step.objects.filter(pk=steps[1].pk).update(stroke_es=None)
-    session = played(baby, list(Step.objects.filter(pk__in=[s.pk for s in steps])), "es")
-    spanish = as_parent.get(reverse("cues:session-review", args=[session.pk]), **ES)
-    assert "Tummy stroke 2" in spanish.content.decode()  # it was played in English, the only one
+    Routine.objects.filter(pk=routine.pk).update(title_es=None)
+    session = played(baby, list(Step.objects.filter(pk__in=[s.pk for s in steps])), "en")
+    # Read as English by a screen reader: the only language they were written in.
+    review = as_parent.get(reverse("cues:session-review", args=[session.pk]), **ES)
+    html = review.content.decode()
+    assert '<span lang="en">Tummy stroke 2</span>' in html
+    assert '<span lang="en">Evening calm</span>' in html
+    assert "Piernas, primera" in html and '<span lang="en">Legs stroke 1' not in html
+    summary = as_parent.get(reverse("sessions:session-summary", args=[session.pk]), **ES)
+    assert '<span lang="en">Tummy stroke 2</span>' in summary.content.decode()
+    history = as_parent.get(reverse("cues:baby-history", args=[baby.pk]), **ES)
+    assert '<span lang="en">Evening calm</span>' in history.content.decode()
+    # On an English page nothing needs marking.
+    english = as_parent.get(reverse("cues:session-review", args=[session.pk]), **EN)
+    assert '<span lang="en">' not in english.content.decode()
 
 
 def test_one_stroke_played_in_two_languages_is_one_stroke_in_the_insight(as_parent, baby, steps):
@@ -200,3 +214,14 @@ def test_the_migration_gives_earlier_rows_their_steps_names_where_the_name_still
     assert names == {"Piernas, primera": both, "Renamed since": {}}
     titles = dict(MassageSession.objects.values_list("pk", "routine_titles"))
     assert titles == {session.pk: {"en": "Old routine"}, renamed.pk: {}}
+
+
+def test_today_marks_the_step_under_way_when_it_stands_in_from_english(
+    as_parent, baby, routine, steps
+):
+    Step.objects.filter(pk=steps[1].pk).update(stroke_es=None)
+    MassageSessionFactory(routine=routine, baby=baby, current_step=steps[1])
+    today = as_parent.get(reverse("today"), **ES).content.decode()
+    assert "Calma de la tarde" in today
+    assert '<span lang="en">Tummy stroke 2</span>' in today
+    assert '<span lang="en">' not in as_parent.get(reverse("today"), **EN).content.decode()
