@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massage.content import in_page_language, in_page_language_html, texts_by_language
+from massage.content import KeptText, texts_by_language
 from massage.labels import CachedChoiceLabels, choice_label
 from massage.models import Step
 
@@ -217,6 +217,10 @@ class CueEvent(CachedChoiceLabels, models.Model):
     # The stroke in each language the step was written in then (massage.content.texts_by_language),
     # so the history reads in the language of whoever looks back; `stroke` is as it was played.
     stroke_names = models.JSONField(default=dict, blank=True, verbose_name=_("stroke's names"))
+    # The stroke's name in the page's language, else as played; and that, marked with its
+    # language when it is not the page's (for a page's body).
+    stroke_shown = KeptText("stroke", "stroke_names")
+    stroke_html = KeptText("stroke", "stroke_names", html=True)
     kind = models.CharField(_("cue"), max_length=24, choices=CueKind)
     # Kept beside the kind so the database can count engagement without knowing the taxonomy.
     valence = models.CharField(
@@ -272,16 +276,6 @@ class CueEvent(CachedChoiceLabels, models.Model):
     def save(self, *args, **kwargs):
         self.fill_from_kind()
         super().save(*args, **kwargs)
-
-    @property
-    def stroke_shown(self) -> str:
-        """The stroke's name in the page's language, else as it was played."""
-        return in_page_language(self.stroke_names, self.stroke)
-
-    @property
-    def stroke_html(self) -> str:
-        """stroke_shown, marked with its language when that is not the page's."""
-        return in_page_language_html(self.stroke_names, self.stroke)
 
     @property
     def engaging(self):

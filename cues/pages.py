@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cues import charts, insights, selectors
 from cues.forms import CueNoteForm
-from massage.content import in_page_language_html, stand_in_language
+from massage.content import in_its_language, in_page_language_html, stand_in_language
 from massage.fragments import stored_values
 from massage.models import Step
 
@@ -145,10 +145,7 @@ def _seconds_on_current(session, visits) -> float:
 
 def _step_name_html(step) -> str:
     """The step's name in the page's language, marked with its own when it stands in."""
-    language = stand_in_language(step, "stroke")
-    return (
-        format_html('<span lang="{}">{}</span>', language, step.stroke) if language else step.stroke
-    )
+    return in_its_language(step.stroke, stand_in_language(step, "stroke"))
 
 
 def _steps_table(review) -> list[dict]:

@@ -24,8 +24,10 @@ __all__ = [
     "FALLBACK_LANGUAGE",
     "ROUTINE_TEXTS",
     "STEP_TEXTS",
+    "KeptText",
     "column",
     "columns",
+    "in_its_language",
     "in_page_language",
     "in_page_language_html",
     "language_codes",
@@ -112,8 +114,29 @@ def in_page_language_html(texts: dict, played: str) -> str:
     shown = in_page_language(texts, played)
     if page_language() in texts:
         return shown
-    language = next((code for code, text in texts.items() if text == played), None)
-    return format_html('<span lang="{}">{}</span>', language, shown) if language else shown
+    return in_its_language(shown, next((code for code, t in texts.items() if t == played), None))
+
+
+def in_its_language(text: str, language: str | None) -> str:
+    """``text`` in a ``<span lang>`` of ``language``, for a text not in the page's language; as
+    it is when ``language`` is None."""
+    return format_html('<span lang="{}">{}</span>', language, text) if language else text
+
+
+class KeptText:
+    """A model's property: a text a massage kept both as played (the field ``played``) and in
+    each language (the JSON field ``texts``, from texts_by_language), in the page's language;
+    with ``html``, marked with its language when that is not the page's (in_page_language_html).
+    """
+
+    def __init__(self, played: str, texts: str, *, html: bool = False):
+        self.played, self.texts = played, texts
+        self.show = in_page_language_html if html else in_page_language
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return self.show(getattr(instance, self.texts), getattr(instance, self.played))
 
 
 # The note beside a text shown in another language than the page's, named in the page's words.

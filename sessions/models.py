@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massage.content import in_page_language, in_page_language_html, texts_by_language
+from massage.content import KeptText, texts_by_language
 from massage.labels import CachedChoiceLabels
 from massage.models import Step, TeachingClass
 
@@ -90,6 +90,8 @@ class MassageSession(CachedChoiceLabels, models.Model):
     # The title in each language the routine had then (massage.content.texts_by_language), so the
     # history reads in the language of whoever looks back; `routine_title` is as it was played.
     routine_titles = models.JSONField(default=dict, blank=True, verbose_name=_("routine's titles"))
+    routine_title_shown = KeptText("routine_title", "routine_titles")
+    routine_title_html = KeptText("routine_title", "routine_titles", html=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -148,16 +150,6 @@ class MassageSession(CachedChoiceLabels, models.Model):
 
     def __str__(self):
         return f"{self.routine_title} with {self.baby} on {self.started_at:%Y-%m-%d}"
-
-    @property
-    def routine_title_shown(self) -> str:
-        """The routine's title in the page's language, else as it was played."""
-        return in_page_language(self.routine_titles, self.routine_title)
-
-    @property
-    def routine_title_html(self) -> str:
-        """routine_title_shown, marked with its language when that is not the page's."""
-        return in_page_language_html(self.routine_titles, self.routine_title)
 
     @property
     def is_running(self):
@@ -222,6 +214,10 @@ class StepVisit(CachedChoiceLabels, models.Model):
     # The stroke in each language the step was written in then (massage.content.texts_by_language),
     # so the history reads in the language of whoever looks back; `stroke` is as it was played.
     stroke_names = models.JSONField(default=dict, blank=True, verbose_name=_("stroke's names"))
+    # The stroke's name in the page's language, else as played; and that, marked with its
+    # language when it is not the page's (for a page's body).
+    stroke_shown = KeptText("stroke", "stroke_names")
+    stroke_html = KeptText("stroke", "stroke_names", html=True)
     seconds = models.FloatField(default=0, verbose_name=_("seconds"))
     extra_seconds = models.PositiveSmallIntegerField(
         default=0,
@@ -250,16 +246,6 @@ class StepVisit(CachedChoiceLabels, models.Model):
 
     def __str__(self):
         return f"{self.stroke} ({'skipped' if self.skipped else f'{self.seconds:.0f} s'})"
-
-    @property
-    def stroke_shown(self) -> str:
-        """The stroke's name in the page's language, else as it was played."""
-        return in_page_language(self.stroke_names, self.stroke)
-
-    @property
-    def stroke_html(self) -> str:
-        """stroke_shown, marked with its language when that is not the page's."""
-        return in_page_language_html(self.stroke_names, self.stroke)
 
     @classmethod
     def of(cls, session, step, **fields):

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from massage.content import (
     column,
+    in_its_language,
     language_codes,
     language_in_sentence,
     language_note,
@@ -24,9 +25,8 @@ def translated(obj, name):
     if language is None:
         return text
     return format_html(
-        '<span lang="{}">{}</span> <span class="in-english">{}</span>',
-        language,
-        text,
+        '{} <span class="in-english">{}</span>',
+        in_its_language(text, language),
         language_note(language),
     )
 
